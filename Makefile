@@ -1,0 +1,60 @@
+# Two commands matter: `make run` (set up everything and serve on http://127.0.0.1:8000) and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+PG_URL ?= postgres://postgres@127.0.0.1:5432/lukou
+PYTEST_ARGS ?=
+
+.PHONY: run setup venv system system-test migrate demo test test-sqlite test-postgres lint format bench messages clean
+
+run: setup
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+setup: system venv migrate demo
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -r requirements-dev.txt
+	touch $@
+
+system:
+	@scripts/ensure-system-packages.sh runtime || echo "WARNING: PDF rendering needs the packages above."
+
+system-test:
+	scripts/ensure-system-packages.sh test
+
+messages: venv
+	$(PY) manage.py compilemessages -v0 --ignore=.venv
+
+migrate: venv messages
+	DEBUG=true $(PY) manage.py migrate --noinput -v0
+
+demo: venv
+	DEBUG=true $(PY) manage.py loaddemo
+
+test: system-test venv messages lint test-sqlite test-postgres
+
+test-sqlite:
+	env -u DATABASE_URL $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-postgres:
+	scripts/ensure-postgres.sh
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: system venv
+	DEBUG=false SECRET_KEY=bench $(PY) -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles media

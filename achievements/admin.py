@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from evaluations.admin import LockedWhenSubmittedMixin
+
+from .models import Indicator, Theme
+
+
+@admin.register(Theme)
+class ThemeAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
+    list_display = ["title", "evaluation", "order"]
+    list_filter = ["evaluation__year"]
+    search_fields = ["title", "body", "evaluation__unit__name"]
+    list_select_related = ["evaluation__unit"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
+    list_display = ["name", "level1", "level2", "direction", "target", "actual", "measure_unit", "evaluation"]
+    list_filter = ["level1", "direction", "evaluation__year"]
+    search_fields = ["name", "level2", "ranking", "evaluation__unit__name"]
+    list_select_related = ["evaluation__unit"]

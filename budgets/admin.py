@@ -1,0 +1,37 @@
+from django.contrib import admin
+
+from evaluations.admin import LockedWhenSubmittedMixin
+
+from .models import BasicSpending, BudgetExecution, FundSource, ProjectItem
+
+
+@admin.register(BasicSpending)
+class BasicSpendingAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
+    list_display = ["evaluation", "category", "amount", "previous_amount"]
+    list_filter = ["category", "evaluation__year"]
+    search_fields = ["evaluation__unit__name", "change_reason"]
+    list_select_related = ["evaluation__unit"]
+
+
+@admin.register(FundSource)
+class FundSourceAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
+    list_display = ["name", "evaluation", "order"]
+    list_filter = ["evaluation__year"]
+    search_fields = ["name", "evaluation__unit__name"]
+    list_select_related = ["evaluation__unit"]
+
+
+@admin.register(ProjectItem)
+class ProjectItemAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
+    list_display = ["name", "source", "amount", "evaluation"]
+    list_filter = ["evaluation__year", "source__name"]
+    search_fields = ["name", "description", "evaluation__unit__name"]
+    list_select_related = ["evaluation__unit", "source"]
+
+
+@admin.register(BudgetExecution)
+class BudgetExecutionAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
+    list_display = ["evaluation", "kind", "initial_budget", "full_year_budget", "executed"]
+    list_filter = ["kind", "evaluation__year"]
+    search_fields = ["evaluation__unit__name"]
+    list_select_related = ["evaluation__unit"]

@@ -1,0 +1,139 @@
+"""Budget figures of an evaluation: basic spending against last year, project spending by source of funds, and the
+budget-execution block of the national self-evaluation table. Amounts are 元 to the fen."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from evaluations.models import Evaluation
+from evaluations.money import MoneyField
+
+
+class BasicSpending(models.Model):
+    """One category of basic spending (基本支出) this year and last year, with the reason for the change."""
+
+    class Category(models.TextChoices):
+        PERSONNEL = "personnel", _("人员经费")
+        OPERATING = "operating", _("日常公用经费")
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="basic_spending", verbose_name=_("绩效自评")
+    )
+    category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
+    amount = MoneyField(_("本年决算数（元）"), default=0)
+    previous_amount = MoneyField(_("上年决算数（元）"), default=0)
+    change_reason = models.TextField(_("增减原因"), blank=True)
+
+    class Meta:
+        verbose_name = _("基本支出")
+        verbose_name_plural = _("基本支出")
+        ordering = ["evaluation", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "category"], name="one_basic_line_per_category"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="basic_amount_not_negative"),
+            models.CheckConstraint(condition=Q(previous_amount__gte=0), name="basic_previous_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_category_display()
+
+
+class FundSource(models.Model):
+    """A source of project funds (资金来源), e.g. 区本级专项资金 or 省市下达专项资金. Sources are data: each unit
+    names its own."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="fund_sources", verbose_name=_("绩效自评")
+    )
+    order = models.PositiveIntegerField(_("序号"), default=0)
+    name = models.CharField(_("资金来源"), max_length=60)
+    description = models.CharField(
+        _("说明"),
+        max_length=200,
+        blank=True,
+        help_text=_("报告中接在小计之后的说明，例如：是省市两级下达给企业的项目资金"),
+    )
+
+    class Meta:
+        verbose_name = _("资金来源")
+        verbose_name_plural = _("资金来源")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "name"], name="fund_source_unique_per_evaluation"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProjectItem(models.Model):
+    """One project spending item (项目支出) paid from one source of funds."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="project_items", verbose_name=_("绩效自评")
+    )
+    source = models.ForeignKey(FundSource, on_delete=models.PROTECT, related_name="items", verbose_name=_("资金来源"))
+    order = models.PositiveIntegerField(_("序号"), default=0)
+    name = models.CharField(_("项目名称"), max_length=120)
+    description = models.CharField(
+        _("报告表述"),
+        max_length=300,
+        blank=True,
+        help_text=_("报告正文中金额之前的表述；留空则使用项目名称。"),
+    )
+    amount = MoneyField(_("决算数（元）"), default=0)
+
+    class Meta:
+        verbose_name = _("项目支出")
+        verbose_name_plural = _("项目支出")
+        ordering = ["source__order", "source_id", "order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="project_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def wording(self) -> str:
+        return self.description or self.name
+
+
+class BudgetExecution(models.Model):
+    """Budget against execution for basic or project spending: the funds block of the 部门整体支出绩效自评表."""
+
+    class Kind(models.TextChoices):
+        BASIC = "basic", _("基本支出")
+        PROJECT = "project", _("项目支出")
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="budget_execution", verbose_name=_("绩效自评")
+    )
+    kind = models.CharField(_("支出类型"), max_length=20, choices=Kind.choices)
+    initial_budget = MoneyField(_("年初预算数（元）"), null=True, blank=True)
+    full_year_budget = MoneyField(_("全年预算数（元）"), null=True, blank=True)
+    executed = MoneyField(_("全年执行数（元）"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("预算执行")
+        verbose_name_plural = _("预算执行")
+        ordering = ["evaluation", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "kind"], name="one_execution_line_per_kind"),
+            models.CheckConstraint(
+                condition=Q(initial_budget__gte=0) | Q(initial_budget__isnull=True),
+                name="execution_initial_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(full_year_budget__gte=0) | Q(full_year_budget__isnull=True),
+                name="execution_full_year_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(executed__gte=0) | Q(executed__isnull=True), name="execution_executed_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

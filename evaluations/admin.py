@@ -1,0 +1,232 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from achievements.models import Indicator, Theme
+from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem
+
+from .models import Duty, Evaluation, Membership, Office, SectionRevision, StaffingLine, StatusChange, Unit
+
+
+class LockedWhenSubmittedMixin:
+    """Admin editing obeys the workflow: once submitted, an evaluation and everything in it is read-only here too."""
+
+    def _evaluation_of(self, obj):
+        if obj is None:
+            return None
+        return obj if isinstance(obj, Evaluation) else obj.evaluation
+
+    def has_change_permission(self, request, obj=None):
+        evaluation = self._evaluation_of(obj)
+        if evaluation is not None and not evaluation.is_editable:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        evaluation = self._evaluation_of(obj)
+        if evaluation is not None and not evaluation.is_editable:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        # Inline add permission is asked with the parent evaluation as obj.
+        evaluation = self._evaluation_of(obj) if obj is not None else None
+        if evaluation is not None and not evaluation.is_editable:
+            return False
+        if isinstance(self, admin.options.InlineModelAdmin):
+            return super().has_add_permission(request, obj)
+        return super().has_add_permission(request)
+
+
+class EvaluationInline(LockedWhenSubmittedMixin, admin.TabularInline):
+    extra = 0
+
+    def _evaluation_of(self, obj):
+        # Inlines are asked about the parent evaluation, not their own rows.
+        return obj
+
+
+class DutyInline(EvaluationInline):
+    model = Duty
+    fields = ["order", "text"]
+
+
+class OfficeInline(EvaluationInline):
+    model = Office
+    fields = ["order", "name"]
+
+
+class StaffingLineInline(EvaluationInline):
+    model = StaffingLine
+    fields = ["order", "establishment_type", "approved", "actual"]
+
+
+class BasicSpendingInline(EvaluationInline):
+    model = BasicSpending
+    fields = ["category", "amount", "previous_amount", "change_reason"]
+    max_num = len(BasicSpending.Category.choices)
+
+
+class FundSourceInline(EvaluationInline):
+    model = FundSource
+    fields = ["order", "name", "description"]
+
+
+class ProjectItemInline(EvaluationInline):
+    model = ProjectItem
+    fields = ["source", "order", "name", "description", "amount"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only the sources of the evaluation being edited may be chosen.
+        if db_field.name == "source":
+            evaluation_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            kwargs["queryset"] = FundSource.objects.filter(evaluation_id=evaluation_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class BudgetExecutionInline(EvaluationInline):
+    model = BudgetExecution
+    fields = ["kind", "initial_budget", "full_year_budget", "executed"]
+    max_num = len(BudgetExecution.Kind.choices)
+
+
+class ThemeInline(EvaluationInline):
+    model = Theme
+    fields = ["order", "title", "body"]
+
+
+class IndicatorInline(EvaluationInline):
+    model = Indicator
+    fields = [
+        "order",
+        "level1",
+        "level2",
+        "name",
+        "measure_unit",
+        "direction",
+        "target",
+        "actual",
+        "weight",
+        "ranking",
+        "deviation_reason",
+        "theme",
+    ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "theme":
+            evaluation_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            kwargs["queryset"] = Theme.objects.filter(evaluation_id=evaluation_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    fields = ["at", "actor", "from_status", "to_status", "comment"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "level", "region", "code"]
+    list_filter = ["region", "level"]
+    search_fields = ["name", "short_name", "code"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "unit", "role"]
+    list_filter = ["role", "unit"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
+    list_select_related = ["user", "unit"]
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
+    list_display = ["unit", "year", "status", "signature_date", "updated_at"]
+    list_filter = ["status", "year", "unit__region"]
+    search_fields = ["unit__name", "unit__short_name"]
+    list_select_related = ["unit"]
+    # The status changes only through the workflow services, never by editing the field.
+    readonly_fields = ["status", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["unit", "year", "status", "signature_date"]}),
+        (
+            _("单位概况"),
+            {
+                "fields": [
+                    "mandate",
+                    "staff_transferred_in",
+                    "staff_transferred_out",
+                    "staff_retired",
+                    "retirees_deceased",
+                ]
+            },
+        ),
+        (
+            _("报告正文"),
+            {
+                "fields": [
+                    "overall_goal",
+                    "overall_goal_result",
+                    "problems",
+                    "measures",
+                    "results_use",
+                    "no_spending_note",
+                ]
+            },
+        ),
+        (_("记录"), {"fields": ["created_at", "updated_at"]}),
+    ]
+    inlines = [
+        DutyInline,
+        OfficeInline,
+        StaffingLineInline,
+        BasicSpendingInline,
+        FundSourceInline,
+        ProjectItemInline,
+        BudgetExecutionInline,
+        ThemeInline,
+        IndicatorInline,
+        StatusChangeInline,
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            # Moving an evaluation to another unit or year would corrupt its history.
+            return [*self.readonly_fields, "unit", "year"]
+        return self.readonly_fields
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    list_display = ["evaluation", "from_status", "to_status", "actor", "at"]
+    list_filter = ["to_status", "at"]
+    search_fields = ["evaluation__unit__name", "comment"]
+    list_select_related = ["evaluation__unit", "actor"]
+
+    # History is data: nobody edits or deletes it.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SectionRevision)
+class SectionRevisionAdmin(admin.ModelAdmin):
+    list_display = ["evaluation", "section", "revision", "saved_by", "saved_at"]
+    list_select_related = ["evaluation__unit", "saved_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,238 @@
+"""The hub of the application: budget units, their people, and the annual self-evaluation with its profile and
+narrative sections. Figures live in ``budgets`` and ``achievements`` and point at :class:`Evaluation`."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Unit(models.Model):
+    """A budget unit (预算单位): a bureau, a township government, a county office."""
+
+    name = models.CharField(_("单位全称"), max_length=100, unique=True)
+    short_name = models.CharField(_("单位简称"), max_length=40, blank=True)
+    self_reference = models.CharField(
+        _("自称"),
+        max_length=10,
+        default="我单位",
+        help_text=_("报告中单位的自称，例如“我局”“我单位”。"),
+    )
+    level = models.CharField(_("级别和性质"), max_length=40, help_text=_("例如：正科级行政单位"))
+    region = models.CharField(_("所属地区"), max_length=60, blank=True)
+    code = models.CharField(_("单位编码"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("预算单位")
+        verbose_name_plural = _("预算单位")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="unit_code_unique_when_set"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """Which unit a person works for and in what role. Finance-bureau staff belong to no unit; administrators are
+    Django superusers and need no membership."""
+
+    class Role(models.TextChoices):
+        PREPARER = "preparer", _("填报人")
+        HEAD = "head", _("单位负责人")
+        BUREAU = "bureau", _("财政局")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership", verbose_name=_("用户")
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("所属单位"),
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("人员角色")
+        verbose_name_plural = _("人员角色")
+        constraints = [
+            # Unit staff must name their unit; the bureau oversees every unit and belongs to none.
+            models.CheckConstraint(
+                condition=(Q(role="bureau") & Q(unit__isnull=True))
+                | (Q(role__in=["preparer", "head"]) & Q(unit__isnull=False)),
+                name="membership_unit_matches_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.unit.name if self.unit_id else _("财政局")
+        return f"{self.user} · {where} · {self.get_role_display()}"
+
+
+class Evaluation(models.Model):
+    """One unit's self-evaluation of one fiscal year, with that year's profile and narrative sections."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已提交")
+        RETURNED = "returned", _("已退回")
+        APPROVED = "approved", _("已审核")
+        PUBLISHED = "published", _("已公开")
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("预算单位"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+
+    # Profile of the year
+    mandate = models.CharField(
+        _("主管职能概述"),
+        max_length=200,
+        blank=True,
+        help_text=_("接在“……是”之后、级别之前，例如：主管全区科技、工业和信息化"),
+    )
+    staff_transferred_in = models.PositiveIntegerField(_("全年调入在职人员"), default=0)
+    staff_transferred_out = models.PositiveIntegerField(_("全年调出在职人员"), default=0)
+    staff_retired = models.PositiveIntegerField(_("办理在职人员退休"), default=0)
+    retirees_deceased = models.PositiveIntegerField(_("退休人员去世"), default=0)
+
+    # Narrative sections
+    overall_goal = models.TextField(_("年度总体目标"), blank=True)
+    overall_goal_result = models.TextField(_("年度总体目标实际完成情况"), blank=True)
+    problems = models.TextField(_("存在的问题及原因分析"), blank=True)
+    measures = models.TextField(_("下一步改进措施"), blank=True)
+    results_use = models.TextField(_("绩效自评结果拟应用和公开情况"), blank=True)
+    no_spending_note = models.TextField(
+        _("无支出的预算类型说明"),
+        blank=True,
+        help_text=_("例如：本单位无政府性基金预算、国有资本经营预算和社会保险基金预算支出。"),
+    )
+    signature_date = models.DateField(_("落款日期"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("绩效自评")
+        verbose_name_plural = _("绩效自评")
+        ordering = ["-year", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_evaluation_per_unit_and_year"),
+            models.CheckConstraint(condition=Q(year__gte=2000) & Q(year__lte=2100), name="evaluation_year_sane"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name}{self.year}年度部门整体支出绩效自评"
+
+    @property
+    def title(self) -> str:
+        return f"{self.unit.name}{self.year}年度部门整体支出绩效自评报告"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in {self.Status.DRAFT, self.Status.RETURNED}
+
+
+class Duty(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="duties")
+    order = models.PositiveIntegerField(_("序号"), default=0)
+    text = models.TextField(_("职能"))
+
+    class Meta:
+        verbose_name = _("主要职能")
+        verbose_name_plural = _("主要职能")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class Office(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="offices")
+    order = models.PositiveIntegerField(_("序号"), default=0)
+    name = models.CharField(_("内设机构"), max_length=60)
+
+    class Meta:
+        verbose_name = _("内设机构")
+        verbose_name_plural = _("内设机构")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "name"], name="office_name_unique_per_evaluation"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffingLine(models.Model):
+    """Establishment (编制数) and actual headcount (实有数) for one establishment type, at 31 December."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="staffing_lines")
+    order = models.PositiveIntegerField(_("序号"), default=0)
+    establishment_type = models.CharField(_("编制类型"), max_length=40, help_text=_("例如：行政编制"))
+    approved = models.PositiveIntegerField(_("编制数"), null=True, blank=True)
+    actual = models.PositiveIntegerField(_("实有人数"), default=0)
+
+    class Meta:
+        verbose_name = _("人员编制")
+        verbose_name_plural = _("人员编制")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "establishment_type"], name="staffing_type_unique_per_evaluation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.establishment_type} {self.actual}"
+
+
+class SectionRevision(models.Model):
+    """The last save of one editor section, so that a save from a stale page can be refused instead of silently
+    overwriting someone else's work."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="section_revisions")
+    section = models.CharField(_("栏目"), max_length=30)
+    revision = models.PositiveIntegerField(_("版本号"), default=0)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("保存人")
+    )
+    saved_at = models.DateTimeField(_("保存时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("栏目版本")
+        verbose_name_plural = _("栏目版本")
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "section"], name="one_revision_row_per_section"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation_id}:{self.section}@{self.revision}"
+
+
+class StatusChange(models.Model):
+    """One workflow transition: who moved the evaluation from which state to which, when, and why."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("绩效自评")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作人")
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    from_status = models.CharField(_("原状态"), max_length=20, choices=Evaluation.Status.choices)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=Evaluation.Status.choices)
+    comment = models.TextField(_("意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("流转记录")
+        verbose_name_plural = _("流转记录")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"

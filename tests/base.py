@@ -1,0 +1,61 @@
+"""The people in our test stories.
+
+Unit A is the seed unit (株洲市渌口区科技和工业信息化局): 王芳 prepares its reports and 李强 heads it. Unit B
+(株洲市渌口区农业农村局) has its own preparer, 赵敏, who must see nothing of unit A's drafts. 陈静 works at the
+finance bureau and oversees every unit. The administrator runs the system.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.test import TestCase
+
+from evaluations.management.commands.loaddemo import build_seed_evaluation
+from evaluations.models import Evaluation, Membership, Unit
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(username: str, display_name: str, unit: Unit | None = None, role: str | None = None, **extra):
+    user = get_user_model().objects.create_user(
+        username=username, password=PASSWORD, first_name=display_name, email=f"{username}@example.invalid", **extra
+    )
+    if role is not None:
+        Membership.objects.create(user=user, unit=unit, role=role)
+    return user
+
+
+class BaseTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.unit_a = Unit.objects.create(
+            name="株洲市渌口区科技和工业信息化局",
+            short_name="区科工信局",
+            self_reference="我局",
+            level="正科级行政单位",
+            region="湖南省株洲市渌口区",
+            code="LK-KGXJ",
+        )
+        cls.unit_b = Unit.objects.create(
+            name="株洲市渌口区农业农村局", short_name="区农业农村局", level="正科级行政单位", code="LK-NYNCJ"
+        )
+        cls.wangfang = make_user("wangfang", "王芳", cls.unit_a, Membership.Role.PREPARER)
+        cls.liqiang = make_user("liqiang", "李强", cls.unit_a, Membership.Role.HEAD)
+        cls.zhaomin = make_user("zhaomin", "赵敏", cls.unit_b, Membership.Role.PREPARER)
+        cls.chenjing = make_user("chenjing", "陈静", None, Membership.Role.BUREAU)
+        cls.admin = make_user("admin", "系统管理员", is_staff=True, is_superuser=True)
+
+
+class SeedTestCase(BaseTestCase):
+    """Unit A with the seed's complete 2024 evaluation, as a draft."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.evaluation = build_seed_evaluation(cls.unit_a)
+
+    def set_status(self, status: str) -> Evaluation:
+        # Tests that need a report in a later state put it there directly; the workflow itself has its own tests.
+        Evaluation.objects.filter(pk=self.evaluation.pk).update(status=status)
+        self.evaluation.refresh_from_db()
+        return self.evaluation

@@ -1,0 +1,56 @@
+"""The administrator sees the demo unit's complete evaluation in the admin, and cannot edit it after submission."""
+
+from django.urls import reverse
+
+from tests.base import SeedTestCase
+
+
+class AdminTests(SeedTestCase):
+    def setUp(self):
+        self.client.force_login(self.admin)
+
+    def test_it_lists_evaluations_with_filters_and_search(self):
+        response = self.client.get(reverse("admin:evaluations_evaluation_changelist"), {"q": "科技"})
+        self.assertContains(response, "株洲市渌口区科技和工业信息化局")
+
+    def test_it_shows_the_whole_evaluation_with_its_inlines(self):
+        response = self.client.get(reverse("admin:evaluations_evaluation_change", args=[self.evaluation.pk]))
+        self.assertContains(response, "主要职能")
+        self.assertContains(response, "高分子新材料论坛资金")
+        self.assertContains(response, "技术合同成交额")
+        self.assertContains(response, "工业运行稳中有进")
+
+    def test_every_model_has_a_changelist(self):
+        for name in [
+            "evaluations_unit",
+            "evaluations_membership",
+            "evaluations_statuschange",
+            "evaluations_sectionrevision",
+            "budgets_basicspending",
+            "budgets_fundsource",
+            "budgets_projectitem",
+            "budgets_budgetexecution",
+            "achievements_theme",
+            "achievements_indicator",
+        ]:
+            response = self.client.get(reverse(f"admin:{name}_changelist"))
+            self.assertEqual(response.status_code, 200, name)
+
+    def test_a_submitted_evaluation_is_read_only_in_the_admin(self):
+        self.set_status("submitted")
+        url = reverse("admin:evaluations_evaluation_change", args=[self.evaluation.pk])
+        response = self.client.get(url)
+        self.assertNotContains(response, 'name="_save"')
+        response = self.client.post(url, {"mandate": "改过的职能"})
+        self.assertEqual(response.status_code, 403)
+        self.evaluation.refresh_from_db()
+        self.assertEqual(self.evaluation.mandate, "主管全区科技、工业和信息化")
+
+    def test_a_project_item_of_a_submitted_evaluation_cannot_be_changed_in_the_admin(self):
+        self.set_status("approved")
+        item = self.evaluation.project_items.first()
+        url = reverse("admin:budgets_projectitem_change", args=[item.pk])
+        response = self.client.post(url, {"name": "x", "amount": "1"})
+        self.assertEqual(response.status_code, 403)
+        response = self.client.post(reverse("admin:budgets_projectitem_delete", args=[item.pk]), {"post": "yes"})
+        self.assertEqual(response.status_code, 403)
