@@ -10,6 +10,7 @@ admin.site.site_title = "绩效自评管理后台"
 admin.site.index_title = "数据管理"
 
 urlpatterns = [
+    # Until the public portal arrives the site root leads to the signed-in start page.
     path("", RedirectView.as_view(pattern_name="home", permanent=False), name="portal"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,8 +1,15 @@
 from django.urls import path
 
-from . import views
+from .views import start
 
-urlpatterns = [
-    path("", views.home, name="home"),
-    path("evaluations/<int:pk>/", views.evaluation_detail, name="evaluation_detail"),
+# Each area appends its routes to its own list, so the areas can grow without stepping on each other.
+start_urls = [
+    path("", start.home, name="home"),
+    path("evaluations/<int:pk>/", start.evaluation_detail, name="evaluation_detail"),
 ]
+editor_urls: list = []
+excel_urls: list = []
+report_urls: list = []
+workflow_urls: list = []
+
+urlpatterns = start_urls + editor_urls + excel_urls + report_urls + workflow_urls

@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from budgets.figures import basic_spending_figures, project_spending_figures, total_spending
 
-from .selectors import evaluations_visible_to, get_evaluation_for_user, membership_of
+from ..selectors import evaluations_visible_to, get_evaluation_for_user, membership_of
 
 
 @login_required
