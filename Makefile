@@ -28,7 +28,7 @@ system-test:
 	scripts/ensure-system-packages.sh test
 
 messages: venv
-	$(PY) manage.py compilemessages -v0 --ignore=.venv
+	DEBUG=true $(PY) manage.py compilemessages -v0 --ignore=.venv
 
 migrate: venv messages
 	DEBUG=true $(PY) manage.py migrate --noinput -v0
