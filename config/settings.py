@@ -155,6 +155,32 @@ STORAGES = {
     },
 }
 
+# Published PDFs: written once under a content-addressed name and never overwritten. The file system by default;
+# PUBLICATIONS_STORAGE=s3 selects an S3-compatible store (MinIO, OSS, COS ...) configured by the variables below.
+PUBLICATIONS_STORAGE = os.environ.get("PUBLICATIONS_STORAGE", "filesystem").strip().lower()
+if PUBLICATIONS_STORAGE == "filesystem":
+    STORAGES["publications"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": Path(os.environ.get("PUBLICATIONS_ROOT", MEDIA_ROOT / "publications"))},
+    }
+elif PUBLICATIONS_STORAGE == "s3":
+    STORAGES["publications"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["PUBLICATIONS_S3_BUCKET"],
+            "endpoint_url": os.environ.get("PUBLICATIONS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("PUBLICATIONS_S3_REGION") or None,
+            "access_key": os.environ.get("PUBLICATIONS_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("PUBLICATIONS_S3_SECRET_KEY") or None,
+            "location": os.environ.get("PUBLICATIONS_S3_PREFIX", "publications"),
+            "default_acl": "private",
+            # A published version must never be replaced by a later upload of the same name.
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"PUBLICATIONS_STORAGE must be filesystem or s3, not {PUBLICATIONS_STORAGE!r}")
+
 # ---------------------------------------------------------------------------
 # Forms
 # ---------------------------------------------------------------------------

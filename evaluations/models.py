@@ -236,3 +236,88 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class Submission(models.Model):
+    """What an evaluation said when it was submitted: every figure and text as plain data, so that the head can see
+    what changed between one submission and the next. Written by the submit transition only."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="submissions", verbose_name=_("绩效自评")
+    )
+    number = models.PositiveIntegerField(_("第几次提交"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("提交人")
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    content = models.JSONField(_("提交时的内容"))
+
+    class Meta:
+        verbose_name = _("提交记录")
+        verbose_name_plural = _("提交记录")
+        ordering = ["evaluation", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "number"], name="one_submission_per_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation_id}#{self.number}"
+
+
+class PublicationQuerySet(models.QuerySet):
+    def current(self) -> PublicationQuerySet:
+        """Only the newest version of each evaluation: the ones a correction has not superseded."""
+        newer = Publication.objects.filter(
+            evaluation_id=models.OuterRef("evaluation_id"), version__gt=models.OuterRef("version")
+        )
+        return self.filter(~models.Exists(newer))
+
+
+class Publication(models.Model):
+    """One published version of an evaluation: the PDF exactly as rendered once (its bytes in the publications
+    storage under a content-addressed name, with their SHA-256) and the report body as it read at that moment.
+
+    A row is never changed after it is written: a correction is a new row with the next version number, and the old
+    one stays readable, marked as corrected."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.PROTECT, related_name="publications", verbose_name=_("绩效自评")
+    )
+    version = models.PositiveIntegerField(_("版本"))
+    published_at = models.DateTimeField(_("公开时间"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("公开人")
+    )
+    # Copied so that the public record still reads as published even if the unit is renamed later.
+    unit_name = models.CharField(_("单位全称"), max_length=100)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    title = models.CharField(_("标题"), max_length=200)
+    body_html = models.TextField(_("报告正文快照"))
+    pdf_name = models.CharField(_("PDF 存储名"), max_length=200)
+    pdf_filename = models.CharField(_("PDF 下载文件名"), max_length=200)
+    pdf_sha256 = models.CharField(_("SHA-256"), max_length=64)
+    pdf_size = models.PositiveIntegerField(_("PDF 字节数"))
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("公开版本")
+        verbose_name_plural = _("公开版本")
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "version"], name="one_publication_per_version"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="publication_version_from_one"),
+        ]
+        indexes = [models.Index(fields=["year"], name="publication_year")]
+
+    def __str__(self) -> str:
+        return f"{self.title}（第{self.version}版）"
+
+    def save(self, *args, **kwargs):
+        # Immutability is a rule of the record, not of one screen: no code path may rewrite a published version.
+        if self.pk is not None:
+            raise ValueError("A publication is never changed after it has been written.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("A publication is never deleted.")
