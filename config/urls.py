@@ -3,15 +3,18 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from evaluations.views import portal
 
 admin.site.site_header = "部门整体支出绩效自评 · 管理后台"
 admin.site.site_title = "绩效自评管理后台"
 admin.site.index_title = "数据管理"
 
 urlpatterns = [
-    # Until the public portal arrives the site root leads to the signed-in start page.
-    path("", RedirectView.as_view(pattern_name="home", permanent=False), name="portal"),
+    # The public portal: published reports only, no sign-in.
+    path("", portal.portal, name="portal"),
+    path("reports/<int:pk>/", portal.publication_detail, name="publication_detail"),
+    path("reports/<int:pk>/pdf/", portal.publication_pdf, name="publication_pdf"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

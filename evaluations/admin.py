@@ -4,7 +4,18 @@ from django.utils.translation import gettext_lazy as _
 from achievements.models import Indicator, Theme
 from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem
 
-from .models import Duty, Evaluation, Membership, Office, SectionRevision, StaffingLine, StatusChange, Unit
+from .models import (
+    Duty,
+    Evaluation,
+    Membership,
+    Office,
+    Publication,
+    SectionRevision,
+    StaffingLine,
+    StatusChange,
+    Submission,
+    Unit,
+)
 
 
 class LockedWhenSubmittedMixin:
@@ -230,3 +241,31 @@ class SectionRevisionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written only by the workflow: listed and readable here, never added, changed or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Publication)
+class PublicationAdmin(ReadOnlyAdmin):
+    list_display = ["title", "version", "published_at", "published_by", "pdf_sha256", "pdf_size"]
+    list_filter = ["year", "published_at"]
+    search_fields = ["unit_name", "title", "pdf_sha256"]
+    list_select_related = ["published_by"]
+    exclude = ["body_html"]
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyAdmin):
+    list_display = ["evaluation", "number", "submitted_by", "submitted_at"]
+    list_select_related = ["evaluation__unit", "submitted_by"]

@@ -1,19 +1,34 @@
 from django.urls import path
 
+from .views import editor
 from .views import report as report_views
 from .views import start
+from .views import workflow as workflow_views
 
 # Each area appends its routes to its own list, so the areas can grow without stepping on each other.
 start_urls = [
     path("", start.home, name="home"),
-    path("evaluations/<int:pk>/", start.evaluation_detail, name="evaluation_detail"),
 ]
-editor_urls: list = []
+editor_urls: list = [
+    path("evaluations/new/", editor.evaluation_create, name="evaluation_create"),
+    path("evaluations/<int:pk>/", editor.evaluation_detail, name="evaluation_detail"),
+    path("evaluations/<int:pk>/edit/<slug:section>/", editor.section_edit, name="evaluation_section"),
+    path(
+        "evaluations/<int:pk>/edit/<slug:section>/figures/", editor.section_figures, name="evaluation_section_figures"
+    ),
+]
 excel_urls: list = []
 report_urls: list = [
     path("evaluations/<int:pk>/report/", report_views.report, name="evaluation_report"),
     path("evaluations/<int:pk>/report.pdf", report_views.report_pdf, name="evaluation_report_pdf"),
 ]
-workflow_urls: list = []
+workflow_urls: list = [
+    path("evaluations/<int:pk>/review/", workflow_views.review, name="workflow_review"),
+    path("evaluations/<int:pk>/submit/", workflow_views.submit, name="workflow_submit"),
+    path("evaluations/<int:pk>/approve/", workflow_views.approve, name="workflow_approve"),
+    path("evaluations/<int:pk>/return/", workflow_views.return_for_revision, name="workflow_return"),
+    path("evaluations/<int:pk>/publish/", workflow_views.publish, name="workflow_publish"),
+    path("evaluations/<int:pk>/reopen/", workflow_views.reopen_for_correction, name="workflow_reopen"),
+]
 
 urlpatterns = start_urls + editor_urls + excel_urls + report_urls + workflow_urls

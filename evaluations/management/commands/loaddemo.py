@@ -38,6 +38,14 @@ ACCOUNTS = [
 class Command(BaseCommand):
     help = "载入演示数据：渌口区科工信局2024年度自评报告、第二个单位和各角色演示账号。"
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-publish",
+            dest="publish",
+            action="store_false",
+            help="不公开2024年度报告（保留草稿，供演示填报）。",
+        )
+
     @transaction.atomic
     def handle(self, *args, **options):
         seed_unit, _ = Unit.objects.update_or_create(name=seed.UNIT["name"], defaults=seed.UNIT)
@@ -59,6 +67,36 @@ class Command(BaseCommand):
             where = units[unit_key].name if unit_key else "—"
             role_label = role.label if role else "系统管理员"
             self.stdout.write(f"  {user.username:<10} {display_name:<6} {role_label:<6} {where}")
+
+        if options["publish"]:
+            self.stdout.write(publish_seed_evaluation(seed_unit))
+
+
+def publish_seed_evaluation(unit: Unit) -> str:
+    """Take the seed's 2024 report through the real workflow, so the portal has a real report to show: 王芳 submits
+    it, 李强 approves and publishes it. Each step runs only if the report is still before it, so running the command
+    again publishes nothing twice; a report someone has returned or reopened is left alone."""
+    from evaluations import workflow
+    from evaluations.publication import PublicationError
+
+    User = get_user_model()
+    preparer, head = User.objects.get(username="wangfang"), User.objects.get(username="liqiang")
+    evaluation = Evaluation.objects.get(unit=unit, year=seed.YEAR)
+    Status = Evaluation.Status
+    if evaluation.status == Status.PUBLISHED:
+        return f"已公开：{evaluation.title}（未改动）"
+    if evaluation.status == Status.DRAFT:
+        evaluation = workflow.submit(evaluation=evaluation, actor=preparer, comment="演示数据：提交审核")
+    if evaluation.status == Status.SUBMITTED:
+        evaluation = workflow.approve(evaluation=evaluation, actor=head, comment="演示数据：审核通过")
+    if evaluation.status != Status.APPROVED:
+        return f"未公开：{evaluation.title} 当前为“{evaluation.get_status_display()}”，演示数据不替人处理。"
+    try:
+        publication = workflow.publish(evaluation=evaluation, actor=head)
+    except PublicationError as error:
+        # The demo still loads without a PDF renderer (e.g. missing Pango); the report stays approved.
+        return f"未公开：{error}"
+    return f"已公开：{publication}，SHA-256 {publication.pdf_sha256}"
 
 
 def ensure_account(username: str, display_name: str, unit: Unit | None, role: str | None):

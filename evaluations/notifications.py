@@ -1,0 +1,112 @@
+"""E-mail to the people whose turn it is. Called from ``transaction.on_commit`` by the workflow services, so nobody
+is told about a change that was rolled back. The console backend prints them unless a real backend is configured.
+
+    submitted → the heads of the unit           returned → the preparer who submitted it
+    approved  → the preparers of the unit       published → the preparers of the unit
+    reopened for correction → the preparers of the unit
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import send_mass_mail
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .models import Evaluation, Membership, Publication
+
+logger = logging.getLogger(__name__)
+
+
+def _name(user: AbstractBaseUser) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _unit_staff(evaluation: Evaluation, role: str) -> list[AbstractBaseUser]:
+    return list(
+        get_user_model().objects.filter(membership__unit_id=evaluation.unit_id, membership__role=role, is_active=True)
+    )
+
+
+def _send(recipients: Iterable[AbstractBaseUser], subject: str, body: str, *, actor: AbstractBaseUser) -> int:
+    # Nobody needs an e-mail about what they have just done themselves.
+    addresses = sorted({user.email for user in recipients if user.email and user.pk != actor.pk})
+    if not addresses:
+        return 0
+    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses]
+    try:
+        return send_mass_mail(messages, fail_silently=False)
+    except Exception:
+        # The transition is committed; a mail server that is down must not turn it into an error page.
+        logger.exception("Sending %r failed", subject)
+        return 0
+
+
+def _where(evaluation: Evaluation) -> str:
+    return _("报告页面：%(path)s") % {"path": reverse("evaluation_detail", args=[evaluation.pk])}
+
+
+def submitted(evaluation: Evaluation, actor: AbstractBaseUser) -> int:
+    subject = _("【待审核】%(title)s") % {"title": evaluation.title}
+    body = "\n\n".join(
+        [
+            _("%(name)s 已提交 %(title)s，请审核。") % {"name": _name(actor), "title": evaluation.title},
+            _where(evaluation),
+        ]
+    )
+    return _send(_unit_staff(evaluation, Membership.Role.HEAD), subject, body, actor=actor)
+
+
+def returned(evaluation: Evaluation, actor: AbstractBaseUser, reason: str, submitter_id: int | None) -> int:
+    recipients = get_user_model().objects.filter(pk=submitter_id, is_active=True) if submitter_id else []
+    subject = _("【已退回】%(title)s") % {"title": evaluation.title}
+    body = "\n\n".join(
+        [
+            _("%(name)s 退回了 %(title)s。") % {"name": _name(actor), "title": evaluation.title},
+            _("退回原因：%(reason)s") % {"reason": reason},
+            _where(evaluation),
+        ]
+    )
+    return _send(recipients, subject, body, actor=actor)
+
+
+def approved(evaluation: Evaluation, actor: AbstractBaseUser) -> int:
+    subject = _("【已审核】%(title)s") % {"title": evaluation.title}
+    body = "\n\n".join(
+        [
+            _("%(name)s 已审核通过 %(title)s，待公开。") % {"name": _name(actor), "title": evaluation.title},
+            _where(evaluation),
+        ]
+    )
+    return _send(_unit_staff(evaluation, Membership.Role.PREPARER), subject, body, actor=actor)
+
+
+def published(evaluation: Evaluation, actor: AbstractBaseUser, publication: Publication) -> int:
+    subject = _("【已公开】%(title)s") % {"title": evaluation.title}
+    body = "\n\n".join(
+        [
+            _("%(name)s 已公开 %(title)s（第%(version)s版）。")
+            % {"name": _name(actor), "title": evaluation.title, "version": publication.version},
+            _("公开页面：%(path)s") % {"path": reverse("publication_detail", args=[publication.pk])},
+            _("PDF 的 SHA-256：%(sha)s") % {"sha": publication.pdf_sha256},
+        ]
+    )
+    return _send(_unit_staff(evaluation, Membership.Role.PREPARER), subject, body, actor=actor)
+
+
+def reopened(evaluation: Evaluation, actor: AbstractBaseUser, reason: str) -> int:
+    subject = _("【发起更正】%(title)s") % {"title": evaluation.title}
+    body = "\n\n".join(
+        [
+            _("%(name)s 对已公开的 %(title)s 发起更正，报告已退回修改；已公开的版本在更正版公开前保持不变。")
+            % {"name": _name(actor), "title": evaluation.title},
+            _("更正原因：%(reason)s") % {"reason": reason},
+            _where(evaluation),
+        ]
+    )
+    return _send(_unit_staff(evaluation, Membership.Role.PREPARER), subject, body, actor=actor)
