@@ -4,17 +4,13 @@ from django.shortcuts import render
 
 from budgets.figures import basic_spending_figures, project_spending_figures, total_spending
 
-from ..selectors import evaluations_visible_to, get_evaluation_for_user, membership_of
+from ..selectors import get_evaluation_for_user, start_page
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    evaluations = evaluations_visible_to(request.user).order_by("-year", "unit__name")
-    return render(
-        request,
-        "evaluations/home.html",
-        {"evaluations": evaluations, "membership": membership_of(request.user)},
-    )
+    """Each role's start page: what waits for this person first, then everything they may see."""
+    return render(request, "evaluations/home.html", start_page(request.user))
 
 
 @login_required
