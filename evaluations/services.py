@@ -3,10 +3,17 @@ submitted, approved or published report cannot be altered by any path (views, ad
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any
+
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Evaluation
+from .models import Duty, Evaluation, Office, SectionRevision, StaffingLine, Unit
 
 EVALUATION_LOCKED = _("该绩效自评已提交、已审核或已公开，不能修改。如需修改，请由单位负责人或财政局退回。")
 
@@ -15,3 +22,171 @@ def ensure_editable(evaluation: Evaluation) -> None:
     """Refuse any content change unless the evaluation is a draft or has been returned."""
     if not evaluation.is_editable:
         raise ValidationError(EVALUATION_LOCKED, code="locked")
+
+
+# ---------------------------------------------------------------------------
+# Saving one editor section, refusing a stale page
+# ---------------------------------------------------------------------------
+
+SECTION_STALE = _(
+    "本栏目已由%(who)s于%(when)s保存，您打开的页面已过期，本次修改没有保存。您填写的内容仍在页面上："
+    "请把需要的内容复制下来，重新打开本页，在最新内容上再修改。"
+)
+EVALUATION_EXISTS = _("%(year)s年度的绩效自评已经存在。")
+
+
+def _display_name(user: Any) -> str:
+    if user is None:
+        return str(_("其他人"))
+    return user.get_full_name() or user.get_username()
+
+
+@contextmanager
+def section_save(*, evaluation: Evaluation, section: str, revision: int, actor: Any) -> Iterator[Evaluation]:
+    """Lock the evaluation, apply the workflow guard, refuse a stale page, let the caller write, then count the
+    section's revision up. Everything happens in one transaction: a refusal or an error writes nothing.
+
+    The evaluation row lock serialises concurrent saves of the same evaluation, so two people who loaded the same
+    revision cannot both pass the check: the second one waits, then sees the first one's revision.
+    """
+    with transaction.atomic():
+        locked = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+        ensure_editable(locked)
+        record, _created = SectionRevision.objects.select_related("saved_by").get_or_create(
+            evaluation=locked, section=section
+        )
+        if record.revision != revision:
+            when = timezone.localtime(record.saved_at).strftime("%Y-%m-%d %H:%M") if record.saved_at else ""
+            raise ValidationError(
+                SECTION_STALE, code="stale", params={"who": _display_name(record.saved_by), "when": when}
+            )
+        yield locked
+        now = timezone.now()
+        record.revision += 1
+        record.saved_by = actor
+        record.saved_at = now
+        record.save(update_fields=["revision", "saved_by", "saved_at"])
+        Evaluation.objects.filter(pk=locked.pk).update(updated_at=now)
+
+
+def section_revision(evaluation: Evaluation, section: str) -> SectionRevision | None:
+    """The last save of a section (None if it was never saved in the editor)."""
+    return SectionRevision.objects.select_related("saved_by").filter(evaluation=evaluation, section=section).first()
+
+
+def _replace_rows(model: type[Any], evaluation: Evaluation, rows: list[dict[str, Any]]) -> None:
+    """Replace a simple list (nothing points at its rows) in two queries whatever its length; rows are numbered
+    in the given order. Replacing rather than updating also lets two rows swap names under a unique constraint."""
+    model.objects.filter(evaluation=evaluation).delete()
+    model.objects.bulk_create(model(evaluation=evaluation, order=n, **row) for n, row in enumerate(rows, start=1))
+
+
+def save_profile(
+    *,
+    evaluation: Evaluation,
+    actor: Any,
+    revision: int,
+    profile: dict[str, Any],
+    duties: list[dict[str, Any]],
+    offices: list[dict[str, Any]],
+    staffing: list[dict[str, Any]],
+) -> Evaluation:
+    """一、预算单位基本情况: the mandate, staff movements, and the lists of duties, offices and staffing lines."""
+    with section_save(evaluation=evaluation, section="profile", revision=revision, actor=actor) as locked:
+        for name, value in profile.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=[*profile, "updated_at"])
+        _replace_rows(Duty, locked, duties)
+        _replace_rows(Office, locked, offices)
+        _replace_rows(StaffingLine, locked, staffing)
+    return locked
+
+
+def save_narrative(*, evaluation: Evaluation, actor: Any, revision: int, fields: dict[str, Any]) -> Evaluation:
+    """四、五、六 and the signature date."""
+    with section_save(evaluation=evaluation, section="narrative", revision=revision, actor=actor) as locked:
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=[*fields, "updated_at"])
+    return locked
+
+
+# ---------------------------------------------------------------------------
+# A new year, from last year
+# ---------------------------------------------------------------------------
+
+
+def create_evaluation(*, unit: Unit, year: int, actor: Any) -> Evaluation:
+    """Start ``year``'s evaluation. With last year's evaluation at hand, copy what carries over (the profile, the
+    sources of project funds, theme titles, indicator definitions with their targets) and fill last year's basic
+    spending from last year's amounts; everything that happens during the year (actuals, amounts, prose) starts
+    empty. Without last year, start empty."""
+    from achievements.models import Indicator, Theme
+    from budgets.models import BasicSpending, BudgetExecution, FundSource
+
+    with transaction.atomic():
+        previous = Evaluation.objects.filter(unit=unit, year=year - 1).first()
+        try:
+            with transaction.atomic():
+                evaluation = Evaluation.objects.create(
+                    unit=unit,
+                    year=year,
+                    mandate=previous.mandate if previous else "",
+                    no_spending_note=previous.no_spending_note if previous else "",
+                )
+        except IntegrityError:
+            raise ValidationError(EVALUATION_EXISTS, code="exists", params={"year": year}) from None
+
+        last_amounts: dict[str, Decimal] = {}
+        if previous is not None:
+            Duty.objects.bulk_create(
+                Duty(evaluation=evaluation, order=row.order, text=row.text) for row in previous.duties.all()
+            )
+            Office.objects.bulk_create(
+                Office(evaluation=evaluation, order=row.order, name=row.name) for row in previous.offices.all()
+            )
+            # The establishment carries over; the headcount at 31 December is this year's to enter.
+            StaffingLine.objects.bulk_create(
+                StaffingLine(
+                    evaluation=evaluation,
+                    order=row.order,
+                    establishment_type=row.establishment_type,
+                    approved=row.approved,
+                    actual=0,
+                )
+                for row in previous.staffing_lines.all()
+            )
+            FundSource.objects.bulk_create(
+                FundSource(evaluation=evaluation, order=row.order, name=row.name, description=row.description)
+                for row in previous.fund_sources.all()
+            )
+            last_amounts = {row.category: row.amount for row in previous.basic_spending.all()}
+            new_theme_of: dict[int, Theme] = {}
+            for theme in previous.themes.all():
+                new_theme_of[theme.pk] = Theme.objects.create(
+                    evaluation=evaluation, order=theme.order, title=theme.title
+                )
+            Indicator.objects.bulk_create(
+                Indicator(
+                    evaluation=evaluation,
+                    theme=new_theme_of.get(row.theme_id),
+                    order=row.order,
+                    level1=row.level1,
+                    level2=row.level2,
+                    name=row.name,
+                    measure_unit=row.measure_unit,
+                    direction=row.direction,
+                    target=row.target,
+                    target_text=row.target_text,
+                    weight=row.weight,
+                )
+                for row in previous.indicators.all()
+            )
+        BasicSpending.objects.bulk_create(
+            BasicSpending(evaluation=evaluation, category=category, previous_amount=last_amounts.get(category, 0))
+            for category in BasicSpending.Category.values
+        )
+        BudgetExecution.objects.bulk_create(
+            BudgetExecution(evaluation=evaluation, kind=kind) for kind in BudgetExecution.Kind.values
+        )
+    return evaluation

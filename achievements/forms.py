@@ -1,0 +1,171 @@
+"""Editor page for 三、部门整体支出绩效情况: the themed achievements and the indicators with targets and actuals.
+
+Completion rates, shortfalls and scores beside the inputs come from :mod:`achievements.figures`, the same code as
+the report. A shortfall against the target (direction-aware) cannot be saved without a deviation reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from evaluations.forms import QuantityField, SectionPage, initial_rows, row_formset
+
+from . import figures
+from .models import Indicator, Theme
+
+SHORTFALL_NEEDS_REASON = _(
+    "实际完成值 %(actual)s 未达到年度指标值 %(target)s（%(direction)s），请填写偏差原因分析及改进措施。"
+)
+
+INDICATOR_FIELDS = [
+    "theme_id",
+    "level1",
+    "level2",
+    "name",
+    "measure_unit",
+    "direction",
+    "target",
+    "actual",
+    "target_text",
+    "actual_text",
+    "weight",
+    "deviation_reason",
+    "ranking",
+]
+
+
+def _plain(value: Decimal) -> str:
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class ThemeRowForm(forms.ModelForm):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Theme
+        fields = ["title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 4})}
+
+
+class IndicatorRowForm(forms.ModelForm):
+    theme_id = forms.TypedChoiceField(label=_("所属成效"), coerce=int, required=False, empty_value=None)
+    target = QuantityField(label=_("年度指标值"), required=False)
+    actual = QuantityField(label=_("实际完成值"), required=False)
+    weight = QuantityField(label=_("分值"), required=False, decimal_places=2, max_value=Decimal("9999.99"))
+
+    class Meta:
+        model = Indicator
+        fields = INDICATOR_FIELDS
+        widgets = {"deviation_reason": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, theme_choices: list[tuple[Any, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Choices are fetched once for the whole page, not once per row.
+        self.fields["theme_id"].choices = [("", "——"), *theme_choices]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        probe = Indicator(
+            direction=cleaned.get("direction") or Indicator.Direction.AT_LEAST,
+            target=cleaned.get("target"),
+            actual=cleaned.get("actual"),
+        )
+        if figures.is_shortfall(probe) and not (cleaned.get("deviation_reason") or "").strip():
+            self.add_error(
+                "deviation_reason",
+                ValidationError(
+                    SHORTFALL_NEEDS_REASON,
+                    code="shortfall",
+                    params={
+                        "actual": _plain(probe.actual),
+                        "target": _plain(probe.target),
+                        "direction": probe.get_direction_display(),
+                    },
+                ),
+            )
+        return cleaned
+
+
+ThemeRowFormSet = row_formset(ThemeRowForm)
+IndicatorRowFormSet = row_formset(IndicatorRowForm)
+
+
+@dataclass(frozen=True)
+class IndicatorFigures:
+    indicator: Indicator
+    completion: Decimal | None
+    shortfall: bool
+    score: Decimal | None
+
+    @property
+    def target_display(self) -> str:
+        if self.indicator.is_qualitative:
+            return self.indicator.target_text
+        return _plain(self.indicator.target) if self.indicator.target is not None else "—"
+
+    @property
+    def actual_display(self) -> str:
+        if self.indicator.is_qualitative:
+            return self.indicator.actual_text
+        return _plain(self.indicator.actual) if self.indicator.actual is not None else "—"
+
+
+class AchievementsPage(SectionPage):
+    section = "achievements"
+    title = _("工作成效和绩效指标")
+    template = "editor/achievements.html"
+
+    def build(self) -> None:
+        self.themes = list(self.evaluation.themes.all())
+        self.indicators = list(self.evaluation.indicators.all())
+        self.forms = {
+            "themes": ThemeRowFormSet(
+                self.data, prefix="themes", initial=initial_rows(self.themes, ["id", "title", "body"])
+            ),
+            "indicators": IndicatorRowFormSet(
+                self.data,
+                prefix="indicators",
+                initial=initial_rows(self.indicators, INDICATOR_FIELDS),
+                form_kwargs={"theme_choices": [(theme.pk, theme.title) for theme in self.themes]},
+            ),
+        }
+
+    def save(self, *, actor: Any) -> None:
+        from .services import save_achievements
+
+        save_achievements(
+            evaluation=self.evaluation,
+            actor=actor,
+            revision=self.revision,
+            themes=self.forms["themes"].rows(),
+            indicators=self.forms["indicators"].rows(),
+        )
+
+    def figures(self) -> list[IndicatorFigures]:
+        """One line per indicator row on the page (saved rows, or in the live preview the rows as typed)."""
+        formset = self.forms["indicators"]
+        if formset.is_bound:
+            indicators = []
+            for form in formset.forms:
+                if not form.is_valid() or not form.has_changed() or form.cleaned_data.get("DELETE"):
+                    continue
+                data = {k: form.cleaned_data.get(k) for k in INDICATOR_FIELDS if k != "theme_id"}
+                indicators.append(Indicator(**data))
+        else:
+            indicators = self.indicators
+        return [
+            IndicatorFigures(
+                indicator=indicator,
+                completion=figures.completion_rate(indicator),
+                shortfall=figures.is_shortfall(indicator),
+                score=figures.indicator_score(indicator),
+            )
+            for indicator in indicators
+        ]

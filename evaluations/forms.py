@@ -1,0 +1,450 @@
+"""Forms of the editor: the amount input shared by every money field, the building blocks of a section page, and the
+pages for the unit profile and the narrative sections.
+
+Amounts are entered in 元, exactly as stored (README, "Entering a report"). The input is deliberately strict: what
+the person typed either becomes exactly that amount or is refused with a message; nothing is rounded or guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.formsets import ORDERING_FIELD_NAME
+from django.utils.translation import gettext_lazy as _
+
+from .models import Duty, Evaluation, Office, StaffingLine
+from .money import MAX_AMOUNT
+
+# ---------------------------------------------------------------------------
+# Amounts
+# ---------------------------------------------------------------------------
+
+# Full-width digits and punctuation come from Chinese input methods and from copying out of Word; they mean the same
+# as their ASCII forms, so they are normalised on purpose. Other Unicode digits (Arabic-Indic, circled, ...) are not
+# something anyone types into a 决算 figure and are refused, although Python's Decimal would accept some of them.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋　", "0123456789.,-+ ")
+_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+_SPECIAL = re.compile(r"(?i)^[+-]?(?:nan|s?nan|inf|infinity)$")
+
+AMOUNT_NOT_A_NUMBER = _("请填写金额数字（单位：元），例如 3864449.00。")
+AMOUNT_SPECIAL = _("不接受 NaN、Infinity 或科学计数法，请填写普通数字。")
+AMOUNT_NEGATIVE = _("金额不能为负数。")
+AMOUNT_TOO_PRECISE = _("金额最多保留两位小数（到分）。")
+AMOUNT_TOO_LARGE = _("金额不能超过 %(max)s 元，请检查是否多输了位数。")
+
+
+def parse_amount(raw: str, *, max_value: Decimal = MAX_AMOUNT, decimal_places: int = 2) -> Decimal:
+    """Turn what was typed into an exact Decimal, or raise ValidationError with a Chinese message.
+
+    Accepted on purpose: surrounding spaces, full-width digits and full-width ．，, and thousands separators in the
+    usual groups of three ("3,864,449.00"). Refused: signs, exponents, NaN/Infinity, more than ``decimal_places``
+    decimals, amounts above ``max_value``, units typed after the number, anything else.
+    """
+    text = raw.translate(_FULL_WIDTH).strip()
+    if _SPECIAL.match(text) or re.fullmatch(r"[0-9.,+-]*[eE][0-9+-]*", text):
+        raise ValidationError(AMOUNT_SPECIAL, code="special")
+    if text.startswith("-") and _PLAIN.fullmatch(text[1:].replace(",", "")):
+        raise ValidationError(AMOUNT_NEGATIVE, code="negative")
+    if _GROUPED.fullmatch(text):
+        text = text.replace(",", "")
+    if not _PLAIN.fullmatch(text):
+        raise ValidationError(AMOUNT_NOT_A_NUMBER, code="invalid")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the pattern above admits only plain decimals
+        raise ValidationError(AMOUNT_NOT_A_NUMBER, code="invalid") from None
+    if "." in text and len(text.split(".", 1)[1]) > decimal_places:
+        raise ValidationError(AMOUNT_TOO_PRECISE, code="precision")
+    if value > max_value:
+        raise ValidationError(AMOUNT_TOO_LARGE, code="too_large", params={"max": f"{max_value:f}"})
+    return value
+
+
+class AmountField(forms.Field):
+    """An amount in 元: a text input (so that what was typed is shown back exactly, even when refused) parsed by
+    :func:`parse_amount`."""
+
+    default_error_messages = {"required": _("请填写此项。")}
+
+    def __init__(self, *, max_value: Decimal = MAX_AMOUNT, decimal_places: int = 2, **kwargs: Any) -> None:
+        self.max_value = max_value
+        self.decimal_places = decimal_places
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "class": "text-end amount"}),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        return parse_amount(str(value), max_value=self.max_value, decimal_places=self.decimal_places)
+
+    def prepare_value(self, value: Any) -> Any:
+        # Stored amounts are shown as plain 元 with their two decimals, never in exponent form.
+        if isinstance(value, Decimal):
+            return f"{value:f}"
+        return value
+
+
+class QuantityField(AmountField):
+    """A non-negative indicator value (target or actual): up to four decimals, as the model stores."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("decimal_places", 4)
+        kwargs.setdefault("max_value", Decimal("99999999999999.9999"))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            # The money wording would confuse here: an indicator is not always an amount.
+            if error.code == "precision":
+                raise ValidationError(_("最多保留四位小数。"), code="precision") from None
+            if error.code == "invalid":
+                raise ValidationError(_("请填写数字，例如 12.55。"), code="invalid") from None
+            raise
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal):
+            # 12.5500 as stored reads better as 12.55.
+            text = f"{value:f}"
+            return text.rstrip("0").rstrip(".") if "." in text else text
+        return value
+
+
+# ---------------------------------------------------------------------------
+# Building blocks of a section page
+# ---------------------------------------------------------------------------
+
+
+def crispy_helper() -> FormHelper:
+    """Forms are rendered inside the page's own <form>, so crispy must not add another one."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
+class RevisionForm(forms.Form):
+    """The revision of the section the page was loaded with: a save from a stale page is refused."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class RowFormSet(forms.BaseFormSet):
+    """A list of rows that can be added, removed and reordered. Rows are numbered by the "排序" field; a row left
+    without a number goes last. A new row left blank is ignored."""
+
+    row_label = _("第%(n)s行")
+    unique_field: str | None = None
+    unique_message = _("“%(value)s”重复了，每行只能出现一次。")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = crispy_helper()
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if ORDERING_FIELD_NAME in form.fields:
+            form.fields[ORDERING_FIELD_NAME].label = _("排序")
+            form.fields[ORDERING_FIELD_NAME].widget.attrs.update({"class": "order-input", "min": 0})
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("删除此行")
+
+    def kept_forms(self) -> list[forms.Form]:
+        """The rows to keep, in the order the person asked for: deleted rows and blank new rows are left out."""
+        return list(self.ordered_forms)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Cleaned rows in their new order, without the formset's own fields."""
+        rows = []
+        for form in self.kept_forms():
+            row = {k: v for k, v in form.cleaned_data.items() if k not in {ORDERING_FIELD_NAME, "DELETE"}}
+            rows.append(row)
+        return rows
+
+    def clean(self) -> None:
+        if any(self.errors) or self.unique_field is None:
+            return
+        seen: set[str] = set()
+        for form in self.kept_forms():
+            value = form.cleaned_data.get(self.unique_field)
+            if not value:
+                continue
+            if value in seen:
+                # Beside the field; the row's error also makes the formset invalid.
+                form.add_error(self.unique_field, ValidationError(self.unique_message, params={"value": value}))
+            seen.add(value)
+
+
+def row_formset(form: type[forms.Form], formset: type[RowFormSet] = RowFormSet, **kwargs: Any) -> type[RowFormSet]:
+    return forms.formset_factory(form, formset=formset, extra=1, can_delete=True, can_order=True, **kwargs)
+
+
+def initial_rows(rows: list[Any], fields: list[str]) -> list[dict[str, Any]]:
+    return [{name: getattr(row, name) for name in fields} for row in rows]
+
+
+@dataclass(frozen=True)
+class ErrorLine:
+    """One line of the error summary at the top of a page: where, and what."""
+
+    where: str
+    message: str
+    anchor: str
+
+
+class SectionPage:
+    """The forms of one editor page, validated together: nothing of a page with an error is saved.
+
+    Subclasses declare the section key and title, build their forms in ``build`` and hand cleaned data to their
+    service in ``save``. The stale-page check and the workflow guard live in that service, not here.
+    """
+
+    section: str = ""
+    title: str = ""
+    template: str = ""
+
+    def __init__(self, evaluation: Evaluation, data: Any = None, *, revision: int = 0) -> None:
+        self.evaluation = evaluation
+        self.data = data
+        self.revision_form = RevisionForm(data, initial={"revision": revision}, prefix="page")
+        self.page_errors: list[str] = []
+        self.forms: dict[str, forms.Form | forms.BaseFormSet] = {}
+        self.build()
+
+    # Subclasses ---------------------------------------------------------
+    def build(self) -> None:
+        raise NotImplementedError
+
+    def clean(self) -> None:
+        """Checks across the page's forms; add messages with ``add_error``."""
+
+    def save(self, *, actor: Any) -> None:
+        raise NotImplementedError
+
+    # Shared -------------------------------------------------------------
+    @property
+    def revision(self) -> int:
+        return self.revision_form.cleaned_data["revision"]
+
+    def add_error(self, error: str | ValidationError) -> None:
+        if isinstance(error, ValidationError):
+            self.page_errors.extend(error.messages)
+        else:
+            self.page_errors.append(str(error))
+
+    def is_valid(self) -> bool:
+        if self.data is None:
+            return False
+        valid = self.revision_form.is_valid()
+        if not valid:
+            self.add_error(_("页面已损坏（缺少版本号），请重新打开本页。"))
+        for form in self.forms.values():
+            valid = form.is_valid() and valid
+        if not valid:
+            return False
+        self.clean()
+        # clean() may have put errors beside fields of any form; ask the forms again.
+        return not self.page_errors and all(form.is_valid() for form in self.forms.values())
+
+    def error_summary(self) -> list[ErrorLine]:
+        lines: list[ErrorLine] = []
+        for form in self.forms.values():
+            if isinstance(form, forms.BaseFormSet):
+                lines.extend(ErrorLine("", str(message), "") for message in form.non_form_errors())
+                for n, row in enumerate(form.forms, start=1):
+                    if form.can_delete and form._should_delete_form(row):
+                        continue
+                    lines.extend(self._form_lines(row, f"{form.row_label % {'n': n}} "))
+            else:
+                lines.extend(self._form_lines(form, ""))
+        return lines
+
+    @staticmethod
+    def _form_lines(form: forms.Form, where: str) -> list[ErrorLine]:
+        if not form.is_bound:
+            return []
+        lines = []
+        for name, errors in form.errors.items():
+            if name == "__all__":
+                lines.extend(ErrorLine(where.strip(), str(message), "") for message in errors)
+                continue
+            field = form.fields.get(name)
+            label = str(field.label) if field is not None and field.label else name
+            anchor = form[name].auto_id if name in form.fields else ""
+            lines.extend(ErrorLine(f"{where}{label}", str(message), anchor) for message in errors)
+        return lines
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.page_errors) or any(line for line in self.error_summary())
+
+
+# ---------------------------------------------------------------------------
+# New year
+# ---------------------------------------------------------------------------
+
+
+class NewEvaluationForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = crispy_helper()
+
+
+# ---------------------------------------------------------------------------
+# 一、预算单位基本情况
+# ---------------------------------------------------------------------------
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Evaluation
+        fields = [
+            "mandate",
+            "staff_transferred_in",
+            "staff_transferred_out",
+            "staff_retired",
+            "retirees_deceased",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = crispy_helper()
+
+
+class DutyRowForm(forms.ModelForm):
+    class Meta:
+        model = Duty
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+
+class OfficeRowForm(forms.ModelForm):
+    class Meta:
+        model = Office
+        fields = ["name"]
+
+
+class StaffingRowForm(forms.ModelForm):
+    class Meta:
+        model = StaffingLine
+        fields = ["establishment_type", "approved", "actual"]
+
+
+class OfficeFormSet(RowFormSet):
+    unique_field = "name"
+    unique_message = _("内设机构“%(value)s”重复了。")
+
+
+class StaffingFormSet(RowFormSet):
+    unique_field = "establishment_type"
+    unique_message = _("编制类型“%(value)s”重复了。")
+
+
+DutyFormSet = row_formset(DutyRowForm)
+OfficeRowFormSet = row_formset(OfficeRowForm, OfficeFormSet)
+StaffingRowFormSet = row_formset(StaffingRowForm, StaffingFormSet)
+
+
+class ProfilePage(SectionPage):
+    section = "profile"
+    title = _("单位基本情况")
+    template = "editor/profile.html"
+
+    def build(self) -> None:
+        evaluation = self.evaluation
+        self.forms = {
+            "profile": ProfileForm(self.data, instance=evaluation, prefix="profile"),
+            "duties": DutyFormSet(
+                self.data, prefix="duties", initial=initial_rows(list(evaluation.duties.all()), ["text"])
+            ),
+            "offices": OfficeRowFormSet(
+                self.data, prefix="offices", initial=initial_rows(list(evaluation.offices.all()), ["name"])
+            ),
+            "staffing": StaffingRowFormSet(
+                self.data,
+                prefix="staffing",
+                initial=initial_rows(
+                    list(evaluation.staffing_lines.all()), ["establishment_type", "approved", "actual"]
+                ),
+            ),
+        }
+
+    def save(self, *, actor: Any) -> None:
+        from .services import save_profile
+
+        save_profile(
+            evaluation=self.evaluation,
+            actor=actor,
+            revision=self.revision,
+            profile={name: self.forms["profile"].cleaned_data[name] for name in ProfileForm.Meta.fields},
+            duties=self.forms["duties"].rows(),
+            offices=self.forms["offices"].rows(),
+            staffing=self.forms["staffing"].rows(),
+        )
+
+
+# ---------------------------------------------------------------------------
+# 四、五、六 and the signature
+# ---------------------------------------------------------------------------
+
+
+class NarrativeForm(forms.ModelForm):
+    class Meta:
+        model = Evaluation
+        fields = [
+            "overall_goal",
+            "overall_goal_result",
+            "problems",
+            "measures",
+            "results_use",
+            "no_spending_note",
+            "signature_date",
+        ]
+        widgets = {
+            "overall_goal": forms.Textarea(attrs={"rows": 3}),
+            "overall_goal_result": forms.Textarea(attrs={"rows": 3}),
+            "problems": forms.Textarea(attrs={"rows": 5}),
+            "measures": forms.Textarea(attrs={"rows": 5}),
+            "results_use": forms.Textarea(attrs={"rows": 4}),
+            "no_spending_note": forms.Textarea(attrs={"rows": 2}),
+            "signature_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = crispy_helper()
+
+
+class NarrativePage(SectionPage):
+    section = "narrative"
+    title = _("问题、措施、应用和公开")
+    template = "editor/narrative.html"
+
+    def build(self) -> None:
+        self.forms = {"narrative": NarrativeForm(self.data, instance=self.evaluation, prefix="narrative")}
+
+    def save(self, *, actor: Any) -> None:
+        from .services import save_narrative
+
+        form = self.forms["narrative"]
+        save_narrative(
+            evaluation=self.evaluation,
+            actor=actor,
+            revision=self.revision,
+            fields={name: form.cleaned_data[name] for name in NarrativeForm.Meta.fields},
+        )
