@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from . import notifications
 from .diff import snapshot
 from .models import Evaluation, Membership, Publication, StatusChange, Submission
+from .publication import create_publication
 from .selectors import membership_of
 
 Status = Evaluation.Status
@@ -168,38 +169,39 @@ def record_transition(evaluation: Evaluation, actor: AbstractBaseUser, to_status
 def submit(*, evaluation: Evaluation, actor: AbstractBaseUser, comment: str = "") -> Evaluation:
     """The preparer hands the report to the head; what it says now is kept for the next review's comparison."""
     with transaction.atomic():
-        evaluation = lock(evaluation)
-        _refuse_unless_allowed(submit_refusal(evaluation, actor))
-        number = evaluation.submissions.count() + 1
-        Submission.objects.create(
-            evaluation=evaluation, number=number, submitted_by=actor, content=snapshot(evaluation)
-        )
-        record_transition(evaluation, actor, Status.SUBMITTED, comment.strip())
-        transaction.on_commit(lambda: notifications.submitted(evaluation, actor))
-    return evaluation
+        locked = lock(evaluation)
+        _refuse_unless_allowed(submit_refusal(locked, actor))
+        number = locked.submissions.count() + 1
+        Submission.objects.create(evaluation=locked, number=number, submitted_by=actor, content=snapshot(locked))
+        record_transition(locked, actor, Status.SUBMITTED, comment.strip())
+        transaction.on_commit(lambda: notifications.submitted(locked, actor))
+    evaluation.status = locked.status
+    return locked
 
 
 def approve(*, evaluation: Evaluation, actor: AbstractBaseUser, comment: str = "") -> Evaluation:
     with transaction.atomic():
-        evaluation = lock(evaluation)
-        _refuse_unless_allowed(approve_refusal(evaluation, actor))
-        record_transition(evaluation, actor, Status.APPROVED, comment.strip())
-        transaction.on_commit(lambda: notifications.approved(evaluation, actor))
-    return evaluation
+        locked = lock(evaluation)
+        _refuse_unless_allowed(approve_refusal(locked, actor))
+        record_transition(locked, actor, Status.APPROVED, comment.strip())
+        transaction.on_commit(lambda: notifications.approved(locked, actor))
+    evaluation.status = locked.status
+    return locked
 
 
 def return_for_revision(*, evaluation: Evaluation, actor: AbstractBaseUser, reason: str) -> Evaluation:
     """The head or the bureau sends the report back; it becomes editable again and shows the reason."""
     reason = (reason or "").strip()
     with transaction.atomic():
-        evaluation = lock(evaluation)
-        _refuse_unless_allowed(return_refusal(evaluation, actor))
+        locked = lock(evaluation)
+        _refuse_unless_allowed(return_refusal(locked, actor))
         if not reason:
             raise ValidationError(REASON_REQUIRED, code="reason_required")
-        submitter_id = last_submitter_id(evaluation)
-        record_transition(evaluation, actor, Status.RETURNED, reason)
-        transaction.on_commit(lambda: notifications.returned(evaluation, actor, reason, submitter_id))
-    return evaluation
+        submitter_id = last_submitter_id(locked)
+        record_transition(locked, actor, Status.RETURNED, reason)
+        transaction.on_commit(lambda: notifications.returned(locked, actor, reason, submitter_id))
+    evaluation.status = locked.status
+    return locked
 
 
 def reopen_for_correction(*, evaluation: Evaluation, actor: AbstractBaseUser, reason: str) -> Evaluation:
@@ -207,13 +209,14 @@ def reopen_for_correction(*, evaluation: Evaluation, actor: AbstractBaseUser, re
     the corrected report is approved and published as the next version."""
     reason = (reason or "").strip()
     with transaction.atomic():
-        evaluation = lock(evaluation)
-        _refuse_unless_allowed(reopen_refusal(evaluation, actor))
+        locked = lock(evaluation)
+        _refuse_unless_allowed(reopen_refusal(locked, actor))
         if not reason:
             raise ValidationError(CORRECTION_REASON_REQUIRED, code="reason_required")
-        record_transition(evaluation, actor, Status.RETURNED, reason)
-        transaction.on_commit(lambda: notifications.reopened(evaluation, actor, reason))
-    return evaluation
+        record_transition(locked, actor, Status.RETURNED, reason)
+        transaction.on_commit(lambda: notifications.reopened(locked, actor, reason))
+    evaluation.status = locked.status
+    return locked
 
 
 def publish(*, evaluation: Evaluation, actor: AbstractBaseUser) -> Publication:
@@ -223,15 +226,14 @@ def publish(*, evaluation: Evaluation, actor: AbstractBaseUser) -> Publication:
     report already published and is refused, so simultaneous clicks produce exactly one version (the unique
     constraint on evaluation and version is the last line of defence). If rendering or storing fails the
     transaction rolls back and the report stays approved; the error is raised as a PublicationError."""
-    from .publication import create_publication
-
     with transaction.atomic():
-        evaluation = lock(evaluation)
-        _refuse_unless_allowed(publish_refusal(evaluation, actor))
-        publication = create_publication(evaluation, actor)
+        locked = lock(evaluation)
+        _refuse_unless_allowed(publish_refusal(locked, actor))
+        publication = create_publication(locked, actor)
         comment = str(_("第%(version)s版") % {"version": publication.version})
-        record_transition(evaluation, actor, Status.PUBLISHED, comment)
-        transaction.on_commit(lambda: notifications.published(evaluation, actor, publication))
+        record_transition(locked, actor, Status.PUBLISHED, comment)
+        transaction.on_commit(lambda: notifications.published(locked, actor, publication))
+    evaluation.status = locked.status
     return publication
 
 
