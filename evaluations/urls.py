@@ -1,8 +1,8 @@
 from django.urls import path
 
-from .views import editor
+from .views import editor, start
+from .views import excel as excel_views
 from .views import report as report_views
-from .views import start
 from .views import workflow as workflow_views
 
 # Each area appends its routes to its own list, so the areas can grow without stepping on each other.
@@ -17,7 +17,12 @@ editor_urls: list = [
         "evaluations/<int:pk>/edit/<slug:section>/figures/", editor.section_figures, name="evaluation_section_figures"
     ),
 ]
-excel_urls: list = []
+excel_urls: list = [
+    path("evaluations/<int:pk>/excel/template.xlsx", excel_views.excel_template, name="evaluation_excel_template"),
+    path("evaluations/<int:pk>/excel/upload/", excel_views.excel_upload, name="evaluation_excel_upload"),
+    path("evaluations/<int:pk>/excel/confirm/", excel_views.excel_confirm, name="evaluation_excel_confirm"),
+    path("evaluations/<int:pk>/excel/export.xlsx", excel_views.excel_export, name="evaluation_excel_export"),
+]
 report_urls: list = [
     path("evaluations/<int:pk>/report/", report_views.report, name="evaluation_report"),
     path("evaluations/<int:pk>/report.pdf", report_views.report_pdf, name="evaluation_report_pdf"),

@@ -1,0 +1,216 @@
+"""The export: the 部门整体支出绩效自评表 laid out like the national form (财预〔2020〕10号 annex), followed by the
+data sheets of the template, so that an exported workbook can be edited and uploaded again.
+
+Every figure comes from budgets.figures and achievements.figures; this module only places them. The whole
+workbook costs the five queries of :func:`~.template.fetch_rows`, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from achievements.figures import indicator_score
+from budgets.figures import ExecutionLine, execution_figures
+from evaluations.models import Evaluation
+from evaluations.money import HUNDRED, as_percent, quantize_half_up, to_wan
+
+from . import sheets
+from .safe_writer import write
+from .template import BORDER, HEADER_FILL, EvaluationRows, add_data_sheets, add_guide_sheet, fetch_rows, plain_decimal
+
+# The funds block is worth 10 of 100 points in the national form (domain.md §3).
+FUNDS_WEIGHT = Decimal("10")
+WAN_FORMAT = "0.00"
+PERCENT_FORMAT = "0.00%"
+SCORE_FORMAT = "0.00"
+LAST_COLUMN = 10  # A..J: the indicator grid is the widest part of the form
+
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+WIDTHS = {"A": 10, "B": 12, "C": 24, "D": 9, "E": 9, "F": 12, "G": 12, "H": 8, "I": 8, "J": 32}
+
+
+def build_export(evaluation: Evaluation) -> Workbook:
+    rows = fetch_rows(evaluation)
+    wb = Workbook()
+    add_self_evaluation_sheet(wb.active, rows)
+    add_data_sheets(wb, rows)
+    add_guide_sheet(wb.create_sheet(), rows)
+    return wb
+
+
+def _box(
+    ws: Worksheet,
+    top: int,
+    left: int,
+    value: object = None,
+    *,
+    bottom: int | None = None,
+    right: int | None = None,
+    number_format: str | None = None,
+    align: Alignment = CENTER,
+    bold: bool = False,
+    header: bool = False,
+) -> None:
+    """One cell of the form, possibly merged over several grid cells, with its border."""
+    bottom = bottom or top
+    right = right or left
+    for row in range(top, bottom + 1):
+        for column in range(left, right + 1):
+            cell = ws.cell(row=row, column=column)
+            cell.border = BORDER
+            cell.alignment = align
+            if header:
+                cell.fill = HEADER_FILL
+    cell = write(ws, top, left, value, number_format=number_format)
+    if bold or header:
+        cell.font = Font(bold=True)
+    if (bottom, right) != (top, left):
+        ws.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=right)
+
+
+def _percent(rate: Decimal | None) -> Decimal | None:
+    """The exact ratio rounded half-up to a percentage with two decimals, as a fraction for a "0.00%" cell."""
+    percent = as_percent(rate)
+    return None if percent is None else percent / HUNDRED
+
+
+def _wan(amount: Decimal | None) -> Decimal | None:
+    return None if amount is None else to_wan(amount)
+
+
+def _funds_score(line: ExecutionLine) -> Decimal | None:
+    # 得分 = 分值 × 执行率, never above 分值 (财预〔2020〕10号). No other module computes this score yet; when the
+    # scoring rules arrive this belongs in budgets.figures next to execution_rate.
+    if line.rate is None:
+        return None
+    return quantize_half_up(FUNDS_WEIGHT * min(line.rate, Decimal("1")))
+
+
+def add_self_evaluation_sheet(ws: Worksheet, rows: EvaluationRows) -> None:
+    evaluation = rows.evaluation
+    ws.title = sheets.SHEET_SELF_EVALUATION
+    for letter, width in WIDTHS.items():
+        ws.column_dimensions[letter].width = width
+
+    _box(ws, 1, 1, _("部门整体支出绩效自评表"), right=LAST_COLUMN, bold=True)
+    ws["A1"].font = Font(bold=True, size=16)
+    ws.row_dimensions[1].height = 30
+    _box(ws, 2, 1, _("（%(year)s年度）") % {"year": evaluation.year}, right=LAST_COLUMN)
+    _box(ws, 3, 1, _("部门（单位）名称"), right=2, header=True)
+    _box(ws, 3, 3, evaluation.unit.name, right=LAST_COLUMN, align=LEFT)
+
+    # Funds block: rows 4 (header) to 7.
+    figures = execution_figures(rows.execution)
+    _box(ws, 4, 1, _("年度预算资金（万元）"), bottom=7, header=True)
+    _box(ws, 4, 2, "", right=3, header=True)
+    funds_titles = [_("年初预算数"), _("全年预算数"), _("全年执行数"), _("分值"), _("执行率")]
+    for column, title in enumerate(funds_titles, start=4):
+        _box(ws, 4, column, title, header=True)
+    _box(ws, 4, 9, _("得分"), right=LAST_COLUMN, header=True)
+    funds_lines = [(figures.total, True), *[(line, False) for line in figures.lines]]
+    for row, (line, is_total) in enumerate(funds_lines, start=5):
+        label = _("年度资金总额") if is_total else _("其中：%(label)s") % {"label": line.label}
+        _box(ws, row, 2, label, right=3, align=LEFT, bold=is_total)
+        _box(ws, row, 4, _wan(line.initial_budget), number_format=WAN_FORMAT)
+        _box(ws, row, 5, _wan(line.full_year_budget), number_format=WAN_FORMAT)
+        _box(ws, row, 6, _wan(line.executed), number_format=WAN_FORMAT)
+        _box(ws, row, 7, FUNDS_WEIGHT if is_total else "—", number_format=SCORE_FORMAT)
+        _box(ws, row, 8, _percent(line.rate), number_format=PERCENT_FORMAT)
+        _box(ws, row, 9, _funds_score(line) if is_total else "—", right=LAST_COLUMN, number_format=SCORE_FORMAT)
+
+    # 年度总体目标: rows 8 and 9.
+    _box(ws, 8, 1, _("年度总体目标"), bottom=9, header=True)
+    _box(ws, 8, 2, _("预期目标"), right=6, header=True)
+    _box(ws, 8, 7, _("实际完成情况"), right=LAST_COLUMN, header=True)
+    _box(ws, 9, 2, evaluation.overall_goal, right=6, align=LEFT)
+    _box(ws, 9, 7, evaluation.overall_goal_result, right=LAST_COLUMN, align=LEFT)
+    longest = max(len(evaluation.overall_goal), len(evaluation.overall_goal_result))
+    # About 30 characters fit on a line of the merged cell; Excel does not grow merged rows by itself.
+    ws.row_dimensions[9].height = max(40, 15 * (longest // 30 + 1))
+
+    end = _indicator_grid(ws, rows, first_row=10)
+    ws.freeze_panes = "A5"
+    ws.print_title_rows = "10:10"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_area = f"A1:{get_column_letter(LAST_COLUMN)}{end}"
+
+
+def _indicator_grid(ws: Worksheet, rows: EvaluationRows, *, first_row: int) -> int:
+    """The indicator grid from ``first_row``; returns the last row written (the 总分 row)."""
+    titles = [
+        _("一级指标"),
+        _("二级指标"),
+        _("三级指标"),
+        _("指标性质"),
+        _("度量单位"),
+        _("年度指标值"),
+        _("实际完成值"),
+        _("分值"),
+        _("得分"),
+        _("偏差原因分析及改进措施"),
+    ]
+    for column, title in enumerate(titles, start=1):
+        _box(ws, first_row, column, title, header=True)
+
+    row = first_row
+    scores: list[Decimal | None] = []
+    weights: list[Decimal | None] = []
+    for row, indicator in enumerate(rows.indicators, start=first_row + 1):
+        score = indicator_score(indicator)
+        scores.append(score)
+        weights.append(indicator.weight)
+        _box(ws, row, 3, indicator.name, align=LEFT)
+        _box(ws, row, 4, indicator.get_direction_display())
+        _box(ws, row, 5, indicator.measure_unit)
+        _box(ws, row, 6, _shown_value(indicator.target, indicator.target_text, indicator.is_qualitative))
+        _box(ws, row, 7, _shown_value(indicator.actual, indicator.actual_text, indicator.is_qualitative))
+        _box(ws, row, 8, indicator.weight, number_format=SCORE_FORMAT)
+        _box(ws, row, 9, None if score is None else quantize_half_up(score), number_format=SCORE_FORMAT)
+        _box(ws, row, 10, indicator.deviation_reason, align=LEFT)
+    _merge_runs(ws, rows, first_row + 1)
+
+    total_row = row + 1
+    _box(ws, total_row, 1, _("总分"), right=7, header=True)
+    # A total is only meaningful when every part of it is known; otherwise the cell stays blank.
+    known_weights = all(weight is not None for weight in weights)
+    known_scores = all(score is not None for score in scores)
+    total_weight = FUNDS_WEIGHT + sum((w for w in weights if w is not None), Decimal(0)) if known_weights else None
+    funds_score = _funds_score(execution_figures(rows.execution).total)
+    total_score = (
+        funds_score + sum((quantize_half_up(s) for s in scores if s is not None), Decimal(0))
+        if known_scores and funds_score is not None
+        else None
+    )
+    _box(ws, total_row, 8, total_weight, number_format=SCORE_FORMAT, bold=True)
+    _box(ws, total_row, 9, total_score, number_format=SCORE_FORMAT, bold=True)
+    _box(ws, total_row, 10, "")
+    return total_row
+
+
+def _shown_value(number: Decimal | None, text: str, qualitative: bool) -> object:
+    if qualitative or number is None:
+        return text
+    return plain_decimal(number)
+
+
+def _merge_runs(ws: Worksheet, rows: EvaluationRows, first_row: int) -> None:
+    """一级 and 二级 cells span the consecutive indicators that share them, as on the printed form."""
+    for column, key in ((1, lambda i: (i.level1,)), (2, lambda i: (i.level1, i.level2))):
+        start = 0
+        indicators = rows.indicators
+        for index in range(1, len(indicators) + 1):
+            if index == len(indicators) or key(indicators[index]) != key(indicators[start]):
+                label = indicators[start].level1 if column == 1 else indicators[start].level2
+                _box(ws, first_row + start, column, label, bottom=first_row + index - 1)
+                start = index

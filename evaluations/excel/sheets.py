@@ -1,0 +1,120 @@
+"""The workbook's sheets and their columns. The template writer and the importer both read these, so a header
+written by one is the header expected by the other.
+
+Amounts in the data sheets are 元 to the fen (the unit the database holds, so nothing is rounded on the way in or
+out); the 自评表 sheet shows 万元 like the national form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from achievements.models import Indicator
+from budgets.models import BasicSpending, BudgetExecution, ProjectItem
+
+
+class Kind(Enum):
+    ID = "id"  # our primary key, hidden; blank for a new row
+    TEXT = "text"
+    AMOUNT = "amount"  # 元, two decimals
+    VALUE = "value"  # an indicator's target or actual, four decimals
+    WEIGHT = "weight"  # 分值, two decimals
+    CHOICE = "choice"  # a fixed label from a list
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    kind: Kind
+    width: int = 14
+    required: bool = False
+    max_length: int | None = None
+
+
+def _max_length(model, field: str) -> int | None:
+    return model._meta.get_field(field).max_length
+
+
+SHEET_GUIDE = "填写说明"
+SHEET_BASIC = "基本支出"
+SHEET_PROJECTS = "项目支出"
+SHEET_EXECUTION = "预算执行"
+SHEET_INDICATORS = "绩效指标"
+SHEET_LISTS = "下拉选项"
+SHEET_SELF_EVALUATION = "部门整体支出绩效自评表"
+
+ID_HEADER = "ID（系统编号，勿改）"
+
+BASIC_COLUMNS = (
+    Column("category", "类别", Kind.CHOICE, width=16, required=True),
+    Column("amount", "本年决算数（元）", Kind.AMOUNT, width=20, required=True),
+    Column("previous_amount", "上年决算数（元）", Kind.AMOUNT, width=20, required=True),
+    Column("change_reason", "增减原因", Kind.TEXT, width=50),
+)
+
+PROJECT_COLUMNS = (
+    Column("id", ID_HEADER, Kind.ID, width=10),
+    Column("source", "资金来源", Kind.CHOICE, width=26, required=True),
+    Column("name", "项目名称", Kind.TEXT, width=40, required=True, max_length=_max_length(ProjectItem, "name")),
+    Column("description", "报告表述", Kind.TEXT, width=50, max_length=_max_length(ProjectItem, "description")),
+    Column("amount", "决算数（元）", Kind.AMOUNT, width=20, required=True),
+)
+
+EXECUTION_COLUMNS = (
+    Column("kind", "支出类型", Kind.CHOICE, width=16, required=True),
+    Column("initial_budget", "年初预算数（元）", Kind.AMOUNT, width=20),
+    Column("full_year_budget", "全年预算数（元）", Kind.AMOUNT, width=20),
+    Column("executed", "全年执行数（元）", Kind.AMOUNT, width=20),
+)
+
+INDICATOR_COLUMNS = (
+    Column("id", ID_HEADER, Kind.ID, width=10),
+    Column("level1", "一级指标", Kind.TEXT, width=14, required=True, max_length=_max_length(Indicator, "level1")),
+    Column("level2", "二级指标", Kind.TEXT, width=16, required=True, max_length=_max_length(Indicator, "level2")),
+    Column("name", "三级指标", Kind.TEXT, width=32, required=True, max_length=_max_length(Indicator, "name")),
+    Column("measure_unit", "度量单位", Kind.TEXT, width=10, max_length=_max_length(Indicator, "measure_unit")),
+    Column("direction", "指标性质", Kind.CHOICE, width=10, required=True),
+    Column("target", "年度指标值", Kind.VALUE, width=14),
+    Column("actual", "实际完成值", Kind.VALUE, width=14),
+    Column("target_text", "年度指标值（定性）", Kind.TEXT, width=24, max_length=_max_length(Indicator, "target_text")),
+    Column("actual_text", "实际完成值（定性）", Kind.TEXT, width=24, max_length=_max_length(Indicator, "actual_text")),
+    Column("weight", "分值", Kind.WEIGHT, width=8),
+    Column("deviation_reason", "偏差原因分析及改进措施", Kind.TEXT, width=40),
+    Column("ranking", "排名", Kind.TEXT, width=18, max_length=_max_length(Indicator, "ranking")),
+)
+
+SHEET_COLUMNS = {
+    SHEET_BASIC: BASIC_COLUMNS,
+    SHEET_PROJECTS: PROJECT_COLUMNS,
+    SHEET_EXECUTION: EXECUTION_COLUMNS,
+    SHEET_INDICATORS: INDICATOR_COLUMNS,
+}
+DATA_SHEETS = tuple(SHEET_COLUMNS)
+
+
+def basic_categories() -> dict[str, str]:
+    """Label shown in the sheet → stored value: {"人员经费": "personnel", ...}."""
+    return {str(label): value for value, label in BasicSpending.Category.choices}
+
+
+def execution_kinds() -> dict[str, str]:
+    return {str(label): value for value, label in BudgetExecution.Kind.choices}
+
+
+def directions() -> dict[str, str]:
+    """{"≥": "ge", "≤": "le", "=": "eq", "定性": "qualitative"}."""
+    return {str(label): value for value, label in Indicator.Direction.choices}
+
+
+# Typed stand-ins people use for ≥ and ≤ when the list is not at hand; accepted on purpose.
+DIRECTION_ALIASES = {">=": "ge", "<=": "le", "==": "eq"}
+
+# Limits checked before and while reading an upload.
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+MAX_ZIP_ENTRIES = 500
+MAX_ROWS_PER_SHEET = 2000
+# Blank rows are skipped, but not forever: a stray cell far below the data would make us walk empty rows.
+MAX_SHEET_EXTENT = 20000
