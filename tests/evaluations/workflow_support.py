@@ -36,6 +36,10 @@ class TemporaryPublicationsStore:
             cls._store_override.disable()
             raise
 
+    def empty_store(self) -> None:
+        # Files are not rolled back with the test's transaction.
+        shutil.rmtree(self.publications_dir, ignore_errors=True)
+
     @classmethod
     def tearDownClass(cls):
         super().tearDownClass()
