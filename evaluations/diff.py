@@ -188,7 +188,7 @@ def _change(entry: dict[str, str], old: str, new: str) -> Change:
 def changes_since_last_submission(evaluation: Evaluation) -> tuple[list[Change], bool]:
     """The changes of the latest submission against the one before it, and whether there was one before it.
 
-    Two queries: the two newest submissions, in one go."""
+    One query: the two newest submissions."""
     latest_two = list(evaluation.submissions.order_by("-number")[:2])
     if len(latest_two) < 2:
         return [], False
