@@ -173,7 +173,8 @@ class ProjectSpendingPage(SectionPage):
 
     def build(self) -> None:
         self.sources = list(self.evaluation.fund_sources.all())
-        items = list(self.evaluation.project_items.all())
+        self.items = list(self.evaluation.project_items.all())
+        items = self.items
         self.forms = {
             "sources": SourceRowFormSet(
                 self.data, prefix="sources", initial=initial_rows(self.sources, ["id", "name", "description"])
@@ -232,7 +233,7 @@ class ProjectSpendingPage(SectionPage):
                 and form.cleaned_data.get("source_id")
             ]
         else:
-            items = list(self.evaluation.project_items.all())
+            items = self.items
         return figures.project_spending_figures(self.sources, items)
 
 
