@@ -449,7 +449,9 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-def _compare(obj: models.Model, columns: tuple[Column, ...], new: dict[str, object], writes: _Writes, display=None):
+def _compare(
+    obj: models.Model, columns: tuple[Column, ...], new: dict[str, object], writes: _Writes | None, display=None
+):
     """Set the changed fields on ``obj`` and return what changed, for the preview."""
     changed: list[FieldChange] = []
     names: list[str] = []
@@ -466,11 +468,11 @@ def _compare(obj: models.Model, columns: tuple[Column, ...], new: dict[str, obje
         else:
             same = before == after
         if not same:
-            shown = display or _shown
+            shown = display or _generic_display
             changed.append(FieldChange(column.header, shown(column.key, before), shown(column.key, after)))
             setattr(obj, column.key, after)
             names.append(column.key)
-    if names:
+    if names and writes is not None:  # None for a new row: it is created whole
         writes.change(obj, *names)
     return tuple(changed)
 
@@ -520,7 +522,7 @@ def _plan_fixed(plan, evaluation, sheet, columns, records, existing, model, key,
         obj = by_key.get(category)
         if obj is None:
             obj = model(evaluation=evaluation, **{key: category})
-            _compare(obj, columns, record, _Writes())
+            _compare(obj, columns, record, None)
             plan.writes.add(obj)
             fields = tuple(
                 FieldChange(c.header, _shown(None), _shown(record[c.key]))
@@ -600,7 +602,7 @@ def _plan_projects(plan: ImportPlan, evaluation: Evaluation, records: list[dict[
             continue
         if record["id"] is None:
             item = ProjectItem(evaluation=evaluation, source=source)
-            _compare(item, other_columns, record, _Writes())
+            _compare(item, other_columns, record, None)
             plan.writes.add(item)
             plan.changes.append(
                 RowChange(
@@ -659,7 +661,7 @@ def _plan_indicators(plan: ImportPlan, evaluation: Evaluation, records: list[dic
     for record in records:
         if record["id"] is None:
             indicator = Indicator(evaluation=evaluation)
-            _compare(indicator, columns, record, _Writes())
+            _compare(indicator, columns, record, None)
             plan.writes.add(indicator)
             plan.changes.append(RowChange(sheet, "add", record["row"], f"{indicator.level1} · {indicator.name}"))
         else:
