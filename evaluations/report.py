@@ -15,7 +15,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 
 from achievements.figures import completion_rate, indicator_score
 from achievements.models import Indicator
@@ -28,23 +28,28 @@ from budgets.figures import (
     execution_figures,
     project_spending_figures,
 )
-from budgets.models import BasicSpending
+from budgets.models import BasicSpending, BudgetExecution
 
 from .models import Evaluation
 from .money import format_percent, format_wan, quantize_half_up, ratio
 
-# The related rows a report reads: one query each, never one per item.
-REPORT_PREFETCH = (
-    "duties",
-    "offices",
-    "staffing_lines",
-    "basic_spending",
-    "fund_sources",
-    "project_items",
-    "budget_execution",
-    "themes",
-    "indicators",
-)
+
+# The related rows a report reads: one query each, never one per item. Basic spending and budget execution are
+# ordered by their own category here: their models' default ordering goes through the evaluation and would join
+# the evaluation and unit tables into the query for nothing.
+def _report_prefetches() -> list[str | Prefetch]:
+    return [
+        "duties",
+        "offices",
+        "staffing_lines",
+        Prefetch("basic_spending", queryset=BasicSpending.objects.order_by("category")),
+        "fund_sources",
+        "project_items",
+        Prefetch("budget_execution", queryset=BudgetExecution.objects.order_by("kind")),
+        "themes",
+        "indicators",
+    ]
+
 
 RATIO_LABELS = {
     BasicSpending.Category.PERSONNEL: "人员支出比率",
@@ -61,14 +66,21 @@ _TRAILING_PUNCTUATION = "。；;，,、：: \u3000"
 # Numbering: 一、 → （一） → 1. → （1）, as GB/T 9704-2012 prescribes
 # ---------------------------------------------------------------------------
 def chinese_numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 16 → 十六, 21 → 二十一 (up to 99, far more headings than a report has)."""
-    if not 1 <= n <= 99:
+    """1 → 一, 10 → 十, 16 → 十六, 21 → 二十一, 101 → 一百零一, 110 → 一百一十 (up to 9999)."""
+    if not 1 <= n <= 9999:
         raise ValueError(f"No Chinese numeral for {n}")
-    tens, units = divmod(n, 10)
-    if tens == 0:
-        return _DIGITS[units]
-    head = "" if tens == 1 else _DIGITS[tens]
-    return f"{head}十{_DIGITS[units] if units else ''}"
+    text, pending_zero = "", False
+    for value, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = n // value % 10
+        if digit == 0:
+            pending_zero = bool(text)
+            continue
+        if pending_zero:
+            text += "零"
+            pending_zero = False
+        text += _DIGITS[digit] + name
+    # 十一, not 一十一, below twenty.
+    return text[1:] if 10 <= n < 20 else text
 
 
 def heading_number(level: int, n: int) -> str:
@@ -285,7 +297,7 @@ def load_report_data(evaluation: Evaluation) -> None:
     Rows already prefetched by the caller are not fetched again, so a view may prefetch in its own query set."""
     if not Evaluation.unit.is_cached(evaluation):
         prefetch_related_objects([evaluation], "unit")
-    prefetch_related_objects([evaluation], *REPORT_PREFETCH)
+    prefetch_related_objects([evaluation], *_report_prefetches())
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,101 @@
+"""The report page and its PDF in the app: who may open them, what they get, and at what cost in queries."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from django.urls import reverse
+
+from evaluations.models import Evaluation
+from tests.base import SeedTestCase
+
+from .test_report import evaluation_with
+
+FILENAME = "株洲市渌口区科技和工业信息化局2024年度部门整体支出绩效自评报告.pdf"
+
+
+class ReportPageTests(SeedTestCase):
+    def url(self, evaluation: Evaluation | None = None) -> str:
+        return reverse("evaluation_report", args=[(evaluation or self.evaluation).pk])
+
+    def test_wangfang_reads_her_units_report(self):
+        self.client.force_login(self.wangfang)
+        response = self.client.get(self.url())
+        self.assertContains(response, "株洲市渌口区科技和工业信息化局2024年度部门整体支出绩效自评报告")
+        self.assertContains(response, "人员支出比率81.44%")
+        self.assertContains(response, "/static/css/report.css")
+        self.assertContains(response, 'href="#s2-1"')  # the table of contents
+        self.assertContains(response, f"{reverse('evaluation_report_pdf', args=[self.evaluation.pk])}?inline=1")
+
+    def test_liqiang_reads_it_too(self):
+        self.client.force_login(self.liqiang)
+        self.assertEqual(self.client.get(self.url()).status_code, 200)
+
+    def test_zhaomin_of_another_unit_gets_not_found(self):
+        self.client.force_login(self.zhaomin)
+        self.assertEqual(self.client.get(self.url()).status_code, 404)
+
+    def test_the_bureau_reads_it_once_submitted(self):
+        self.client.force_login(self.chenjing)
+        self.assertEqual(self.client.get(self.url()).status_code, 404)
+        self.set_status(Evaluation.Status.SUBMITTED)
+        self.assertContains(self.client.get(self.url()), "2025年5月22日")
+
+    def test_an_anonymous_visitor_is_sent_to_sign_in(self):
+        response = self.client.get(self.url())
+        self.assertRedirects(response, f"{reverse('login')}?next={self.url()}")
+
+    def test_the_page_is_not_cached_by_shared_caches(self):
+        self.client.force_login(self.wangfang)
+        self.assertIn("private", self.client.get(self.url())["Cache-Control"])
+
+    def test_the_query_count_does_not_grow_with_the_items(self):
+        self.client.force_login(self.zhaomin)
+        for size in (5, 100):
+            evaluation = evaluation_with(self.unit_b, 2000 + size, items=size, indicators=size)
+            # session, user, membership (access), the evaluation with its unit, the report's nine lists (duties,
+            # offices, staffing, basic spending, fund sources, project items, budget execution, themes, indicators),
+            # and the signed-in person's unit for the page header
+            with self.subTest(size=size), self.assertNumQueries(14):
+                response = self.client.get(self.url(evaluation))
+            self.assertContains(response, f"指标{size - 1}")
+
+
+@pytest.mark.pdf
+class ReportPdfTests(SeedTestCase):
+    """One PDF per class: each download costs a WeasyPrint render."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.url = reverse("evaluation_report_pdf", args=[cls.evaluation.pk])
+
+    def test_wangfang_downloads_the_pdf_under_its_chinese_name(self):
+        self.client.force_login(self.wangfang)
+        response = self.client.get(self.url)
+        self.assertEqual(response["Content-Type"], "application/pdf")
+        self.assertEqual(
+            response["Content-Disposition"],
+            f"attachment; filename=\"report-2024.pdf\"; filename*=UTF-8''{quote(FILENAME, safe='')}",
+        )
+        self.assertTrue(response.content.startswith(b"%PDF-"))
+        self.assertEqual(int(response["Content-Length"]), len(response.content))
+        # The same request with ?inline=1 lets the browser show it.
+        response = self.client.get(self.url, {"inline": "1"})
+        self.assertTrue(response["Content-Disposition"].startswith("inline; "))
+
+
+class ReportPdfAccessTests(SeedTestCase):
+    def test_zhaomin_cannot_download_another_units_draft(self):
+        self.client.force_login(self.zhaomin)
+        url = reverse("evaluation_report_pdf", args=[self.evaluation.pk])
+        self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_an_anonymous_visitor_gets_no_pdf(self):
+        url = reverse("evaluation_report_pdf", args=[self.evaluation.pk])
+        self.assertRedirects(self.client.get(url), f"{reverse('login')}?next={url}")
+
+    def test_the_report_cannot_be_changed_through_its_urls(self):
+        self.client.force_login(self.wangfang)
+        self.assertEqual(self.client.post(reverse("evaluation_report", args=[self.evaluation.pk])).status_code, 405)
