@@ -14,7 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.forms import QuantityField, SectionPage, initial_rows, row_formset
+from evaluations.forms import QuantityField, RowModelForm, SectionPage, initial_rows, row_formset
 
 from . import figures
 from .models import Indicator, Theme
@@ -45,7 +45,7 @@ def _plain(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-class ThemeRowForm(forms.ModelForm):
+class ThemeRowForm(RowModelForm):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -54,7 +54,7 @@ class ThemeRowForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 4})}
 
 
-class IndicatorRowForm(forms.ModelForm):
+class IndicatorRowForm(RowModelForm):
     theme_id = forms.TypedChoiceField(label=_("所属成效"), coerce=int, required=False, empty_value=None)
     target = QuantityField(label=_("年度指标值"), required=False)
     actual = QuantityField(label=_("实际完成值"), required=False)

@@ -14,7 +14,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.forms import AmountField, RowFormSet, SectionPage, crispy_helper, initial_rows, row_formset
+from evaluations.forms import (
+    AmountField,
+    RowFormSet,
+    RowModelForm,
+    SectionPage,
+    crispy_helper,
+    initial_rows,
+    row_formset,
+)
 from evaluations.money import format_wan
 
 from . import figures
@@ -133,7 +141,7 @@ class BasicSpendingPage(SectionPage):
 # ---------------------------------------------------------------------------
 
 
-class SourceRowForm(forms.ModelForm):
+class SourceRowForm(RowModelForm):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -146,7 +154,7 @@ class SourceFormSet(RowFormSet):
     unique_message = _("资金来源“%(value)s”重复了。")
 
 
-class ItemRowForm(forms.ModelForm):
+class ItemRowForm(RowModelForm):
     source_id = forms.TypedChoiceField(label=_("资金来源"), coerce=int)
     amount = AmountField(label=_("决算数（元）"))
 

@@ -16,6 +16,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.formsets import ORDERING_FIELD_NAME
+from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from .models import Duty, Evaluation, Office, StaffingLine
@@ -110,7 +111,9 @@ class QuantityField(AmountField):
         except ValidationError as error:
             # The money wording would confuse here: an indicator is not always an amount.
             if error.code == "precision":
-                raise ValidationError(_("最多保留四位小数。"), code="precision") from None
+                raise ValidationError(
+                    _("最多保留 %(places)s 位小数。"), code="precision", params={"places": self.decimal_places}
+                ) from None
             if error.code == "invalid":
                 raise ValidationError(_("请填写数字，例如 12.55。"), code="invalid") from None
             raise
@@ -134,6 +137,25 @@ def crispy_helper() -> FormHelper:
     helper.form_tag = False
     helper.disable_csrf = True
     return helper
+
+
+class RowModelForm(forms.ModelForm):
+    """A list row built from its model's fields (labels, lengths, choices), validated without the model's
+    constraints. Django checks each CheckConstraint with a query, once per row, so a long list would cost one
+    query per row; these rows' constraints are enforced by the form fields (amounts never negative) and the
+    formset (unique names) instead, and the database still enforces them when the rows are written."""
+
+    def _post_clean(self) -> None:
+        try:
+            self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+        except ValidationError as error:
+            self._update_errors(error)
+        try:
+            self.instance.full_clean(
+                exclude=self._get_validation_exclusions(), validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            self._update_errors(error)
 
 
 class RevisionForm(forms.Form):
@@ -326,20 +348,20 @@ class ProfileForm(forms.ModelForm):
         self.helper = crispy_helper()
 
 
-class DutyRowForm(forms.ModelForm):
+class DutyRowForm(RowModelForm):
     class Meta:
         model = Duty
         fields = ["text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
 
-class OfficeRowForm(forms.ModelForm):
+class OfficeRowForm(RowModelForm):
     class Meta:
         model = Office
         fields = ["name"]
 
 
-class StaffingRowForm(forms.ModelForm):
+class StaffingRowForm(RowModelForm):
     class Meta:
         model = StaffingLine
         fields = ["establishment_type", "approved", "actual"]

@@ -1,0 +1,149 @@
+"""Amounts as people type them: in 元, exactly, or refused with a message. Never rounded, never guessed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.test import SimpleTestCase
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisTestCase
+
+from budgets.forms import BasicLineForm
+from budgets.models import BasicSpending
+from evaluations.forms import AmountField, parse_amount
+from evaluations.models import SectionRevision
+from tests.base import SeedTestCase
+
+
+class ParseAmountTests(SimpleTestCase):
+    def test_plain_amounts_are_taken_exactly(self):
+        for typed, expected in [
+            ("3864449", "3864449"),
+            ("3864449.00", "3864449.00"),
+            ("0.5", "0.5"),
+            ("0", "0"),
+            (" 12.30 ", "12.30"),
+            ("999999999999.99", "999999999999.99"),
+        ]:
+            with self.subTest(typed=typed):
+                self.assertEqual(parse_amount(typed), Decimal(expected))
+
+    def test_full_width_digits_and_thousands_separators_are_normalised_on_purpose(self):
+        self.assertEqual(parse_amount("３８６４４４９．００"), Decimal("3864449.00"))
+        self.assertEqual(parse_amount("3,864,449.00"), Decimal("3864449.00"))
+        self.assertEqual(parse_amount("３，８６４，４４９"), Decimal("3864449"))
+        self.assertEqual(parse_amount("\u30001.5\u3000"), Decimal("1.5"))
+
+    def assertRefused(self, typed: str, message: str) -> None:
+        with self.assertRaises(ValidationError) as caught:
+            parse_amount(typed)
+        self.assertIn(message, str(caught.exception.messages[0]))
+
+    def test_what_is_refused_and_why(self):
+        special = "不接受 NaN、Infinity 或科学计数法"
+        cases = {
+            "NaN": special,
+            "nan": special,
+            "sNaN": special,
+            "Infinity": special,
+            "-inf": special,
+            "1e6": special,
+            "1E-2": special,
+            "-5": "金额不能为负数。",
+            "－５": "金额不能为负数。",
+            "1.234": "金额最多保留两位小数（到分）。",
+            "1000000000000": "金额不能超过 999999999999.99 元",
+            "12,34": "请填写金额数字",
+            "1,2345.00": "请填写金额数字",
+            "100元": "请填写金额数字",
+            "10万": "请填写金额数字",
+            "+5": "请填写金额数字",
+            ".5": "请填写金额数字",
+            "5.": "请填写金额数字",
+            "1 000": "请填写金额数字",
+            "٣": "请填写金额数字",  # an Arabic-Indic digit, which Decimal() would accept
+            "①": "请填写金额数字",
+            "0x10": "请填写金额数字",
+            "1_000": "请填写金额数字",
+            "\x00": "请填写金额数字",
+        }
+        for typed, message in cases.items():
+            with self.subTest(typed=typed):
+                self.assertRefused(typed, message)
+
+    def test_an_empty_required_amount_says_so(self):
+        form = BasicLineForm({"amount": "", "previous_amount": "1"})
+        self.assertEqual(form.errors["amount"], ["请填写此项。"])
+
+    def test_a_refused_amount_is_shown_back_as_typed(self):
+        form = BasicLineForm({"amount": "1e6", "previous_amount": "1"})
+        self.assertFalse(form.is_valid())
+        self.assertIn('value="1e6"', str(form["amount"]))
+
+    def test_a_stored_amount_is_shown_in_plain_yuan(self):
+        field = AmountField()
+        self.assertEqual(field.prepare_value(Decimal("1E+3")), "1000")
+        self.assertEqual(field.prepare_value(Decimal("3864449.00")), "3864449.00")
+
+
+# Strings people might paste, numbers of every shape, and the odd characters around them.
+typed_amounts = st.one_of(
+    st.text(max_size=30),
+    st.text(alphabet="0123456789０１２３４５６７８９.,．，-+eE ", max_size=20),
+    st.decimals(allow_nan=True, allow_infinity=True).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.integers(min_value=-(10**20), max_value=10**20).map(str),
+    st.decimals(min_value=0, max_value=Decimal("999999999999.99"), places=2).map(str),
+)
+
+
+class AmountPropertyTests(SimpleTestCase):
+    @given(typed_amounts)
+    @settings(max_examples=400, deadline=None)
+    def test_an_amount_is_either_refused_with_a_message_or_taken_exactly(self, typed):
+        form = BasicLineForm({"amount": typed, "previous_amount": "0"})
+        if not form.is_valid():
+            self.assertTrue(form.errors["amount"][0])
+            return
+        value = form.cleaned_data["amount"]
+        self.assertTrue(value.is_finite())
+        self.assertGreaterEqual(value, 0)
+        self.assertLessEqual(value, Decimal("999999999999.99"))
+        self.assertGreaterEqual(value.as_tuple().exponent, -2)
+        # What is stored is what was typed, read as a number (after the documented normalisation).
+        normalised = (
+            typed.translate(str.maketrans("０１２３４５６７８９．，　", "0123456789., ")).strip().replace(",", "")
+        )
+        self.assertEqual(value, Decimal(normalised))
+
+
+class AmountRoundTripTests(HypothesisTestCase, SeedTestCase):
+    """Through the real page: never a server error, and what is stored is what the page then shows."""
+
+    @given(typed_amounts)
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    def test_the_basic_spending_page_never_fails_and_stores_what_it_shows(self, typed):
+        self.client.force_login(self.wangfang)
+        url = reverse("evaluation_section", args=[self.evaluation.pk, "basic"])
+        record = SectionRevision.objects.filter(evaluation=self.evaluation, section="basic").first()
+        before = BasicSpending.objects.get(evaluation=self.evaluation, category="personnel").amount
+        data = {
+            "page-revision": str(record.revision if record else 0),
+            "basic-personnel-amount": typed,
+            "basic-personnel-previous_amount": "4710700.00",
+            "basic-operating-amount": "880551.00",
+            "basic-operating-previous_amount": "861200.00",
+        }
+        response = self.client.post(url, data)
+        self.assertIn(response.status_code, (302, 422))
+        stored = BasicSpending.objects.get(evaluation=self.evaluation, category="personnel").amount
+        if response.status_code == 422:
+            self.assertEqual(stored, before)
+            return
+        page = self.client.get(url)
+        shown = page.context["page"].forms["personnel"]["amount"].value()
+        self.assertEqual(Decimal(AmountField().prepare_value(shown)), stored)
+        self.assertContains(page, f'value="{stored:f}"')
