@@ -92,8 +92,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "history": history,
             "return_reason": workflow.open_return_reason(evaluation, history),
             "actions": workflow.allowed_actions(evaluation, request.user),
-            "comment_form": CommentForm(),
-            "reason_form": ReasonForm(),
+            # Two forms on one page with a field of the same name: distinct ids keep each label on its own box.
+            "comment_form": CommentForm(auto_id="id_approve_%s"),
+            "reason_form": ReasonForm(auto_id="id_return_%s"),
         },
     )
 
