@@ -97,7 +97,7 @@ class SelfEvaluationSheetTests(SeedTestCase):
         self.assertIsNone(ws.cell(row=ws.max_row, column=9).value)
 
 
-class FormulaInjectionTests(SeedTestCase):
+class _FormulaInjection:
     def test_text_that_looks_like_a_formula_comes_back_as_text(self):
         source = FundSource.objects.get(evaluation=self.evaluation, name="区本级专项资金")
         dangerous = ['=HYPERLINK("http://evil.example","点此")', "+1+2", "-3", "@SUM(A1)"]
@@ -131,7 +131,7 @@ class FormulaInjectionTests(SeedTestCase):
             write(ws, 1, 1, 0.1)
 
 
-class TemplateTests(SeedTestCase):
+class _Template:
     def test_it_is_prefilled_in_yuan_with_hidden_ids_and_drop_down_lists(self):
         wb = reopen(build_template(self.evaluation))
         self.assertEqual(wb.sheetnames, ["填写说明", "基本支出", "项目支出", "预算执行", "绩效指标", "下拉选项"])
@@ -156,7 +156,7 @@ class TemplateTests(SeedTestCase):
         self.assertEqual((indicators["G2"].value, indicators["H2"].value), (10, 12.2))
 
 
-class QueryCountTests(SeedTestCase):
+class _QueryCount:
     def grow(self, items: int, indicators: int) -> Evaluation:
         source = FundSource.objects.filter(evaluation=self.evaluation).first()
         ProjectItem.objects.filter(evaluation=self.evaluation).delete()
@@ -180,3 +180,7 @@ class QueryCountTests(SeedTestCase):
                     with self.assertNumQueries(5):
                         wb = build(evaluation)
                     self.assertEqual(reopen(wb)["项目支出"].max_row, size + 1)
+
+
+class WorkbookTests(_FormulaInjection, _Template, _QueryCount, SeedTestCase):
+    """One class, so that the personas and the seed are built once (password hashing dominates setup)."""

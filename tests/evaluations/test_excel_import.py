@@ -104,7 +104,7 @@ class ImportTestCase(SeedTestCase):
         return [(p.sheet, p.row, p.column, p.message) for p in caught.exception.problems]
 
 
-class RoundTripTests(ImportTestCase):
+class _RoundTrip:
     def test_the_template_uploaded_unchanged_changes_nothing(self):
         before = snapshot(self.evaluation)
         _data, plan = importer.preview_upload(self.evaluation, to_bytes(template_of(self.evaluation)))
@@ -140,7 +140,7 @@ class RoundTripTests(ImportTestCase):
         )
 
 
-class ChangeTests(ImportTestCase):
+class _Change:
     def test_wangfang_changes_an_amount_adds_an_item_and_deletes_an_indicator(self):
         wb = template_of(self.evaluation)
         wb["基本支出"]["B2"] = 3900000.5
@@ -226,7 +226,7 @@ class ChangeTests(ImportTestCase):
         self.assertIsNone(project.executed)
 
 
-class RefusalTests(ImportTestCase):
+class _Refusal:
     def test_one_bad_cell_among_many_good_rows_writes_nothing(self):
         wb = template_of(self.evaluation)
         wb["基本支出"]["B3"] = 999999.0  # a good change
@@ -358,7 +358,7 @@ class RefusalTests(ImportTestCase):
             importer.read_workbook(to_bytes(wb))
 
 
-class WorkflowTests(ImportTestCase):
+class _Workflow:
     def test_an_upload_to_a_submitted_evaluation_writes_nothing(self):
         wb = template_of(self.evaluation)
         wb["基本支出"]["B2"] = 1
@@ -463,7 +463,7 @@ class FileTests(SeedTestCase):
         )
 
 
-class OrderTests(ImportTestCase):
+class _Order:
     def test_rows_moved_in_the_sheet_are_numbered_as_in_the_sheet(self):
         wb = template_of(self.evaluation)
         ws = wb["绩效指标"]
@@ -479,3 +479,7 @@ class OrderTests(ImportTestCase):
             list(Indicator.objects.filter(evaluation=self.evaluation).values_list("name", flat=True)[:2]),
             ["企业诉求满意率", "规模工业增加值增速"],
         )
+
+
+class ImportTests(_RoundTrip, _Change, _Refusal, _Workflow, _Order, ImportTestCase):
+    """One class, so that the personas and the seed are built once (password hashing dominates setup)."""
