@@ -93,6 +93,7 @@ class BasicSpendingPage(SectionPage):
     def build(self) -> None:
         rows = {row.category: row for row in self.evaluation.basic_spending.all()}
         self.labels = dict(BasicSpending.Category.choices)
+        self.form_titles = {key: str(label) for key, label in self.labels.items()}
         for category in BasicSpending.Category.values:
             row = rows.get(category)
             initial = (
@@ -274,6 +275,7 @@ class ExecutionPage(SectionPage):
     def build(self) -> None:
         rows = {row.kind: row for row in self.evaluation.budget_execution.all()}
         self.labels = dict(BudgetExecution.Kind.choices)
+        self.form_titles = {key: str(label) for key, label in self.labels.items()}
         for kind in BudgetExecution.Kind.values:
             row = rows.get(kind)
             initial = (

@@ -244,6 +244,9 @@ class SectionPage:
         self.revision_form = RevisionForm(data, initial={"revision": revision}, prefix="page")
         self.page_errors: list[str] = []
         self.forms: dict[str, forms.Form | forms.BaseFormSet] = {}
+        # Where several forms share field labels (人员经费 and 日常公用经费 both have 本年决算数), the summary
+        # names the form too.
+        self.form_titles: dict[str, str] = {}
         self.build()
 
     # Subclasses ---------------------------------------------------------
@@ -283,7 +286,7 @@ class SectionPage:
 
     def error_summary(self) -> list[ErrorLine]:
         lines: list[ErrorLine] = []
-        for form in self.forms.values():
+        for key, form in self.forms.items():
             if isinstance(form, forms.BaseFormSet):
                 lines.extend(ErrorLine("", str(message), "") for message in form.non_form_errors())
                 for n, row in enumerate(form.forms, start=1):
@@ -291,7 +294,8 @@ class SectionPage:
                         continue
                     lines.extend(self._form_lines(row, f"{form.row_label % {'n': n}} "))
             else:
-                lines.extend(self._form_lines(form, ""))
+                title = self.form_titles.get(key)
+                lines.extend(self._form_lines(form, f"{title} " if title else ""))
         return lines
 
     @staticmethod

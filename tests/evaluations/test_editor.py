@@ -447,7 +447,7 @@ class QueryCountTests(EditorTestCase):
             # delete indicators, delete removed themes, update themes, insert indicators
             "achievements": 17,
         }
-        for section, count in expected.items():
+        for section in expected:
             self.client.post(self.url(section), self.open(section))
         for rows in ("seed", "seed + 40"):
             if rows != "seed":
