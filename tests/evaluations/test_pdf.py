@@ -27,7 +27,8 @@ from pypdf import PdfReader
 
 from evaluations.demo import lukou_2024 as seed
 from evaluations.models import Evaluation
-from evaluations.rendering import render_report_html, render_report_pdf
+from evaluations.rendering import html_to_pdf, render_document, render_report_html, render_report_pdf
+from evaluations.report import Paragraph, Report, Section, build_report, heading_number
 from tests.base import SeedTestCase
 
 pytestmark = pytest.mark.pdf
@@ -64,7 +65,7 @@ SEED_FIGURES = [
     "12.55",
     "2025年5月22日",
 ]
-PAGE_NUMBER = re.compile(r"—\s*\d+\s*—")
+PAGE_NUMBER = re.compile(r"\s*—\s*\d+\s*—\s*")
 
 
 def squeeze(text: str) -> str:
@@ -159,6 +160,10 @@ class DemoPdfTests(SeedTestCase):
         pages = len(PdfReader(io.BytesIO(self.pdf)).pages)
         self.assertEqual(numbers, list(range(1, pages + 1)))
 
+    def test_no_heading_is_stranded_at_the_foot_of_a_page(self):
+        report = build_report(Evaluation.objects.select_related("unit").get(pk=self.evaluation.pk))
+        self.assertEqual(stranded_headings(self.pdf, {squeeze(entry.heading) for entry in report.toc}), [])
+
     def test_it_embeds_every_font_and_only_the_faces_it_needs(self):
         fonts = pdf_fonts(self.pdf)
         names = sorted(row[0].split("+", 1)[-1] for row in fonts)
@@ -172,6 +177,44 @@ class DemoPdfTests(SeedTestCase):
 
     def test_no_glyph_is_missing_and_nothing_was_refused(self):
         self.assertEqual(self.logs, [])
+
+
+def stranded_headings(pdf: bytes, headings: set[str]) -> list[tuple[int, str]]:
+    """Pages whose last line of text (page number aside) is a heading."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        raw = subprocess.run(["pdftotext", file.name, "-"], capture_output=True, check=True, text=True).stdout
+    stranded = []
+    for number, page in enumerate(raw.split("\f")[:-1], start=1):
+        lines = [squeeze(line) for line in page.splitlines() if squeeze(line) and not PAGE_NUMBER.fullmatch(line)]
+        if lines and lines[-1] in headings:
+            stranded.append((number, lines[-1]))
+    return stranded
+
+
+@unittest.skipUnless(shutil.which("pdftotext"), "poppler-utils is not installed")
+class HeadingPlacementTests(SeedTestCase):
+    def test_a_heading_is_never_the_last_line_of_a_page(self):
+        # Sections whose paragraphs grow by one line each, so that over a few pages a heading falls on every line
+        # of the page, the last one included, unless the stylesheet keeps it with its text.
+        sections = []
+        for n in range(1, 25):
+            sub = Section(level=2, number=heading_number(2, 1), title=f"小节{n}", anchor=f"s{n}-1")
+            sub.blocks.append(Paragraph("字" * (28 * (n % 7 + 1) - 4)))
+            sections.append(
+                Section(level=1, number=heading_number(1, n), title=f"标题{n}", anchor=f"s{n}", subsections=[sub])
+            )
+        report = Report(
+            title="测试",
+            unit_name="测试单位",
+            year=2024,
+            sections=sections,
+            signature_name="测试单位",
+            signature_date="",
+        )
+        headings = {squeeze(entry.heading) for entry in report.toc}
+        self.assertEqual(stranded_headings(html_to_pdf(render_document(report)), headings), [])
 
 
 class PrintDocumentTests(SeedTestCase):
