@@ -206,3 +206,34 @@ class PublishAndCorrectTests(TemporaryPublicationsStore, SeedTestCase):
         self.assertEqual(list(Publication.objects.current()), [second])
         self.assertEqual(Publication.objects.count(), 2)
         self.assertNotEqual(first.pdf_name, second.pdf_name)
+
+
+class ReadOnlyAfterSubmissionTests(SeedTestCase):
+    """Once submitted, approved or published, a report cannot be edited by the services, the editor or the admin
+    (the Excel import and every editor URL are also covered by tests/evaluations/test_access_matrix.py)."""
+
+    def test_edits_are_refused_on_every_path_after_submission(self):
+        from evaluations.services import EVALUATION_LOCKED, ensure_editable, save_narrative
+
+        for state in [Status.SUBMITTED, Status.APPROVED, Status.PUBLISHED]:
+            with self.subTest(state=state):
+                self.set_status(state)
+                with self.assertRaisesMessage(ValidationError, str(EVALUATION_LOCKED)):
+                    ensure_editable(self.evaluation)
+                with self.assertRaisesMessage(ValidationError, str(EVALUATION_LOCKED)):
+                    save_narrative(
+                        evaluation=self.evaluation, actor=self.wangfang, revision=0, fields={"problems": "改"}
+                    )
+                self.client.force_login(self.wangfang)
+                response = self.client.post(
+                    f"/app/evaluations/{self.evaluation.pk}/edit/narrative/",
+                    {"page-revision": "0", "narrative-problems": "改"},
+                )
+                self.assertEqual(response.status_code, 422)
+                self.client.force_login(self.admin)
+                response = self.client.post(
+                    f"/admin/evaluations/evaluation/{self.evaluation.pk}/change/", {"problems": "改"}
+                )
+                self.assertEqual(response.status_code, 403)
+                self.evaluation.refresh_from_db()
+                self.assertNotEqual(self.evaluation.problems, "改")
