@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Duty, Evaluation, Office, SectionRevision, StaffingLine, Unit
+from .models import Duty, Evaluation, Membership, Office, SectionRevision, StaffingLine, Unit
 
 EVALUATION_LOCKED = _("该绩效自评已提交、已审核或已公开，不能修改。如需修改，请由单位负责人或财政局退回。")
 
@@ -33,6 +33,22 @@ SECTION_STALE = _(
     "请把需要的内容复制下来，重新打开本页，在最新内容上再修改。"
 )
 EVALUATION_EXISTS = _("%(year)s年度的绩效自评已经存在。")
+EDIT_NOT_ALLOWED = _("只有本单位的填报人、单位负责人或系统管理员可以修改本单位的绩效自评。")
+
+
+def may_edit_content(user: Any, evaluation: Evaluation) -> bool:
+    """Who may change a report's content (while it is editable): the unit's own preparers and head, and
+    administrators. The finance bureau reads and returns reports; it never writes them."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    membership = getattr(user, "membership", None)
+    return (
+        membership is not None
+        and membership.unit_id == evaluation.unit_id
+        and membership.role in {Membership.Role.PREPARER, Membership.Role.HEAD}
+    )
 
 
 def _display_name(user: Any) -> str:
@@ -52,6 +68,8 @@ def section_save(*, evaluation: Evaluation, section: str, revision: int, actor: 
     with transaction.atomic():
         locked = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
         ensure_editable(locked)
+        if not may_edit_content(actor, locked):
+            raise ValidationError(EDIT_NOT_ALLOWED, code="forbidden")
         record, _created = SectionRevision.objects.select_related("saved_by").get_or_create(
             evaluation=locked, section=section
         )

@@ -20,7 +20,7 @@ from ..completeness import SECTIONS, completeness_of
 from ..forms import NarrativePage, NewEvaluationForm, ProfilePage, SectionPage
 from ..models import Evaluation, Membership
 from ..selectors import get_evaluation_for_user, membership_of
-from ..services import create_evaluation, section_revision
+from ..services import create_evaluation, may_edit_content, section_revision
 
 PAGES: dict[str, type[SectionPage]] = {
     page.section: page
@@ -90,6 +90,7 @@ def section_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
             "sections": SECTIONS,
             "section": section,
             "last_save": last_save,
+            "can_edit": evaluation.is_editable and may_edit_content(request.user, evaluation),
         },
         status=200 if not page.data or not page.has_errors else 422,
     )

@@ -76,6 +76,23 @@ class AccessTests(EditorTestCase):
         self.client.force_login(self.chenjing)
         self.assertEqual(self.client.get(self.url("basic")).status_code, 404)
 
+    def test_the_bureau_reads_a_returned_report_in_the_editor_but_cannot_save_it(self):
+        self.set_status("returned")
+        data = self.open("narrative", user=self.chenjing)
+        self.assertContains(
+            self.client.get(self.url("narrative")), "只有本单位的填报人、单位负责人或系统管理员可以修改"
+        )
+        data["narrative-problems"] = "财政局改的"
+        response = self.client.post(self.url("narrative"), data)
+        self.assertContains(response, "只有本单位的填报人、单位负责人或系统管理员可以修改", status_code=422)
+        self.evaluation.refresh_from_db()
+        self.assertNotEqual(self.evaluation.problems, "财政局改的")
+        self.assertFalse(SectionRevision.objects.exists())
+
+    def test_an_administrator_may_save(self):
+        data = self.open("narrative", user=self.admin)
+        self.assertEqual(self.client.post(self.url("narrative"), data).status_code, 302)
+
     def test_an_unknown_section_does_not_exist(self):
         self.client.force_login(self.wangfang)
         self.assertEqual(self.client.get(self.url("salaries")).status_code, 404)
