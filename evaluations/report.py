@@ -150,6 +150,11 @@ class Table:
     variant: str = ""
     kind: str = "table"
 
+    @property
+    def keep_together(self) -> bool:
+        """A short table is not split across pages; a long one breaks between rows, its header repeated."""
+        return len(self.rows) <= 8
+
 
 Block = Paragraph | Table
 
@@ -642,9 +647,9 @@ def indicator_table(indicators: list[Indicator]) -> Table:
     return Table(
         caption="绩效指标完成情况",
         columns=[
-            Column("一级指标", width=10),
+            Column("一级指标", width=11),
             Column("二级指标", width=10),
-            Column("三级指标", width=14),
+            Column("三级指标", width=13),
             Column("年度指标值", width=11),
             Column("实际完成值", width=14),
             Column("完成率", numeric=True, width=11),
