@@ -9,7 +9,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from ..models import Evaluation
-from ..rendering import pdf_response, render_report_pdf, report_filename
+from ..rendering import html_to_pdf, pdf_response, render_document, report_filename
 from ..report import build_report
 from ..selectors import get_evaluation_for_user
 
@@ -32,5 +32,6 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The PDF as a download, or shown by the browser itself with ?inline=1."""
     evaluation = _get_evaluation_for_user(request, pk)
-    pdf = render_report_pdf(evaluation)
+    # html_to_pdf is looked up here so that tests of access can stand in for WeasyPrint.
+    pdf = html_to_pdf(render_document(build_report(evaluation)))
     return pdf_response(pdf, report_filename(evaluation), inline=request.GET.get("inline") == "1")
