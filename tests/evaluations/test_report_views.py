@@ -99,3 +99,13 @@ class ReportPdfAccessTests(SeedTestCase):
     def test_the_report_cannot_be_changed_through_its_urls(self):
         self.client.force_login(self.wangfang)
         self.assertEqual(self.client.post(reverse("evaluation_report", args=[self.evaluation.pk])).status_code, 405)
+
+
+class ReportPanelTests(SeedTestCase):
+    def test_the_overview_links_to_the_report_and_its_pdf(self):
+        self.client.force_login(self.wangfang)
+        response = self.client.get(reverse("evaluation_detail", args=[self.evaluation.pk]))
+        self.assertContains(response, f'href="{reverse("evaluation_report", args=[self.evaluation.pk])}"')
+        self.assertContains(response, f'href="{reverse("evaluation_report_pdf", args=[self.evaluation.pk])}"')
+        self.assertContains(response, "查看报告")
+        self.assertContains(response, "下载PDF")
