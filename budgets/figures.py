@@ -1,4 +1,5 @@
-"""Derived budget figures: totals, shares, year-on-year changes, source-of-funds subtotals and execution rates.
+"""Derived budget figures: totals, shares, year-on-year changes, source-of-funds subtotals, execution rates and the
+funds block's score.
 
 This is the one implementation. The editor, the HTML report, the PDF and the spreadsheets all read their figures
 from here. Functions take already-fetched rows and run no queries, so callers control the query count.
@@ -15,6 +16,12 @@ from evaluations.money import ratio
 from .models import BasicSpending, BudgetExecution, FundSource, ProjectItem
 
 ZERO = Decimal("0")
+ONE = Decimal("1")
+
+# 分值 of the funds block (预算执行) in the national 自评表 (财预〔2020〕10号): 10 of 100 points. Provinces configure it
+# differently (Hubei gives 20, Hunan city sheets split 投入 15 / 过程 40; domain.md §3), so callers that know their
+# province's weight pass it; this is only the national default.
+FUNDS_WEIGHT = Decimal("10")
 
 
 @dataclass(frozen=True)
@@ -141,6 +148,14 @@ def execution_rate(executed: Decimal | None, budget: Decimal | None) -> Decimal 
     return ratio(executed, budget)
 
 
+def execution_score(rate: Decimal | None, weight: Decimal = FUNDS_WEIGHT) -> Decimal | None:
+    """得分 = 分值 × 执行率, never above 分值 (财预〔2020〕10号): spending more than the budget earns nothing extra.
+    Exact; round only for display. ``None`` when there is no rate (no full-year budget or no execution)."""
+    if rate is None:
+        return None
+    return weight * min(rate, ONE)
+
+
 def _sum_or_none(values: Iterable[Decimal | None]) -> Decimal | None:
     present = [value for value in values if value is not None]
     return sum(present, ZERO) if present else None
@@ -156,6 +171,9 @@ class ExecutionLine:
     @property
     def rate(self) -> Decimal | None:
         return execution_rate(self.executed, self.full_year_budget)
+
+    def score(self, weight: Decimal = FUNDS_WEIGHT) -> Decimal | None:
+        return execution_score(self.rate, weight)
 
 
 @dataclass(frozen=True)

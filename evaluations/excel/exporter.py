@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from achievements.figures import indicator_score
-from budgets.figures import ExecutionLine, execution_figures
+from budgets.figures import FUNDS_WEIGHT, ExecutionLine, execution_figures
 from evaluations.models import Evaluation
 from evaluations.money import HUNDRED, as_percent, quantize_half_up, to_wan
 
@@ -24,8 +24,6 @@ from . import sheets
 from .safe_writer import write
 from .template import BORDER, HEADER_FILL, EvaluationRows, add_data_sheets, add_guide_sheet, fetch_rows, plain_decimal
 
-# The funds block is worth 10 of 100 points in the national form (domain.md §3).
-FUNDS_WEIGHT = Decimal("10")
 WAN_FORMAT = "0.00"
 PERCENT_FORMAT = "0.00%"
 SCORE_FORMAT = "0.00"
@@ -86,11 +84,9 @@ def _wan(amount: Decimal | None) -> Decimal | None:
 
 
 def _funds_score(line: ExecutionLine) -> Decimal | None:
-    # 得分 = 分值 × 执行率, never above 分值 (财预〔2020〕10号). No other module computes this score yet; when the
-    # scoring rules arrive this belongs in budgets.figures next to execution_rate.
-    if line.rate is None:
-        return None
-    return quantize_half_up(FUNDS_WEIGHT * min(line.rate, Decimal("1")))
+    """The score as budgets.figures computes it, rounded half-up to the two decimals the form shows."""
+    score = line.score(FUNDS_WEIGHT)
+    return None if score is None else quantize_half_up(score)
 
 
 def add_self_evaluation_sheet(ws: Worksheet, rows: EvaluationRows) -> None:

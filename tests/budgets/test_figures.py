@@ -3,15 +3,18 @@
 from decimal import Decimal
 
 from budgets.figures import (
+    FUNDS_WEIGHT,
     Change,
+    ExecutionLine,
     basic_spending_figures,
     execution_figures,
     execution_rate,
+    execution_score,
     project_spending_figures,
     total_spending,
 )
 from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem
-from evaluations.money import format_percent, format_wan, to_wan
+from evaluations.money import format_percent, format_wan, quantize_half_up, to_wan
 from tests.base import SeedTestCase
 
 
@@ -112,3 +115,37 @@ class ExecutionTests(SeedTestCase):
 
     def test_a_zero_budget_has_no_rate(self):
         self.assertIsNone(execution_rate(Decimal("10"), Decimal("0")))
+
+
+class ExecutionScoreTests(SeedTestCase):
+    """得分 = 分值 × 执行率, capped at 分值: the 自评表's funds block."""
+
+    def line(self, budget: str | None, executed: str | None) -> ExecutionLine:
+        return ExecutionLine(
+            label="年度资金总额",
+            initial_budget=None,
+            full_year_budget=None if budget is None else Decimal(budget),
+            executed=None if executed is None else Decimal(executed),
+        )
+
+    def test_it_scores_the_national_weight_times_the_rate(self):
+        self.assertEqual(FUNDS_WEIGHT, Decimal("10"))
+        self.assertEqual(self.line("5000000", "4745000").score(), Decimal("9.49"))
+
+    def test_spending_over_the_budget_scores_no_more_than_the_weight(self):
+        self.assertEqual(self.line("5000000", "5600000").score(), Decimal("10"))
+
+    def test_without_a_budget_there_is_no_score(self):
+        self.assertIsNone(self.line(None, "4745000").score())
+        self.assertIsNone(self.line("0", "4745000").score())
+        self.assertIsNone(execution_score(None))
+
+    def test_a_province_with_another_weight_passes_it(self):
+        self.assertEqual(self.line("5000000", "4745000").score(Decimal("20")), Decimal("18.98"))
+        self.assertEqual(execution_score(Decimal("1.2"), Decimal("15")), Decimal("15"))
+
+    def test_the_score_is_exact_and_rounded_only_for_display(self):
+        # 1,234.56 of 1,300.00 is 94.966…%: the score keeps every digit; the spreadsheet rounds it to 9.50.
+        score = self.line("1300", "1234.56").score()
+        self.assertTrue(Decimal("9.4966") < score < Decimal("9.4967"))
+        self.assertEqual(quantize_half_up(score), Decimal("9.50"))
