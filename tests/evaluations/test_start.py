@@ -52,3 +52,9 @@ class StartPageTests(SeedTestCase):
         self.assertEqual(cells, {self.unit_a.name: [self.evaluation], self.unit_b.name: [None]})
         self.assertContains(response, "未提交")
         self.assertEqual(response.context["waiting"], [self.evaluation])
+
+    def test_unit_staff_can_start_a_new_year_from_their_start_page_and_the_bureau_cannot(self):
+        self.client.force_login(self.wangfang)
+        self.assertContains(self.client.get(reverse("home")), reverse("evaluation_create"))
+        self.client.force_login(self.chenjing)
+        self.assertNotContains(self.client.get(reverse("home")), reverse("evaluation_create"))
