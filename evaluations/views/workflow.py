@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import workflow
+from ..completeness import completeness_of
 from ..diff import changes_since_last_submission
 from ..models import Evaluation
 from ..publication import PublicationError
@@ -84,6 +85,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "workflow/review.html",
         {
             "evaluation": evaluation,
+            # The head sees what is still missing before deciding; submitting an incomplete report is allowed
+            # (units do publish such reports), hiding that it is incomplete is not.
+            "completeness": completeness_of(evaluation),
             "body": report_body_or_none(evaluation),
             "changes": changes,
             "figure_changes": [change for change in changes if change.is_figure],
