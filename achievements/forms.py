@@ -18,26 +18,11 @@ from evaluations.forms import QuantityField, RowModelForm, SectionPage, initial_
 
 from . import figures
 from .models import Indicator, Theme
+from .services import INDICATOR_FIELDS
 
 SHORTFALL_NEEDS_REASON = _(
     "实际完成值 %(actual)s 未达到年度指标值 %(target)s（%(direction)s），请填写偏差原因分析及改进措施。"
 )
-
-INDICATOR_FIELDS = [
-    "theme_id",
-    "level1",
-    "level2",
-    "name",
-    "measure_unit",
-    "direction",
-    "target",
-    "actual",
-    "target_text",
-    "actual_text",
-    "weight",
-    "deviation_reason",
-    "ranking",
-]
 
 
 def _plain(value: Decimal) -> str:
@@ -46,8 +31,6 @@ def _plain(value: Decimal) -> str:
 
 
 class ThemeRowForm(RowModelForm):
-    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
     class Meta:
         model = Theme
         fields = ["title", "body"]
@@ -132,7 +115,7 @@ class AchievementsPage(SectionPage):
             "indicators": IndicatorRowFormSet(
                 self.data,
                 prefix="indicators",
-                initial=initial_rows(self.indicators, INDICATOR_FIELDS),
+                initial=initial_rows(self.indicators, ["id", *INDICATOR_FIELDS]),
                 form_kwargs={"theme_choices": [(theme.pk, theme.title) for theme in self.themes]},
             ),
         }

@@ -9,12 +9,28 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation
+from evaluations.rows import ROWS_DO_NOT_MATCH, plan_rows, write_rows
 from evaluations.services import section_save
 
 from .figures import is_shortfall
 from .models import Indicator, Theme
 
-ROWS_DO_NOT_MATCH = _("页面上的行与当前内容不符，请重新打开本页。")
+THEME_FIELDS = ["title", "body"]
+INDICATOR_FIELDS = [
+    "theme_id",
+    "level1",
+    "level2",
+    "name",
+    "measure_unit",
+    "direction",
+    "target",
+    "actual",
+    "target_text",
+    "actual_text",
+    "weight",
+    "deviation_reason",
+    "ranking",
+]
 SHORTFALL_WITHOUT_REASON = _("指标“%(name)s”未达到年度指标值，必须填写偏差原因分析及改进措施。")
 
 
@@ -26,10 +42,10 @@ def save_achievements(
     themes: list[dict[str, Any]],
     indicators: list[dict[str, Any]],
 ) -> None:
-    """Themes are kept by id (indicators point at them); indicators are replaced in the order given.
+    """Themes and indicators, each kept by id and numbered in the order given.
 
-    ``themes``: dicts with ``id`` (None for a new theme), ``title``, ``body``. ``indicators``: dicts with the
-    indicator's fields and ``theme_id`` (a kept theme, or None).
+    ``themes``: dicts with ``id`` (None for a new theme), ``title``, ``body``. ``indicators``: dicts with ``id``
+    (None for a new indicator), the indicator's fields and ``theme_id`` (a kept theme, or None).
     """
     # The rule holds for every path (import, shell), not only for the editor's form.
     for row in indicators:
@@ -38,27 +54,12 @@ def save_achievements(
             raise ValidationError(SHORTFALL_WITHOUT_REASON, code="shortfall", params={"name": row["name"]})
 
     with section_save(evaluation=evaluation, section="achievements", revision=revision, actor=actor) as locked:
-        existing = {theme.pk: theme for theme in Theme.objects.filter(evaluation=locked)}
-        kept_ids = {row["id"] for row in themes if row.get("id") is not None}
+        theme_writes = plan_rows(Theme, locked, themes, THEME_FIELDS)
+        indicator_writes = plan_rows(Indicator, locked, indicators, INDICATOR_FIELDS)
+        kept_themes = {row["id"] for row in themes if row.get("id") is not None}
         linked = {row["theme_id"] for row in indicators if row.get("theme_id") is not None}
-        if not kept_ids <= set(existing) or not linked <= kept_ids:
+        if not linked <= kept_themes:
             raise ValidationError(ROWS_DO_NOT_MATCH, code="rows")
-
-        Indicator.objects.filter(evaluation=locked).delete()
-        Theme.objects.filter(evaluation=locked).exclude(pk__in=kept_ids).delete()
-        kept, created = [], []
-        for order, row in enumerate(themes, start=1):
-            if row.get("id") is None:
-                created.append(Theme(evaluation=locked, order=order, title=row["title"], body=row["body"]))
-                continue
-            theme = existing[row["id"]]
-            theme.order, theme.title, theme.body = order, row["title"], row["body"]
-            kept.append(theme)
-        if kept:
-            Theme.objects.bulk_update(kept, ["order", "title", "body"])
-        if created:
-            Theme.objects.bulk_create(created)
-
-        Indicator.objects.bulk_create(
-            Indicator(evaluation=locked, order=order, **row) for order, row in enumerate(indicators, start=1)
-        )
+        # Indicators first, so that no indicator points at a theme about to be deleted.
+        write_rows(indicator_writes)
+        write_rows(theme_writes)

@@ -143,8 +143,6 @@ class BasicSpendingPage(SectionPage):
 
 
 class SourceRowForm(RowModelForm):
-    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
     class Meta:
         model = FundSource
         fields = ["name", "description"]
@@ -191,7 +189,7 @@ class ProjectSpendingPage(SectionPage):
             "items": ItemRowFormSet(
                 self.data,
                 prefix="items",
-                initial=initial_rows(items, ["source_id", "name", "description", "amount"]),
+                initial=initial_rows(items, ["id", "source_id", "name", "description", "amount"]),
                 form_kwargs={"source_choices": [(source.pk, source.name) for source in self.sources]},
             ),
             "check": DeclaredTotalForm(self.data, prefix="check"),

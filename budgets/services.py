@@ -7,17 +7,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation
+from evaluations.rows import ROWS_DO_NOT_MATCH, plan_rows, write_rows
 from evaluations.services import section_save
 
 from .models import BasicSpending, BudgetExecution, FundSource, ProjectItem
 
-ROWS_DO_NOT_MATCH = _("页面上的行与当前内容不符，请重新打开本页。")
-
 BASIC_FIELDS = ["amount", "previous_amount", "change_reason"]
 EXECUTION_FIELDS = ["initial_budget", "full_year_budget", "executed"]
+SOURCE_FIELDS = ["name", "description"]
+ITEM_FIELDS = ["source_id", "name", "description", "amount"]
 
 
 def _save_fixed_lines(
@@ -70,51 +70,17 @@ def save_project_spending(
     sources: list[dict[str, Any]],
     items: list[dict[str, Any]],
 ) -> None:
-    """（二）项目支出: the sources of funds (kept by id, since items point at them) and the items, in order.
+    """（二）项目支出: the sources of funds and the items, each kept by id and numbered in the order given.
 
-    ``sources``: dicts with ``id`` (None for a new source), ``name``, ``description``. ``items``: dicts with
-    ``source_id`` (an existing source that is kept), ``name``, ``description``, ``amount``.
+    ``sources``: dicts with ``id`` (None for a new source), ``name``, ``description``. ``items``: dicts with ``id``
+    (None for a new item), ``source_id`` (an existing source that is kept), ``name``, ``description``, ``amount``.
     """
     with section_save(evaluation=evaluation, section="project", revision=revision, actor=actor) as locked:
-        existing = {source.pk: source for source in FundSource.objects.filter(evaluation=locked)}
-        kept_ids = {row["id"] for row in sources if row.get("id") is not None}
-        if not kept_ids <= set(existing) or not {row["source_id"] for row in items} <= kept_ids:
+        source_writes = plan_rows(FundSource, locked, sources, SOURCE_FIELDS, unique="name")
+        item_writes = plan_rows(ProjectItem, locked, items, ITEM_FIELDS)
+        kept_sources = {row["id"] for row in sources if row.get("id") is not None}
+        if not {row["source_id"] for row in items} <= kept_sources:
             raise ValidationError(ROWS_DO_NOT_MATCH, code="rows")
-
-        # Items go first: a source cannot be deleted while items point at it.
-        ProjectItem.objects.filter(evaluation=locked).delete()
-        FundSource.objects.filter(evaluation=locked).exclude(pk__in=kept_ids).delete()
-
-        original_names = {pk: source.name for pk, source in existing.items()}
-        kept, created = [], []
-        for order, row in enumerate(sources, start=1):
-            if row.get("id") is None:
-                created.append(
-                    FundSource(evaluation=locked, order=order, name=row["name"], description=row["description"])
-                )
-                continue
-            source = existing[row["id"]]
-            source.order, source.name, source.description = order, row["name"], row["description"]
-            kept.append(source)
-        if kept:
-            renamed = [source for source in kept if source.name != original_names[source.pk]]
-            if renamed:
-                # Two sources may swap names; park the renamed ones on names nobody uses so that the unique
-                # constraint holds after each statement (PostgreSQL checks it per statement, not per transaction).
-                parked = [FundSource(pk=s.pk, name=f"\u2063{s.pk}") for s in renamed]
-                FundSource.objects.bulk_update(parked, ["name"])
-            FundSource.objects.bulk_update(kept, ["order", "name", "description"])
-        if created:
-            FundSource.objects.bulk_create(created)
-
-        ProjectItem.objects.bulk_create(
-            ProjectItem(
-                evaluation=locked,
-                source_id=row["source_id"],
-                order=order,
-                name=row["name"],
-                description=row["description"],
-                amount=row["amount"],
-            )
-            for order, row in enumerate(items, start=1)
-        )
+        # Items first: a source cannot be deleted while items point at it.
+        write_rows(item_writes)
+        write_rows(source_writes)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Duty, Evaluation, Office, StaffingLine
 from .money import MAX_AMOUNT
+from .rows import ROWS_DO_NOT_MATCH
 
 # ---------------------------------------------------------------------------
 # Amounts
@@ -143,7 +144,12 @@ class RowModelForm(forms.ModelForm):
     """A list row built from its model's fields (labels, lengths, choices), validated without the model's
     constraints. Django checks each CheckConstraint with a query, once per row, so a long list would cost one
     query per row; these rows' constraints are enforced by the form fields (amounts never negative) and the
-    formset (unique names) instead, and the database still enforces them when the rows are written."""
+    formset (unique names) instead, and the database still enforces them when the rows are written.
+
+    The row's id travels in a hidden field, so that a save updates the row in place and its id stays what a
+    downloaded spreadsheet knows it by (:mod:`evaluations.rows`); a new row has none."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def _post_clean(self) -> None:
         try:
@@ -166,7 +172,10 @@ class RevisionForm(forms.Form):
 
 class RowFormSet(forms.BaseFormSet):
     """A list of rows that can be added, removed and reordered. Rows are numbered by the "排序" field; a row left
-    without a number goes last. A new row left blank is ignored."""
+    without a number goes last. A new row left blank is ignored.
+
+    When the rows carry ids, the ids in the initial rows (the evaluation's rows as the page loaded them) are the only
+    ones accepted back: an id that is not one of them, or one that comes twice, refuses the whole list."""
 
     row_label = _("第%(n)s行")
     unique_field: str | None = None
@@ -197,7 +206,14 @@ class RowFormSet(forms.BaseFormSet):
         return rows
 
     def clean(self) -> None:
-        if any(self.errors) or self.unique_field is None:
+        if any(self.errors):
+            return
+        known_ids = {row.get("id") for row in self.initial or ()} - {None}
+        sent_ids = [form.cleaned_data.get("id") for form in self.kept_forms()]
+        sent_ids = [pk for pk in sent_ids if pk is not None]
+        if len(set(sent_ids)) != len(sent_ids) or not set(sent_ids) <= known_ids:
+            raise ValidationError(ROWS_DO_NOT_MATCH, code="rows")
+        if self.unique_field is None:
             return
         seen: set[str] = set()
         for form in self.kept_forms():
@@ -396,16 +412,16 @@ class ProfilePage(SectionPage):
         self.forms = {
             "profile": ProfileForm(self.data, instance=evaluation, prefix="profile"),
             "duties": DutyFormSet(
-                self.data, prefix="duties", initial=initial_rows(list(evaluation.duties.all()), ["text"])
+                self.data, prefix="duties", initial=initial_rows(list(evaluation.duties.all()), ["id", "text"])
             ),
             "offices": OfficeRowFormSet(
-                self.data, prefix="offices", initial=initial_rows(list(evaluation.offices.all()), ["name"])
+                self.data, prefix="offices", initial=initial_rows(list(evaluation.offices.all()), ["id", "name"])
             ),
             "staffing": StaffingRowFormSet(
                 self.data,
                 prefix="staffing",
                 initial=initial_rows(
-                    list(evaluation.staffing_lines.all()), ["establishment_type", "approved", "actual"]
+                    list(evaluation.staffing_lines.all()), ["id", "establishment_type", "approved", "actual"]
                 ),
             ),
         }

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Duty, Evaluation, Membership, Office, SectionRevision, StaffingLine, Unit
+from .rows import plan_rows, write_rows
 
 EVALUATION_LOCKED = _("该绩效自评已提交、已审核或已公开，不能修改。如需修改，请由单位负责人或财政局退回。")
 
@@ -92,13 +93,6 @@ def section_revision(evaluation: Evaluation, section: str) -> SectionRevision | 
     return SectionRevision.objects.select_related("saved_by").filter(evaluation=evaluation, section=section).first()
 
 
-def _replace_rows(model: type[Any], evaluation: Evaluation, rows: list[dict[str, Any]]) -> None:
-    """Replace a simple list (nothing points at its rows) in two queries whatever its length; rows are numbered
-    in the given order. Replacing rather than updating also lets two rows swap names under a unique constraint."""
-    model.objects.filter(evaluation=evaluation).delete()
-    model.objects.bulk_create(model(evaluation=evaluation, order=n, **row) for n, row in enumerate(rows, start=1))
-
-
 def save_profile(
     *,
     evaluation: Evaluation,
@@ -109,14 +103,28 @@ def save_profile(
     offices: list[dict[str, Any]],
     staffing: list[dict[str, Any]],
 ) -> Evaluation:
-    """一、预算单位基本情况: the mandate, staff movements, and the lists of duties, offices and staffing lines."""
+    """一、预算单位基本情况: the mandate, staff movements, and the lists of duties, offices and staffing lines.
+
+    Each list is kept by id like every other list (:mod:`evaluations.rows`): rows with an ``id`` are updated, rows
+    without one are new, rows left out are deleted. Nothing refers to these rows by id today, but one rule for all
+    lists is simpler to trust than two, and it keeps two offices able to swap names under their unique constraint."""
     with section_save(evaluation=evaluation, section="profile", revision=revision, actor=actor) as locked:
+        lists = [
+            plan_rows(Duty, locked, duties, ["text"]),
+            plan_rows(Office, locked, offices, ["name"], unique="name"),
+            plan_rows(
+                StaffingLine,
+                locked,
+                staffing,
+                ["establishment_type", "approved", "actual"],
+                unique="establishment_type",
+            ),
+        ]
         for name, value in profile.items():
             setattr(locked, name, value)
         locked.save(update_fields=[*profile, "updated_at"])
-        _replace_rows(Duty, locked, duties)
-        _replace_rows(Office, locked, offices)
-        _replace_rows(StaffingLine, locked, staffing)
+        for writes in lists:
+            write_rows(writes)
     return locked
 
 

@@ -437,40 +437,80 @@ class QueryCountTests(EditorTestCase):
             with self.subTest(section=section, rows="seed + 40"):
                 self.count_for(section)
 
+    @staticmethod
+    def change_every_kind_of_row(data: dict[str, str], prefix: str, edit: tuple[str, str], new: dict[str, str]):
+        """Delete the first row, edit the second and fill the blank row at the end: a delete, an update (which
+        also renumbers every row after the deleted one) and an insert."""
+        blank = int(data[f"{prefix}-TOTAL_FORMS"]) - 1
+        data[f"{prefix}-0-DELETE"] = "on"
+        data[f"{prefix}-1-{edit[0]}"] = edit[1]
+        for name, value in new.items():
+            data[f"{prefix}-{blank}-{name}"] = value
+
+    @staticmethod
+    def swap(data: dict[str, str], prefix: str, name: str, first: int, second: int) -> None:
+        a, b = f"{prefix}-{first}-{name}", f"{prefix}-{second}-{name}"
+        data[a], data[b] = data[b], data[a]
+
     def test_saving_a_long_list_costs_a_fixed_number_of_queries(self):
         # The first save ever also creates the section's revision row; measure the saves after it.
         self.client.post(self.url("profile"), self.open("profile"))
-        data = self.open("profile")
-        # session, user, membership, evaluation (access); duties, offices, staffing (page); savepoint; lock the
-        # evaluation; section revision; update the evaluation; delete + insert per list (6); revision update;
-        # updated_at; release savepoint: the same whatever the number of rows.
-        with self.assertNumQueries(20):
-            self.client.post(self.url("profile"), data)
-        self.add_rows(40)
-        data = self.open("profile")
-        with self.assertNumQueries(20):
-            self.client.post(self.url("profile"), data)
+        for rows in ("seed", "seed + 40"):
+            if rows != "seed":
+                self.add_rows(40)
+            data = self.open("profile")
+            self.change_every_kind_of_row(data, "duties", ("text", f"改过的职能（{rows}）"), {"text": "新的职能"})
+            self.change_every_kind_of_row(
+                data, "offices", ("name", f"改过的股室（{rows}）"), {"name": f"人事股（{rows}）"}
+            )
+            self.swap(data, "offices", "name", 2, 3)
+            self.swap(data, "staffing", "establishment_type", 0, 1)
+            blank = int(data["staffing-TOTAL_FORMS"]) - 1
+            data[f"staffing-{blank}-establishment_type"] = f"工勤编制（{rows}）"
+            data.update({f"staffing-{blank}-approved": "1", f"staffing-{blank}-actual": "1"})
+            # session, user, membership, evaluation (access); duties, offices, staffing (page); savepoint; lock the
+            # evaluation; section revision; each list's rows (3); update the evaluation; duties: delete, update,
+            # insert (3); offices: delete, park the renamed, update, insert (4); staffing: park, update, insert (3);
+            # revision update; updated_at; release savepoint: the same whatever the number of rows.
+            with self.subTest(rows=rows), self.assertNumQueries(27):
+                response = self.client.post(self.url("profile"), data)
+            self.assertEqual(response.status_code, 302)
+            self.assertTrue(Office.objects.filter(evaluation=self.evaluation, name=f"人事股（{rows}）").exists())
+            # A save that changes nothing writes nothing but the evaluation and the revision: 27 less 10.
+            data = self.open("profile")
+            with self.subTest(rows=rows, change="none"), self.assertNumQueries(17):
+                self.client.post(self.url("profile"), data)
 
     def test_saving_long_project_and_indicator_lists_costs_a_fixed_number_of_queries(self):
         # The indicators carry the two unexplained shortfalls of the seed; explain them so that the page saves.
         Indicator.objects.filter(
             evaluation=self.evaluation, name__in=["知识价值信用贷款", "地方财政科技支出占地方财政支出比值"]
         ).update(deviation_reason="原因")
-        # session, user, membership, evaluation (access); the page's rows (sources + items, themes + indicators);
-        # savepoint; lock; revision; the section's writes; revision update; updated_at; release.
-        expected = {
-            # delete items, delete removed sources, update sources, insert items
-            "project": 17,
-            # delete indicators, delete removed themes, update themes, insert indicators
-            "achievements": 17,
-        }
-        for section in expected:
+        for section in ("project", "achievements"):
             self.client.post(self.url(section), self.open(section))
+        source = FundSource.objects.filter(evaluation=self.evaluation).first()
         for rows in ("seed", "seed + 40"):
             if rows != "seed":
                 self.add_rows(40)
-            for section, count in expected.items():
-                data = self.open(section)
+            project = self.open("project")
+            self.swap(project, "sources", "name", 0, 1)
+            new_item = {"source_id": str(source.pk), "name": f"新项目（{rows}）", "amount": "1000"}
+            self.change_every_kind_of_row(project, "items", ("amount", "123456.78"), new_item)
+            achievements = self.open("achievements")
+            blank_theme = int(achievements["themes-TOTAL_FORMS"]) - 1
+            achievements["themes-0-title"] = f"工业运行稳中向好（{rows}）"
+            achievements[f"themes-{blank_theme}-title"] = f"新的成效（{rows}）"
+            new_indicator = {"level1": "产出指标", "level2": "数量指标", "name": "新指标", "direction": "ge"}
+            self.change_every_kind_of_row(achievements, "indicators", ("ranking", "全市第二"), new_indicator)
+            # session, user, membership, evaluation (access); the page's rows (2); savepoint; lock; revision; the
+            # section's rows again (2); then the writes; revision update; updated_at; release.
+            expected = {
+                # items: delete, update, insert; sources: park the renamed, update
+                "project": (project, 19),
+                # indicators: delete, update, insert; themes: update, insert
+                "achievements": (achievements, 19),
+            }
+            for section, (data, count) in expected.items():
                 with self.subTest(section=section, rows=rows), self.assertNumQueries(count):
                     response = self.client.post(self.url(section), data)
                 self.assertEqual(response.status_code, 302)
