@@ -37,6 +37,7 @@ from achievements.models import Indicator
 from budgets.models import BasicSpending, BudgetExecution, ProjectItem
 from evaluations.models import Evaluation, SectionRevision
 from evaluations.money import format_percent
+from evaluations.rows import RowWrites, write_rows
 from evaluations.services import ensure_editable
 
 from . import cells, sheets
@@ -756,12 +757,17 @@ def import_workbook(*, evaluation: Evaluation, content: bytes, actor: Any = None
 
 
 def _write(writes: _Writes) -> None:
-    # Deletions first: nothing refers to a project item or an indicator, and it keeps the unique constraints of
-    # the fixed rows out of the way.
-    for model, pks in writes.delete.items():
-        model.objects.filter(pk__in=pks).delete()
-    for model, changed in writes.update.items():
-        names = sorted(set().union(*changed.values()))
-        model.objects.bulk_update(list(changed), names)
-    for model, objs in writes.create.items():
-        model.objects.bulk_create(objs)
+    """The plan's writes, through the same writer as the editor's lists (evaluations.rows): per model, deletions,
+    then updates, then insertions. Nothing refers to a project item or an indicator, and the fixed rows are never
+    deleted or re-keyed, so the models can be written one after the other."""
+    for model in dict.fromkeys([*writes.delete, *writes.update, *writes.create]):
+        changed = writes.update.get(model, {})
+        write_rows(
+            RowWrites(
+                model=model,
+                created=writes.create.get(model, []),
+                updated=list(changed),
+                fields=set().union(*changed.values()),
+                deleted=writes.delete.get(model, []),
+            )
+        )
