@@ -3,12 +3,13 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from evaluations.views import portal
 
-admin.site.site_header = "部门整体支出绩效自评 · 管理后台"
-admin.site.site_title = "绩效自评管理后台"
-admin.site.index_title = "数据管理"
+admin.site.site_header = _("部门整体支出绩效自评 · 管理后台")
+admin.site.site_title = _("绩效自评管理后台")
+admin.site.index_title = _("数据管理")
 
 urlpatterns = [
     # The public portal: published reports only, no sign-in.

@@ -8,11 +8,14 @@ name is the same line for the head who reviews it."""
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from achievements.models import Indicator
@@ -44,7 +47,15 @@ def _unique(keys: Counter, key: str) -> str:
 
 
 def snapshot(evaluation: Evaluation) -> list[dict[str, str]]:
-    """Every figure and text of the evaluation, in report order. One query per kind of row (nine in all)."""
+    """Every figure and text of the evaluation, in report order. One query per kind of row (nine in all).
+
+    Sections and labels are stored in the site's language whoever submits, so two submissions compare alike;
+    :func:`translated_label` puts them into the reader's language when they are shown."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _entries(evaluation)
+
+
+def _entries(evaluation: Evaluation) -> list[dict[str, str]]:
     entries: list[dict[str, str]] = []
     seen: Counter = Counter()
 
@@ -60,14 +71,14 @@ def snapshot(evaluation: Evaluation) -> list[dict[str, str]]:
         add(
             f"staffing.{line.establishment_type}.approved",
             profile,
-            f"{line.establishment_type}·编制数",
+            f"{line.establishment_type}·{_('编制数')}",
             NUMBER,
             line.approved,
         )
         add(
             f"staffing.{line.establishment_type}.actual",
             profile,
-            f"{line.establishment_type}·实有人数",
+            f"{line.establishment_type}·{_('实有人数')}",
             NUMBER,
             line.actual,
         )
@@ -77,25 +88,25 @@ def snapshot(evaluation: Evaluation) -> list[dict[str, str]]:
     basic = _("基本支出")
     for row in evaluation.basic_spending.all():
         category = row.get_category_display()
-        add(f"basic.{row.category}.amount", basic, f"{category}·本年决算数", MONEY, row.amount)
-        add(f"basic.{row.category}.previous", basic, f"{category}·上年决算数", MONEY, row.previous_amount)
-        add(f"basic.{row.category}.reason", basic, f"{category}·增减原因", TEXT, row.change_reason)
+        add(f"basic.{row.category}.amount", basic, f"{category}·{_('本年决算数')}", MONEY, row.amount)
+        add(f"basic.{row.category}.previous", basic, f"{category}·{_('上年决算数')}", MONEY, row.previous_amount)
+        add(f"basic.{row.category}.reason", basic, f"{category}·{_('增减原因')}", TEXT, row.change_reason)
 
     project = _("项目支出")
     for source in evaluation.fund_sources.all():
-        add(f"source.{source.name}", project, f"{source.name}·说明", TEXT, source.description)
+        add(f"source.{source.name}", project, f"{source.name}·{_('说明')}", TEXT, source.description)
     items = ProjectItem.objects.filter(evaluation=evaluation).select_related("source")
     for item in items:
         where = f"{item.source.name}·{item.name}"
         add(f"project.{where}.amount", project, where, MONEY, item.amount)
-        add(f"project.{where}.wording", project, f"{where}·报告表述", TEXT, item.description)
+        add(f"project.{where}.wording", project, f"{where}·{_('报告表述')}", TEXT, item.description)
 
     execution = _("预算执行")
     for row in BudgetExecution.objects.filter(evaluation=evaluation):
         kind = row.get_kind_display()
-        add(f"execution.{row.kind}.initial", execution, f"{kind}·年初预算数", MONEY, row.initial_budget)
-        add(f"execution.{row.kind}.full_year", execution, f"{kind}·全年预算数", MONEY, row.full_year_budget)
-        add(f"execution.{row.kind}.executed", execution, f"{kind}·全年执行数", MONEY, row.executed)
+        add(f"execution.{row.kind}.initial", execution, f"{kind}·{_('年初预算数')}", MONEY, row.initial_budget)
+        add(f"execution.{row.kind}.full_year", execution, f"{kind}·{_('全年预算数')}", MONEY, row.full_year_budget)
+        add(f"execution.{row.kind}.executed", execution, f"{kind}·{_('全年执行数')}", MONEY, row.executed)
 
     results = _("工作成效")
     for theme in evaluation.themes.all():
@@ -105,13 +116,25 @@ def snapshot(evaluation: Evaluation) -> list[dict[str, str]]:
     for indicator in Indicator.objects.filter(evaluation=evaluation):
         name = indicator.name
         unit = f"（{indicator.measure_unit}）" if indicator.measure_unit else ""
-        add(f"indicator.{name}.target", indicators, f"{name}·年度指标值{unit}", NUMBER, indicator.target)
-        add(f"indicator.{name}.actual", indicators, f"{name}·实际完成值{unit}", NUMBER, indicator.actual)
-        add(f"indicator.{name}.target_text", indicators, f"{name}·年度指标值（定性）", TEXT, indicator.target_text)
-        add(f"indicator.{name}.actual_text", indicators, f"{name}·实际完成值（定性）", TEXT, indicator.actual_text)
-        add(f"indicator.{name}.weight", indicators, f"{name}·分值", NUMBER, indicator.weight)
-        add(f"indicator.{name}.ranking", indicators, f"{name}·排名", TEXT, indicator.ranking)
-        add(f"indicator.{name}.deviation", indicators, f"{name}·偏差原因", TEXT, indicator.deviation_reason)
+        add(f"indicator.{name}.target", indicators, f"{name}·{_('年度指标值')}{unit}", NUMBER, indicator.target)
+        add(f"indicator.{name}.actual", indicators, f"{name}·{_('实际完成值')}{unit}", NUMBER, indicator.actual)
+        add(
+            f"indicator.{name}.target_text",
+            indicators,
+            f"{name}·{_('年度指标值（定性）')}",
+            TEXT,
+            indicator.target_text,
+        )
+        add(
+            f"indicator.{name}.actual_text",
+            indicators,
+            f"{name}·{_('实际完成值（定性）')}",
+            TEXT,
+            indicator.actual_text,
+        )
+        add(f"indicator.{name}.weight", indicators, f"{name}·{_('分值')}", NUMBER, indicator.weight)
+        add(f"indicator.{name}.ranking", indicators, f"{name}·{_('排名')}", TEXT, indicator.ranking)
+        add(f"indicator.{name}.deviation", indicators, f"{name}·{_('偏差原因')}", TEXT, indicator.deviation_reason)
 
     text = _("报告正文")
     for name in ["overall_goal", "overall_goal_result", "problems", "measures", "results_use", "no_spending_note"]:
@@ -146,7 +169,7 @@ class Change:
         if value == "":
             return "—"
         if self.kind == MONEY:
-            return f"{format_wan(Decimal(value))}万元"
+            return _("%(amount)s万元") % {"amount": format_wan(Decimal(value))}
         return value
 
 
@@ -182,7 +205,30 @@ def changes_between(old: list[dict[str, str]], new: list[dict[str, str]]) -> lis
 
 def _change(entry: dict[str, str], old: str, new: str) -> Change:
     pieces = text_pieces(old, new) if entry["kind"] == TEXT else []
-    return Change(entry["section"], entry["label"], entry["kind"], old, new, pieces)
+    return Change(translated_label(entry["section"]), translated_label(entry["label"]), entry["kind"], old, new, pieces)
+
+
+# A stored term with the measure unit of its indicator after it, e.g. "年度指标值（人）".
+_TERM_WITH_UNIT = re.compile(r"(?P<term>[^（]+)（(?P<unit>[^（）]*)）")
+
+
+def translated_label(label: str) -> str:
+    """A stored section or label in the reader's language: each "·" part that is one of our terms (a section, a
+    category, a field) is translated, and names typed by people (projects, indicators, sources) stay as they are."""
+    return "·".join(_translated_part(part) for part in label.split("·"))
+
+
+def _translated_part(part: str) -> str:
+    if not part:
+        # gettext("") is the catalogue's header, not an empty string.
+        return part
+    translated = _(part)
+    if translated != part:
+        return translated
+    match = _TERM_WITH_UNIT.fullmatch(part)
+    if match and _(match["term"]) != match["term"]:
+        return _("%(term)s（%(unit)s）") % {"term": _(match["term"]), "unit": match["unit"]}
+    return part
 
 
 def changes_since_last_submission(evaluation: Evaluation) -> tuple[list[Change], bool]:

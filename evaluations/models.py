@@ -311,7 +311,7 @@ class Publication(models.Model):
         indexes = [models.Index(fields=["year"], name="publication_year")]
 
     def __str__(self) -> str:
-        return f"{self.title}（第{self.version}版）"
+        return str(_("%(title)s（第%(version)s版）") % {"title": self.title, "version": self.version})
 
     def save(self, *args, **kwargs):
         # Immutability is a rule of the record, not of one screen: no code path may rewrite a published version.

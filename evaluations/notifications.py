@@ -8,19 +8,31 @@ is told about a change that was rolled back. The console backend prints them unl
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mass_mail
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .models import Evaluation, Membership, Publication
 
 logger = logging.getLogger(__name__)
+
+
+def _in_site_language(function: Callable[..., int]) -> Callable[..., int]:
+    # The e-mail goes to other people, whose language we do not know: the site's language, not the sender's.
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs) -> int:
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 def _name(user: AbstractBaseUser) -> str:
@@ -51,6 +63,7 @@ def _where(evaluation: Evaluation) -> str:
     return _("报告页面：%(path)s") % {"path": reverse("evaluation_detail", args=[evaluation.pk])}
 
 
+@_in_site_language
 def submitted(evaluation: Evaluation, actor: AbstractBaseUser) -> int:
     subject = _("【待审核】%(title)s") % {"title": evaluation.title}
     body = "\n\n".join(
@@ -62,6 +75,7 @@ def submitted(evaluation: Evaluation, actor: AbstractBaseUser) -> int:
     return _send(_unit_staff(evaluation, Membership.Role.HEAD), subject, body, actor=actor)
 
 
+@_in_site_language
 def returned(evaluation: Evaluation, actor: AbstractBaseUser, reason: str, submitter_id: int | None) -> int:
     recipients = get_user_model().objects.filter(pk=submitter_id, is_active=True) if submitter_id else []
     subject = _("【已退回】%(title)s") % {"title": evaluation.title}
@@ -75,6 +89,7 @@ def returned(evaluation: Evaluation, actor: AbstractBaseUser, reason: str, submi
     return _send(recipients, subject, body, actor=actor)
 
 
+@_in_site_language
 def approved(evaluation: Evaluation, actor: AbstractBaseUser) -> int:
     subject = _("【已审核】%(title)s") % {"title": evaluation.title}
     body = "\n\n".join(
@@ -86,6 +101,7 @@ def approved(evaluation: Evaluation, actor: AbstractBaseUser) -> int:
     return _send(_unit_staff(evaluation, Membership.Role.PREPARER), subject, body, actor=actor)
 
 
+@_in_site_language
 def published(evaluation: Evaluation, actor: AbstractBaseUser, publication: Publication) -> int:
     subject = _("【已公开】%(title)s") % {"title": evaluation.title}
     body = "\n\n".join(
@@ -99,6 +115,7 @@ def published(evaluation: Evaluation, actor: AbstractBaseUser, publication: Publ
     return _send(_unit_staff(evaluation, Membership.Role.PREPARER), subject, body, actor=actor)
 
 
+@_in_site_language
 def reopened(evaluation: Evaluation, actor: AbstractBaseUser, reason: str) -> int:
     subject = _("【发起更正】%(title)s") % {"title": evaluation.title}
     body = "\n\n".join(

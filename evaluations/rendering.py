@@ -18,9 +18,10 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from .models import Evaluation
-from .report import Report, build_report
+from .report import REPORT_LANGUAGE, Report, build_report
 
 # The document's base URL. The host does not exist: it only gives relative and /static/ URLs an address that the
 # fetcher recognises as ours; nothing is ever requested from it.
@@ -75,7 +76,8 @@ def static_url_fetcher():
 
 
 def render_body(report: Report) -> str:
-    return render_to_string("report/_body.html", {"report": report})
+    with translation.override(REPORT_LANGUAGE):
+        return render_to_string("report/_body.html", {"report": report})
 
 
 def render_report_body(evaluation: Evaluation) -> str:
@@ -85,7 +87,8 @@ def render_report_body(evaluation: Evaluation) -> str:
 
 
 def render_document(report: Report) -> str:
-    return render_to_string("report/document.html", {"report": report})
+    with translation.override(REPORT_LANGUAGE):
+        return render_to_string("report/document.html", {"report": report})
 
 
 def render_report_html(evaluation: Evaluation) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch, prefetch_related_objects
+from django.utils import translation
 
 from achievements.figures import completion_rate, indicator_score
 from achievements.models import Indicator
@@ -308,8 +309,18 @@ def load_report_data(evaluation: Evaluation) -> None:
 # ---------------------------------------------------------------------------
 # Building
 # ---------------------------------------------------------------------------
+# The report is an official Chinese document whatever language the interface is shown in: choice labels (人员经费,
+# 定性 …) must come out in Chinese. Templates that render a Report wrap it in this language too.
+REPORT_LANGUAGE = "zh-hans"
+
+
 def build_report(evaluation: Evaluation) -> Report:
     """The report of an evaluation, from its data, in the seed's order (domain.md §1)."""
+    with translation.override(REPORT_LANGUAGE):
+        return _build_report(evaluation)
+
+
+def _build_report(evaluation: Evaluation) -> Report:
     load_report_data(evaluation)
     basic = basic_spending_figures(evaluation.basic_spending.all())
     project = project_spending_figures(evaluation.fund_sources.all(), evaluation.project_items.all())

@@ -25,9 +25,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from . import notifications
@@ -230,7 +232,9 @@ def publish(*, evaluation: Evaluation, actor: AbstractBaseUser) -> Publication:
         locked = lock(evaluation)
         _refuse_unless_allowed(publish_refusal(locked, actor))
         publication = create_publication(locked, actor)
-        comment = str(_("第%(version)s版") % {"version": publication.version})
+        # The history is read by everyone: stored in the site's language, not the publisher's.
+        with translation.override(settings.LANGUAGE_CODE):
+            comment = str(_("第%(version)s版") % {"version": publication.version})
         record_transition(locked, actor, Status.PUBLISHED, comment)
         transaction.on_commit(lambda: notifications.published(locked, actor, publication))
     evaluation.status = locked.status

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -37,9 +38,11 @@ WIDTHS = {"A": 10, "B": 12, "C": 24, "D": 9, "E": 9, "F": 12, "G": 12, "H": 8, "
 def build_export(evaluation: Evaluation) -> Workbook:
     rows = fetch_rows(evaluation)
     wb = Workbook()
-    add_self_evaluation_sheet(wb.active, rows)
-    add_data_sheets(wb, rows)
-    add_guide_sheet(wb.create_sheet(), rows)
+    # Like the template, the export is in Chinese whatever the interface language (sheets.WORKBOOK_LANGUAGE).
+    with translation.override(sheets.WORKBOOK_LANGUAGE):
+        add_self_evaluation_sheet(wb.active, rows)
+        add_data_sheets(wb, rows)
+        add_guide_sheet(wb.create_sheet(), rows)
     return wb
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from django.utils import translation
+
 from achievements.models import Indicator
 from budgets.models import BasicSpending, BudgetExecution, ProjectItem
 
@@ -36,6 +38,10 @@ class Column:
 def _max_length(model, field: str) -> int | None:
     return model._meta.get_field(field).max_length
 
+
+# The workbook mirrors the national form and is in Chinese whatever language the interface is shown in: a workbook
+# downloaded by one person must import for another, so choice labels never follow the reader's language.
+WORKBOOK_LANGUAGE = "zh-hans"
 
 SHEET_GUIDE = "填写说明"
 SHEET_BASIC = "基本支出"
@@ -96,16 +102,19 @@ DATA_SHEETS = tuple(SHEET_COLUMNS)
 
 def basic_categories() -> dict[str, str]:
     """Label shown in the sheet → stored value: {"人员经费": "personnel", ...}."""
-    return {str(label): value for value, label in BasicSpending.Category.choices}
+    with translation.override(WORKBOOK_LANGUAGE):
+        return {str(label): value for value, label in BasicSpending.Category.choices}
 
 
 def execution_kinds() -> dict[str, str]:
-    return {str(label): value for value, label in BudgetExecution.Kind.choices}
+    with translation.override(WORKBOOK_LANGUAGE):
+        return {str(label): value for value, label in BudgetExecution.Kind.choices}
 
 
 def directions() -> dict[str, str]:
     """{"≥": "ge", "≤": "le", "=": "eq", "定性": "qualitative"}."""
-    return {str(label): value for value, label in Indicator.Direction.choices}
+    with translation.override(WORKBOOK_LANGUAGE):
+        return {str(label): value for value, label in Indicator.Direction.choices}
 
 
 # Typed stand-ins people use for ≥ and ≤ when the list is not at hand; accepted on purpose.

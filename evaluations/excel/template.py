@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -64,11 +65,12 @@ def fetch_rows(evaluation: Evaluation) -> EvaluationRows:
 
 
 def build_template(evaluation: Evaluation) -> Workbook:
-    """The fill-in template: the guide first, then the data sheets."""
+    """The fill-in template: the guide first, then the data sheets. In Chinese (sheets.WORKBOOK_LANGUAGE)."""
     rows = fetch_rows(evaluation)
     wb = Workbook()
-    add_guide_sheet(wb.active, rows)
-    add_data_sheets(wb, rows)
+    with translation.override(sheets.WORKBOOK_LANGUAGE):
+        add_guide_sheet(wb.active, rows)
+        add_data_sheets(wb, rows)
     return wb
 
 
