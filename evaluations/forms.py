@@ -295,10 +295,29 @@ class SectionPage:
         for form in self.forms.values():
             valid = form.is_valid() and valid
         if not valid:
+            self._explain_unknown_rows()
             return False
         self.clean()
         # clean() may have put errors beside fields of any form; ask the forms again.
         return not self.page_errors and all(form.is_valid() for form in self.forms.values())
+
+    def _explain_unknown_rows(self) -> None:
+        """A row id the page does not know usually means that someone saved this section since the page was opened
+        (deleting a row the page still shows, in the editor or by a spreadsheet import). Then say so, with who and
+        when, as the save would have. One query, and only on this error path."""
+        from .services import section_revision, stale_error
+
+        refused = any(
+            error.code == "rows"
+            for form in self.forms.values()
+            if isinstance(form, forms.BaseFormSet)
+            for error in form.non_form_errors().as_data()
+        )
+        if not refused or not self.revision_form.is_valid():
+            return
+        record = section_revision(self.evaluation, self.section)
+        if record is not None and record.revision != self.revision:
+            self.add_error(stale_error(record))
 
     def error_summary(self) -> list[ErrorLine]:
         lines: list[ErrorLine] = []

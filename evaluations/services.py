@@ -58,6 +58,12 @@ def _display_name(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def stale_error(record: SectionRevision) -> ValidationError:
+    """The refusal of a page opened before ``record``'s save, naming who saved and when."""
+    when = timezone.localtime(record.saved_at).strftime("%Y-%m-%d %H:%M") if record.saved_at else ""
+    return ValidationError(SECTION_STALE, code="stale", params={"who": _display_name(record.saved_by), "when": when})
+
+
 @contextmanager
 def section_save(*, evaluation: Evaluation, section: str, revision: int, actor: Any) -> Iterator[Evaluation]:
     """Lock the evaluation, apply the workflow guard, refuse a stale page, let the caller write, then count the
@@ -75,10 +81,7 @@ def section_save(*, evaluation: Evaluation, section: str, revision: int, actor: 
             evaluation=locked, section=section
         )
         if record.revision != revision:
-            when = timezone.localtime(record.saved_at).strftime("%Y-%m-%d %H:%M") if record.saved_at else ""
-            raise ValidationError(
-                SECTION_STALE, code="stale", params={"who": _display_name(record.saved_by), "when": when}
-            )
+            raise stale_error(record)
         yield locked
         now = timezone.now()
         record.revision += 1
