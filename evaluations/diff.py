@@ -40,6 +40,11 @@ def _entry(key: str, section: str, label: str, kind: str, value: Any) -> dict[st
     return {"key": key, "section": section, "label": label, "kind": kind, "value": text}
 
 
+def _label(name: str, term: str, suffix: str = "") -> str:
+    # "人员经费·本年决算数": a name, then one of our terms. Built here, not in f-strings, where xgettext cannot see _().
+    return f"{name}·{term}{suffix}"
+
+
 def _unique(keys: Counter, key: str) -> str:
     # Two lines with the same name (rare, but allowed for project items) stay apart: the second is "name#2".
     keys[key] += 1
@@ -71,14 +76,14 @@ def _entries(evaluation: Evaluation) -> list[dict[str, str]]:
         add(
             f"staffing.{line.establishment_type}.approved",
             profile,
-            f"{line.establishment_type}·{_('编制数')}",
+            _label(line.establishment_type, _("编制数")),
             NUMBER,
             line.approved,
         )
         add(
             f"staffing.{line.establishment_type}.actual",
             profile,
-            f"{line.establishment_type}·{_('实有人数')}",
+            _label(line.establishment_type, _("实有人数")),
             NUMBER,
             line.actual,
         )
@@ -88,25 +93,25 @@ def _entries(evaluation: Evaluation) -> list[dict[str, str]]:
     basic = _("基本支出")
     for row in evaluation.basic_spending.all():
         category = row.get_category_display()
-        add(f"basic.{row.category}.amount", basic, f"{category}·{_('本年决算数')}", MONEY, row.amount)
-        add(f"basic.{row.category}.previous", basic, f"{category}·{_('上年决算数')}", MONEY, row.previous_amount)
-        add(f"basic.{row.category}.reason", basic, f"{category}·{_('增减原因')}", TEXT, row.change_reason)
+        add(f"basic.{row.category}.amount", basic, _label(category, _("本年决算数")), MONEY, row.amount)
+        add(f"basic.{row.category}.previous", basic, _label(category, _("上年决算数")), MONEY, row.previous_amount)
+        add(f"basic.{row.category}.reason", basic, _label(category, _("增减原因")), TEXT, row.change_reason)
 
     project = _("项目支出")
     for source in evaluation.fund_sources.all():
-        add(f"source.{source.name}", project, f"{source.name}·{_('说明')}", TEXT, source.description)
+        add(f"source.{source.name}", project, _label(source.name, _("说明")), TEXT, source.description)
     items = ProjectItem.objects.filter(evaluation=evaluation).select_related("source")
     for item in items:
         where = f"{item.source.name}·{item.name}"
         add(f"project.{where}.amount", project, where, MONEY, item.amount)
-        add(f"project.{where}.wording", project, f"{where}·{_('报告表述')}", TEXT, item.description)
+        add(f"project.{where}.wording", project, _label(where, _("报告表述")), TEXT, item.description)
 
     execution = _("预算执行")
     for row in BudgetExecution.objects.filter(evaluation=evaluation):
         kind = row.get_kind_display()
-        add(f"execution.{row.kind}.initial", execution, f"{kind}·{_('年初预算数')}", MONEY, row.initial_budget)
-        add(f"execution.{row.kind}.full_year", execution, f"{kind}·{_('全年预算数')}", MONEY, row.full_year_budget)
-        add(f"execution.{row.kind}.executed", execution, f"{kind}·{_('全年执行数')}", MONEY, row.executed)
+        add(f"execution.{row.kind}.initial", execution, _label(kind, _("年初预算数")), MONEY, row.initial_budget)
+        add(f"execution.{row.kind}.full_year", execution, _label(kind, _("全年预算数")), MONEY, row.full_year_budget)
+        add(f"execution.{row.kind}.executed", execution, _label(kind, _("全年执行数")), MONEY, row.executed)
 
     results = _("工作成效")
     for theme in evaluation.themes.all():
@@ -116,25 +121,25 @@ def _entries(evaluation: Evaluation) -> list[dict[str, str]]:
     for indicator in Indicator.objects.filter(evaluation=evaluation):
         name = indicator.name
         unit = f"（{indicator.measure_unit}）" if indicator.measure_unit else ""
-        add(f"indicator.{name}.target", indicators, f"{name}·{_('年度指标值')}{unit}", NUMBER, indicator.target)
-        add(f"indicator.{name}.actual", indicators, f"{name}·{_('实际完成值')}{unit}", NUMBER, indicator.actual)
+        add(f"indicator.{name}.target", indicators, _label(name, _("年度指标值"), unit), NUMBER, indicator.target)
+        add(f"indicator.{name}.actual", indicators, _label(name, _("实际完成值"), unit), NUMBER, indicator.actual)
         add(
             f"indicator.{name}.target_text",
             indicators,
-            f"{name}·{_('年度指标值（定性）')}",
+            _label(name, _("年度指标值（定性）")),
             TEXT,
             indicator.target_text,
         )
         add(
             f"indicator.{name}.actual_text",
             indicators,
-            f"{name}·{_('实际完成值（定性）')}",
+            _label(name, _("实际完成值（定性）")),
             TEXT,
             indicator.actual_text,
         )
-        add(f"indicator.{name}.weight", indicators, f"{name}·{_('分值')}", NUMBER, indicator.weight)
-        add(f"indicator.{name}.ranking", indicators, f"{name}·{_('排名')}", TEXT, indicator.ranking)
-        add(f"indicator.{name}.deviation", indicators, f"{name}·{_('偏差原因')}", TEXT, indicator.deviation_reason)
+        add(f"indicator.{name}.weight", indicators, _label(name, _("分值")), NUMBER, indicator.weight)
+        add(f"indicator.{name}.ranking", indicators, _label(name, _("排名")), TEXT, indicator.ranking)
+        add(f"indicator.{name}.deviation", indicators, _label(name, _("偏差原因")), TEXT, indicator.deviation_reason)
 
     text = _("报告正文")
     for name in ["overall_goal", "overall_goal_result", "problems", "measures", "results_use", "no_spending_note"]:
