@@ -234,7 +234,7 @@ def _execution(rows: list[dict[str, Any]]) -> SectionCompleteness:
         row = by_kind.get(kind, {})
         for name, label in labels.items():
             if row.get(name) is None:
-                missing.append(f"{kind_label}{label}")
+                missing.append(_("%(kind)s%(figure)s") % {"kind": kind_label, "figure": label})
     empty = all(row.get(name) is None for row in rows for name in labels)
     return _section("execution", missing, empty=empty)
 
