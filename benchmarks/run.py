@@ -1,14 +1,17 @@
 """`make bench`: how long the report takes to render, for the demo and for a large synthetic report.
 
 For each report: queries to build it, HTML render time, PDF render time in-process after a warm-up (median, min,
-max), PDF size and pages; then the same HTML printed by headless Chromium (Playwright, /usr/bin/chromium, one
-reused page) for comparison. Runs on a throwaway SQLite database.
+max; wall clock and CPU), PDF size and pages, WeasyPrint's two steps apart (layout, then writing the PDF); then the
+same HTML printed by headless Chromium (Playwright, /usr/bin/chromium, one reused page, warmed up like WeasyPrint)
+with the CPU time of Chromium's own processes. `--compare-stock` also times plain WeasyPrint (stock user-agent
+stylesheet, garbage collector left on): what evaluations.rendering saves. Runs on a throwaway SQLite database.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import os
 import shutil
 import statistics
 import time
@@ -20,19 +23,64 @@ TARGET_DEMO_PDF_SECONDS = 1.0
 TARGET_DEMO_HTML_SECONDS = 0.050
 
 
-def timed(action: Callable[[], object], runs: int, warmup: int = 1) -> tuple[list[float], list[float], object]:
-    """Wall-clock and CPU seconds of each run. CPU time is this process only: it shows what a busy machine adds to
-    the wall clock for WeasyPrint, but does not count Chromium, which works in processes of its own."""
+def timed(
+    action: Callable[[], object], runs: int, warmup: int = 1, cpu_clock: Callable[[], float] = time.process_time
+) -> tuple[list[float], list[float], object]:
+    """Wall-clock and CPU seconds of each run. CPU time is this process's unless another clock is given: it shows
+    what a busy machine adds to the wall clock."""
     result = None
     for _ in range(warmup):
         result = action()
     wall, cpu = [], []
     for _ in range(runs):
-        start, start_cpu = time.perf_counter(), time.process_time()
+        start, start_cpu = time.perf_counter(), cpu_clock()
         result = action()
         wall.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
+        cpu.append(cpu_clock() - start_cpu)
     return wall, cpu, result
+
+
+def interleaved(
+    contenders: dict[str, tuple[Callable[[], bytes], Callable[[], float]]], runs: int
+) -> dict[str, tuple[list[float], list[float], bytes]]:
+    """Like timed(), for several actions taking turns: each warmed up once, then run 1 of each, run 2 of each…"""
+    results = {name: ([], [], action()) for name, (action, _) in contenders.items()}
+    for _ in range(runs):
+        for name, (action, cpu_clock) in contenders.items():
+            wall, cpu, _ = results[name]
+            start, start_cpu = time.perf_counter(), cpu_clock()
+            output = action()
+            wall.append(time.perf_counter() - start)
+            cpu.append(cpu_clock() - start_cpu)
+            results[name] = (wall, cpu, output)
+    return results
+
+
+def chromium_cpu_seconds() -> float:
+    """User and system CPU seconds of every Chromium process started under this one (browser, renderer, GPU and
+    utility processes; not Playwright's Node driver in between), read from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents, seconds, names = {}, {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as file:
+                stat = file.read()
+        except OSError:
+            continue  # ended meanwhile
+        name, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+        pid = int(entry)
+        # After the name: state, ppid, …, utime and stime (the 14th and 15th fields of proc(5)).
+        parents[pid], names[pid], seconds[pid] = int(fields[1]), name, (int(fields[11]) + int(fields[12])) / ticks
+    me, total = os.getpid(), 0.0
+    for pid, cpu in seconds.items():
+        ancestor = parents.get(pid, 0)
+        while ancestor not in (0, 1, me):
+            ancestor = parents.get(ancestor, 0)
+        if ancestor == me and names[pid].startswith("chrom"):
+            total += cpu
+    return total
 
 
 def summary(times: list[float], cpu: list[float] | None = None) -> str:
@@ -43,6 +91,33 @@ def summary(times: list[float], cpu: list[float] | None = None) -> str:
     if cpu:
         text += f"   CPU median {statistics.median(cpu) * 1000:.1f} ms"
     return text
+
+
+def weasyprint_steps(html: str, runs: int) -> tuple[list[float], list[float]]:
+    """CPU seconds of WeasyPrint's layout (parse, cascade, boxes, pages) and of writing the PDF (drawing, font
+    subsetting, compression), as html_to_pdf runs them."""
+    from evaluations.rendering import _collector_paused, _render_document
+
+    layout, writing = [], []
+    for _ in range(runs + 1):
+        with _collector_paused():
+            start = time.process_time()
+            document = _render_document(html)
+            laid_out = time.process_time()
+            document.write_pdf()
+            layout.append(laid_out - start)
+            writing.append(time.process_time() - laid_out)
+            del document
+    return layout[1:], writing[1:]
+
+
+def stock_html_to_pdf(html: str) -> bytes:
+    """WeasyPrint as it comes: its whole user-agent stylesheet, the garbage collector on."""
+    from weasyprint import HTML
+
+    from evaluations.rendering import BASE_URL, static_url_fetcher
+
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=static_url_fetcher()).write_pdf()
 
 
 def chromium_pdf_timer(css_inliner: Callable[[str], str]):
@@ -76,6 +151,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7, help="timed PDF runs per report (at least 5)")
     parser.add_argument("--html-runs", type=int, default=30)
     parser.add_argument("--no-chromium", action="store_true")
+    parser.add_argument("--compare-stock", action="store_true", help="also time WeasyPrint as it comes")
     options = parser.parse_args()
     runs = max(5, options.runs)
 
@@ -86,7 +162,7 @@ def main() -> None:
     from pypdf import PdfReader
 
     from evaluations.models import Evaluation
-    from evaluations.rendering import render_report_html, render_report_pdf
+    from evaluations.rendering import html_to_pdf, render_report_html, render_report_pdf
     from evaluations.report import build_report
 
     with open(finders.find("css/report-print.css"), encoding="utf-8") as file:
@@ -119,11 +195,29 @@ def main() -> None:
         print(f"queries: {len(queries)} to build the report, after 1 for the evaluation with its unit")
         print(f"HTML  {summary(html_times, html_cpu)}   {len(html.encode()) / 1024:.0f} KB")
         print(f"PDF   {summary(pdf_times, pdf_cpu)}   {len(pdf) / 1024:.0f} KB, {pages} pages")
+        layout_cpu, writing_cpu = weasyprint_steps(html, runs)
+        print(
+            f"      WeasyPrint's steps, CPU medians: layout {statistics.median(layout_cpu) * 1000:.1f} ms, "
+            f"writing the PDF {statistics.median(writing_cpu) * 1000:.1f} ms"
+        )
+        # From the same HTML, taking turns run by run so that both see the same load on a shared machine.
+        contenders = {"WeasyPrint, html_to_pdf": (lambda html=html: html_to_pdf(html), time.process_time)}
+        if options.compare_stock:
+            contenders["WeasyPrint as it comes"] = (lambda html=html: stock_html_to_pdf(html), time.process_time)
         if chromium is not None:
-            chromium_times, _, chromium_pdf = timed(lambda html=html: chromium(html), runs)
-            ratio = statistics.median(pdf_times) / statistics.median(chromium_times)
-            print(f"Chromium PDF {summary(chromium_times)}   {len(chromium_pdf) / 1024:.0f} KB")
-            print(f"WeasyPrint ÷ Chromium (median): {ratio:.2f}  ({'not slower' if ratio <= 1 else 'SLOWER'})")
+            contenders["Chromium, page.pdf()"] = (lambda html=html: chromium(html), chromium_cpu_seconds)
+        measured = interleaved(contenders, runs)
+        for name, (wall, cpu, output) in measured.items():
+            output_pages = len(PdfReader(io.BytesIO(output)).pages)
+            print(f"HTML → PDF  {name:24s} {summary(wall, cpu)}   {len(output) / 1024:.0f} KB, {output_pages} pages")
+        if chromium is not None:
+            ours, theirs = measured["WeasyPrint, html_to_pdf"], measured["Chromium, page.pdf()"]
+            ratio = statistics.median(ours[0]) / statistics.median(theirs[0])
+            cpu_ratio = statistics.median(ours[1]) / statistics.median(theirs[1])
+            print(
+                f"WeasyPrint ÷ Chromium, same HTML (medians): wall {ratio:.2f}, CPU {cpu_ratio:.2f}  "
+                f"({'not slower' if ratio <= 1 else 'SLOWER'})"
+            )
         results.append((label, html_times, pdf_times))
     if close_chromium is not None:
         close_chromium()
