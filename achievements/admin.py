@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from evaluations.admin import LockedWhenSubmittedMixin
 
+from .forms import IndicatorAdminForm
 from .models import Indicator, Theme
 
 
@@ -15,6 +16,7 @@ class ThemeAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
+    form = IndicatorAdminForm
     list_display = ["name", "level1", "level2", "direction", "target", "actual", "measure_unit", "evaluation"]
     list_filter = ["level1", "direction", "evaluation__year"]
     search_fields = ["name", "level2", "ranking", "evaluation__unit__name"]

@@ -55,24 +55,61 @@ class IndicatorRowForm(RowModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        probe = Indicator(
-            direction=cleaned.get("direction") or Indicator.Direction.AT_LEAST,
-            target=cleaned.get("target"),
-            actual=cleaned.get("actual"),
-        )
-        if figures.is_shortfall(probe) and not (cleaned.get("deviation_reason") or "").strip():
-            self.add_error(
-                "deviation_reason",
-                ValidationError(
-                    SHORTFALL_NEEDS_REASON,
-                    code="shortfall",
-                    params={
-                        "actual": _plain(probe.actual),
-                        "target": _plain(probe.target),
-                        "direction": probe.get_direction_display(),
-                    },
-                ),
-            )
+        error = shortfall_error(cleaned)
+        if error is not None:
+            self.add_error("deviation_reason", error)
+        return cleaned
+
+
+def shortfall_error(cleaned: dict[str, Any]) -> ValidationError | None:
+    """The rule every indicator form applies (editor and admin): a shortfall against the target, in the indicator's
+    direction, needs a deviation reason."""
+    probe = Indicator(
+        direction=cleaned.get("direction") or Indicator.Direction.AT_LEAST,
+        target=cleaned.get("target"),
+        actual=cleaned.get("actual"),
+    )
+    if not figures.is_shortfall(probe) or (cleaned.get("deviation_reason") or "").strip():
+        return None
+    return ValidationError(
+        SHORTFALL_NEEDS_REASON,
+        code="shortfall",
+        params={
+            "actual": _plain(probe.actual),
+            "target": _plain(probe.target),
+            "direction": probe.get_direction_display(),
+        },
+    )
+
+
+class IndicatorAdminForm(forms.ModelForm):
+    """The admin edits indicators directly; it obeys the same shortfall rule as the editor."""
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "evaluation",
+            "theme",
+            "order",
+            "level1",
+            "level2",
+            "name",
+            "measure_unit",
+            "direction",
+            "target",
+            "actual",
+            "target_text",
+            "actual_text",
+            "weight",
+            "deviation_reason",
+            "ranking",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        error = shortfall_error(cleaned)
+        if error is not None:
+            self.add_error("deviation_reason", error)
         return cleaned
 
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from achievements.forms import IndicatorAdminForm
 from achievements.models import Indicator, Theme
 from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem
 
@@ -50,10 +51,19 @@ class LockedWhenSubmittedMixin:
 
 class EvaluationInline(LockedWhenSubmittedMixin, admin.TabularInline):
     extra = 0
+    # Foreign keys whose choices must come from the evaluation being edited: field name → model.
+    evaluation_scoped: dict = {}
 
     def _evaluation_of(self, obj):
         # Inlines are asked about the parent evaluation, not their own rows.
         return obj
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        model = self.evaluation_scoped.get(db_field.name)
+        if model is not None:
+            evaluation_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            kwargs["queryset"] = model.objects.filter(evaluation_id=evaluation_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class DutyInline(EvaluationInline):
@@ -85,13 +95,7 @@ class FundSourceInline(EvaluationInline):
 class ProjectItemInline(EvaluationInline):
     model = ProjectItem
     fields = ["source", "order", "name", "description", "amount"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # Only the sources of the evaluation being edited may be chosen.
-        if db_field.name == "source":
-            evaluation_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
-            kwargs["queryset"] = FundSource.objects.filter(evaluation_id=evaluation_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    evaluation_scoped = {"source": FundSource}
 
 
 class BudgetExecutionInline(EvaluationInline):
@@ -121,12 +125,8 @@ class IndicatorInline(EvaluationInline):
         "deviation_reason",
         "theme",
     ]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "theme":
-            evaluation_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
-            kwargs["queryset"] = Theme.objects.filter(evaluation_id=evaluation_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    evaluation_scoped = {"theme": Theme}
+    form = IndicatorAdminForm
 
 
 class StatusChangeInline(admin.TabularInline):

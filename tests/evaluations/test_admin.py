@@ -54,3 +54,26 @@ class AdminTests(SeedTestCase):
         self.assertEqual(response.status_code, 403)
         response = self.client.post(reverse("admin:budgets_projectitem_delete", args=[item.pk]), {"post": "yes"})
         self.assertEqual(response.status_code, 403)
+
+    def test_the_admin_refuses_a_shortfall_without_a_reason(self):
+        loans = self.evaluation.indicators.get(name="知识价值信用贷款")
+        url = reverse("admin:achievements_indicator_change", args=[loans.pk])
+        data = {
+            "evaluation": self.evaluation.pk,
+            "order": loans.order,
+            "level1": loans.level1,
+            "level2": loans.level2,
+            "name": loans.name,
+            "measure_unit": loans.measure_unit,
+            "direction": loans.direction,
+            "target": "20000",
+            "actual": "11400",
+            "deviation_reason": "",
+        }
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "请填写偏差原因分析及改进措施")
+        response = self.client.post(url, {**data, "deviation_reason": "银行授信收紧，下一年提前对接。"})
+        self.assertEqual(response.status_code, 302)
+        loans.refresh_from_db()
+        self.assertEqual(loans.deviation_reason, "银行授信收紧，下一年提前对接。")
