@@ -8,6 +8,7 @@ from .models import Indicator, Theme
 
 @admin.register(Theme)
 class ThemeAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
+    editor_sections = ("achievements",)
     list_display = ["title", "evaluation", "order"]
     list_filter = ["evaluation__year"]
     search_fields = ["title", "body", "evaluation__unit__name"]
@@ -16,6 +17,7 @@ class ThemeAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
+    editor_sections = ("achievements",)
     form = IndicatorAdminForm
     list_display = ["name", "level1", "level2", "direction", "target", "actual", "measure_unit", "evaluation"]
     list_filter = ["level1", "direction", "evaluation__year"]

@@ -7,6 +7,7 @@ from .models import BasicSpending, BudgetExecution, FundSource, ProjectItem
 
 @admin.register(BasicSpending)
 class BasicSpendingAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
+    editor_sections = ("basic",)
     list_display = ["evaluation", "category", "amount", "previous_amount"]
     list_filter = ["category", "evaluation__year"]
     search_fields = ["evaluation__unit__name", "change_reason"]
@@ -15,6 +16,7 @@ class BasicSpendingAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
 
 @admin.register(FundSource)
 class FundSourceAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
+    editor_sections = ("project",)
     list_display = ["name", "evaluation", "order"]
     list_filter = ["evaluation__year"]
     search_fields = ["name", "evaluation__unit__name"]
@@ -23,6 +25,7 @@ class FundSourceAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
 
 @admin.register(ProjectItem)
 class ProjectItemAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
+    editor_sections = ("project",)
     list_display = ["name", "source", "amount", "evaluation"]
     list_filter = ["evaluation__year", "source__name"]
     search_fields = ["name", "description", "evaluation__unit__name"]
@@ -31,6 +34,7 @@ class ProjectItemAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
 
 @admin.register(BudgetExecution)
 class BudgetExecutionAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
+    editor_sections = ("execution",)
     list_display = ["evaluation", "kind", "initial_budget", "full_year_budget", "executed"]
     list_filter = ["kind", "evaluation__year"]
     search_fields = ["evaluation__unit__name"]

@@ -1,10 +1,12 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from achievements.forms import IndicatorAdminForm
 from achievements.models import Indicator, Theme
 from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem
 
+from .completeness import SECTIONS
 from .models import (
     Duty,
     Evaluation,
@@ -17,15 +19,61 @@ from .models import (
     Submission,
     Unit,
 )
+from .services import EVALUATION_LOCKED, count_up_sections
 
 
 class LockedWhenSubmittedMixin:
-    """Admin editing obeys the workflow: once submitted, an evaluation and everything in it is read-only here too."""
+    """Admin editing obeys the workflow: once submitted, an evaluation and everything in it is read-only here too.
+
+    The permission checks hide the buttons; the save and delete hooks are the guard that holds even when a form was
+    opened before the evaluation was submitted, or when rows are deleted in bulk from a list."""
+
+    # The editor sections whose revision an admin change counts up, so that an editor page opened before the change
+    # refuses to save over it.
+    editor_sections: tuple[str, ...] = ()
 
     def _evaluation_of(self, obj):
         if obj is None:
             return None
         return obj if isinstance(obj, Evaluation) else obj.evaluation
+
+    def _lock_editable(self, evaluation_id: int) -> Evaluation:
+        evaluation = Evaluation.objects.select_for_update().get(pk=evaluation_id)
+        if not evaluation.is_editable:
+            raise PermissionDenied(EVALUATION_LOCKED)
+        return evaluation
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "evaluation":
+            # Rows can only be added to evaluations that may still change.
+            kwargs["queryset"] = Evaluation.objects.filter(
+                status__in=[Evaluation.Status.DRAFT, Evaluation.Status.RETURNED]
+            ).select_related("unit")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        evaluation_id = obj.pk if isinstance(obj, Evaluation) else obj.evaluation_id
+        evaluation = self._lock_editable(evaluation_id) if evaluation_id else None
+        super().save_model(request, obj, form, change)
+        if evaluation is not None:
+            count_up_sections(evaluation, self.editor_sections, request.user)
+
+    def delete_model(self, request, obj):
+        evaluation = self._lock_editable(obj.pk if isinstance(obj, Evaluation) else obj.evaluation_id)
+        super().delete_model(request, obj)
+        if not isinstance(obj, Evaluation):
+            count_up_sections(evaluation, self.editor_sections, request.user)
+
+    def delete_queryset(self, request, queryset):
+        field = "pk" if queryset.model is Evaluation else "evaluation_id"
+        evaluation_ids = set(queryset.values_list(field, flat=True))
+        locked = Evaluation.objects.select_for_update().filter(pk__in=evaluation_ids)
+        if any(not evaluation.is_editable for evaluation in locked):
+            raise PermissionDenied(EVALUATION_LOCKED)
+        super().delete_queryset(request, queryset)
+        if queryset.model is not Evaluation:
+            for evaluation in locked:
+                count_up_sections(evaluation, self.editor_sections, request.user)
 
     def has_change_permission(self, request, obj=None):
         evaluation = self._evaluation_of(obj)
@@ -158,6 +206,8 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Evaluation)
 class EvaluationAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
+    # The change page edits everything in the evaluation through its inlines.
+    editor_sections = tuple(key for key, _title in SECTIONS)
     list_display = ["unit", "year", "status", "signature_date", "updated_at"]
     list_filter = ["status", "year", "unit__region"]
     search_fields = ["unit__name", "unit__short_name"]

@@ -3,7 +3,7 @@ submitted, approved or published report cannot be altered by any path (views, ad
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
@@ -89,6 +89,18 @@ def section_save(*, evaluation: Evaluation, section: str, revision: int, actor: 
         record.saved_at = now
         record.save(update_fields=["revision", "saved_by", "saved_at"])
         Evaluation.objects.filter(pk=locked.pk).update(updated_at=now)
+
+
+def count_up_sections(evaluation: Evaluation, sections: Iterable[str], actor: Any) -> None:
+    """Mark sections as changed by a path other than their editor page (an import, the admin), so that an editor
+    page opened before refuses to save over the change. Call it inside the writing transaction."""
+    now = timezone.now()
+    for section in sorted(set(sections)):
+        record, _created = SectionRevision.objects.get_or_create(evaluation=evaluation, section=section)
+        record.revision += 1
+        record.saved_by = actor
+        record.saved_at = now
+        record.save(update_fields=["revision", "saved_by", "saved_at"])
 
 
 def section_revision(evaluation: Evaluation, section: str) -> SectionRevision | None:

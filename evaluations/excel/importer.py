@@ -26,7 +26,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
@@ -35,10 +34,10 @@ from openpyxl.utils import get_column_letter
 from achievements.figures import completion_rate, is_shortfall
 from achievements.models import Indicator
 from budgets.models import BasicSpending, BudgetExecution, ProjectItem
-from evaluations.models import Evaluation, SectionRevision
+from evaluations.models import Evaluation
 from evaluations.money import format_percent
 from evaluations.rows import RowWrites, write_rows
-from evaluations.services import ensure_editable
+from evaluations.services import count_up_sections, ensure_editable
 
 from . import cells, sheets
 from .cells import CellError
@@ -733,19 +732,9 @@ def apply_import(
         raise ValidationError(DATA_CHANGED, code="data_changed")
     _write(plan.writes)
     if plan.changes:
-        _count_up_sections({SHEET_SECTIONS[change.sheet] for change in plan.changes}, evaluation, actor)
+        count_up_sections(evaluation, {SHEET_SECTIONS[change.sheet] for change in plan.changes}, actor)
         evaluation.save(update_fields=["updated_at"])
     return plan
-
-
-def _count_up_sections(sections: set[str], evaluation: Evaluation, actor: Any) -> None:
-    now = timezone.now()
-    for section in sorted(sections):
-        record, _created = SectionRevision.objects.get_or_create(evaluation=evaluation, section=section)
-        record.revision += 1
-        record.saved_by = actor
-        record.saved_at = now
-        record.save(update_fields=["revision", "saved_by", "saved_at"])
 
 
 def import_workbook(*, evaluation: Evaluation, content: bytes, actor: Any = None) -> ImportPlan:

@@ -1,7 +1,12 @@
 """The administrator sees the demo unit's complete evaluation in the admin, and cannot edit it after submission."""
 
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from budgets.services import save_project_spending
+from evaluations.models import Evaluation, SectionRevision
 from tests.base import SeedTestCase
 
 
@@ -77,3 +82,71 @@ class AdminTests(SeedTestCase):
         self.assertEqual(response.status_code, 302)
         loans.refresh_from_db()
         self.assertEqual(loans.deviation_reason, "银行授信收紧，下一年提前对接。")
+
+
+class AdminBehindTheWorkflowTests(SeedTestCase):
+    """The admin's list actions and add forms obey the workflow too, and admin edits make open editor pages stale."""
+
+    def setUp(self):
+        self.client.force_login(self.admin)
+
+    def test_bulk_deleting_rows_of_a_submitted_evaluation_is_refused(self):
+        self.set_status("submitted")
+        ids = list(self.evaluation.project_items.values_list("pk", flat=True))
+        response = self.client.post(
+            reverse("admin:budgets_projectitem_changelist"),
+            {"action": "delete_selected", "_selected_action": ids, "post": "yes"},
+        )
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(self.evaluation.project_items.count(), 10)
+
+    def test_a_submitted_evaluation_cannot_be_deleted_from_its_list(self):
+        self.set_status("approved")
+        response = self.client.post(
+            reverse("admin:evaluations_evaluation_changelist"),
+            {"action": "delete_selected", "_selected_action": [self.evaluation.pk], "post": "yes"},
+        )
+        # Refused either by the workflow guard (403) or, once it has history, by the protected rows (200, a page
+        # that names them); never deleted.
+        self.assertIn(response.status_code, {200, 403})
+        self.assertTrue(Evaluation.objects.filter(pk=self.evaluation.pk).exists())
+
+    def test_new_rows_can_only_go_to_evaluations_that_may_change(self):
+        self.set_status("submitted")
+        draft_b = Evaluation.objects.create(unit=self.unit_b, year=2024)
+        response = self.client.get(reverse("admin:budgets_projectitem_add"))
+        choices = [value for value, _label in response.context["adminform"].form.fields["evaluation"].choices]
+        self.assertIn(draft_b.pk, [getattr(value, "value", value) for value in choices])
+        self.assertNotIn(self.evaluation.pk, [getattr(value, "value", value) for value in choices])
+
+    def test_an_admin_edit_makes_an_open_editor_page_stale(self):
+        revision_before = section_revision_number(self.evaluation, "project")
+        item = self.evaluation.project_items.get(name="维稳救助经费")
+        url = reverse("admin:budgets_projectitem_change", args=[item.pk])
+        response = self.client.post(
+            url,
+            {
+                "evaluation": self.evaluation.pk,
+                "source": item.source_id,
+                "order": item.order,
+                "name": item.name,
+                "description": item.description,
+                "amount": "161800.00",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(section_revision_number(self.evaluation, "project"), revision_before + 1)
+        with self.assertRaisesMessage(ValidationError, "您打开的页面已过期"):
+            save_basic_or_project_with_old_revision(self.evaluation, self.wangfang, revision_before)
+        item.refresh_from_db()
+        self.assertEqual(item.amount, Decimal("161800.00"))
+
+
+def section_revision_number(evaluation, section: str) -> int:
+    record = SectionRevision.objects.filter(evaluation=evaluation, section=section).first()
+    return record.revision if record else 0
+
+
+def save_basic_or_project_with_old_revision(evaluation, actor, revision: int) -> None:
+    sources = [{"id": s.pk, "name": s.name, "description": s.description} for s in evaluation.fund_sources.all()]
+    save_project_spending(evaluation=evaluation, actor=actor, revision=revision, sources=sources, items=[])
