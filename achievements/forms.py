@@ -46,7 +46,8 @@ class IndicatorRowForm(RowModelForm):
     class Meta:
         model = Indicator
         fields = INDICATOR_FIELDS
-        widgets = {"deviation_reason": forms.Textarea(attrs={"rows": 2})}
+        # One line while empty, as most are; it grows as a reason is typed.
+        widgets = {"deviation_reason": forms.Textarea(attrs={"rows": 1})}
 
     def __init__(self, *args: Any, theme_choices: list[tuple[Any, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

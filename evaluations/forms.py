@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.formsets import ORDERING_FIELD_NAME
@@ -385,6 +386,11 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = crispy_helper()
+        # The four headcounts side by side: one line on a laptop instead of four.
+        self.helper.layout = Layout(
+            "mandate",
+            Row(*(Column(name, css_class="col-sm-6 col-lg-3") for name in self.Meta.fields[1:])),
+        )
 
 
 class DutyRowForm(RowModelForm):

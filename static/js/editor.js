@@ -8,10 +8,12 @@
     var total = fieldset.querySelector('input[name="' + prefix + '-TOTAL_FORMS"]');
     var template = fieldset.querySelector("template.formset-empty");
     var index = parseInt(total.value, 10);
-    var html = template.innerHTML.replace(/__prefix__/g, String(index));
-    var holder = document.createElement("div");
+    // __row__ is the row's number in its hidden labels ("第8行 内设机构"), counted from 1 like the error summary.
+    var html = template.innerHTML.replace(/__prefix__/g, String(index)).replace(/__row__/g, String(index + 1));
+    // A <template> parses table rows in place; a <div> would drop the <tbody>, <tr> and <td> tags.
+    var holder = document.createElement("template");
     holder.innerHTML = html.trim();
-    var row = holder.firstElementChild;
+    var row = holder.content.firstElementChild;
     fieldset.querySelector(".formset-rows").appendChild(row);
     total.value = String(index + 1);
     if (window.htmx) { window.htmx.process(row); }
