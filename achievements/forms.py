@@ -14,7 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.forms import QuantityField, RowModelForm, SectionPage, initial_rows, row_formset
+from evaluations.forms import QuantityField, RowModelForm, SectionPage, initial_rows, is_kept_as_typed, row_formset
 
 from . import figures
 from .models import Indicator, Theme
@@ -175,7 +175,7 @@ class AchievementsPage(SectionPage):
         if formset.is_bound:
             indicators = []
             for form in formset.forms:
-                if not form.is_valid() or not form.has_changed() or form.cleaned_data.get("DELETE"):
+                if not form.is_valid() or not is_kept_as_typed(formset, form):
                     continue
                 data = {k: form.cleaned_data.get(k) for k in INDICATOR_FIELDS if k != "theme_id"}
                 indicators.append(Indicator(**data))

@@ -21,6 +21,7 @@ from evaluations.forms import (
     SectionPage,
     crispy_helper,
     initial_rows,
+    is_kept_as_typed,
     row_formset,
 )
 from evaluations.money import format_wan
@@ -234,8 +235,7 @@ class ProjectSpendingPage(SectionPage):
                 )
                 for n, form in enumerate(items_formset.forms, start=1)
                 if form.is_valid()
-                and form.has_changed()
-                and not form.cleaned_data.get("DELETE")
+                and is_kept_as_typed(items_formset, form)
                 and form.cleaned_data.get("amount") is not None
                 and form.cleaned_data.get("source_id")
             ]

@@ -227,6 +227,15 @@ class RowFormSet(forms.BaseFormSet):
             seen.add(value)
 
 
+def is_kept_as_typed(formset: forms.BaseFormSet, form: forms.Form) -> bool:
+    """For a live preview of a list as typed (valid rows only): is this row one the save would keep? A row the
+    page loaded counts even when unchanged; a new row only when something was typed in it; a row marked for
+    deletion never."""
+    if form.cleaned_data.get("DELETE"):
+        return False
+    return form in formset.initial_forms or form.has_changed()
+
+
 def row_formset(form: type[forms.Form], formset: type[RowFormSet] = RowFormSet, **kwargs: Any) -> type[RowFormSet]:
     return forms.formset_factory(form, formset=formset, extra=1, can_delete=True, can_order=True, **kwargs)
 
