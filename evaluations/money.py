@@ -73,3 +73,33 @@ def format_percent(value: Decimal | None) -> str:
     if percent is None:
         return "—"
     return f"{percent:.2f}%"
+
+
+# Changes carry an explicit sign, the minus being the typographic one (U+2212) that the report prints: the same
+# width as the plus, and not taken for a hyphen.
+MINUS = "\u2212"
+
+
+def _signed(shown: Decimal, text: str) -> str:
+    # The sign follows the figure as shown, so that a change rounded to nothing is not "−0.00".
+    if shown > 0:
+        return f"+{text}"
+    if shown < 0:
+        return f"{MINUS}{text}"
+    return text
+
+
+def format_wan_signed(amount_yuan: Decimal | None) -> str:
+    """A change in 万元 with its sign: ``"+1.94"``, ``"−84.63"``, ``"0.00"``; none as ``""``."""
+    if amount_yuan is None:
+        return ""
+    shown = to_wan(amount_yuan)
+    return _signed(shown, f"{abs(shown):.2f}")
+
+
+def format_percent_signed(value: Decimal | None) -> str:
+    """A rate of change with its sign: ``"+2.25%"``, ``"−17.96%"``; an undefined rate as ``"—"``."""
+    percent = as_percent(value)
+    if percent is None:
+        return "—"
+    return _signed(percent, f"{abs(percent):.2f}%")

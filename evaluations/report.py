@@ -32,7 +32,7 @@ from budgets.figures import (
 from budgets.models import BasicSpending, BudgetExecution
 
 from .models import Evaluation
-from .money import format_percent, format_wan, quantize_half_up, ratio
+from .money import format_percent, format_percent_signed, format_wan, format_wan_signed, quantize_half_up, ratio
 
 
 # The related rows a report reads: one query each, never one per item. Basic spending and budget execution are
@@ -276,24 +276,6 @@ def format_quantity(value: Decimal | None) -> str:
     return text
 
 
-def _signed(text: str, value: Decimal) -> str:
-    if value > 0:
-        return f"+{text}"
-    if value < 0:
-        return f"−{text}"
-    return text
-
-
-def _signed_wan(amount: Decimal) -> str:
-    return _signed(format_wan(abs(amount)), amount)
-
-
-def _signed_percent(rate: Decimal | None) -> str:
-    if rate is None:
-        return "—"
-    return _signed(format_percent(abs(rate)), rate)
-
-
 # ---------------------------------------------------------------------------
 # Loading
 # ---------------------------------------------------------------------------
@@ -453,8 +435,8 @@ def basic_spending_table(basic: BasicSpendingFigures) -> Table:
                 Cell(label),
                 Cell(format_wan(change.current), numeric=True),
                 Cell(format_wan(change.previous), numeric=True),
-                Cell(_signed_wan(change.amount), numeric=True),
-                Cell(_signed_percent(change.rate), numeric=True),
+                Cell(format_wan_signed(change.amount), numeric=True),
+                Cell(format_percent_signed(change.rate), numeric=True),
                 Cell(format_percent(share), numeric=True),
             ],
             variant=variant,

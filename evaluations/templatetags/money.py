@@ -23,12 +23,11 @@ def pct(value: Decimal | None) -> str:
 
 @register.filter
 def wan_signed(amount_yuan: Decimal | None) -> str:
-    """A change in 万元 with an explicit sign: +1.94, −84.63."""
-    if amount_yuan is None:
-        return ""
-    text = money.format_wan(abs(amount_yuan))
-    if amount_yuan > 0:
-        return f"+{text}"
-    if amount_yuan < 0:
-        return f"−{text}"
-    return text
+    """A change in 万元 with an explicit sign: +1.94, −84.63 (the minus is U+2212, as in the report)."""
+    return money.format_wan_signed(amount_yuan)
+
+
+@register.filter
+def pct_signed(value: Decimal | None) -> str:
+    """A rate of change with an explicit sign, like ``wan_signed``: +2.25%, −17.96%."""
+    return money.format_percent_signed(value)
