@@ -17,7 +17,8 @@
     fieldset.querySelector(".formset-rows").appendChild(row);
     total.value = String(index + 1);
     if (window.htmx) { window.htmx.process(row); }
-    var first = row.querySelector("input:not([type=hidden]), textarea, select");
+    // Straight to the first thing to type, past the row's order number.
+    var first = row.querySelector("input:not([type=hidden]):not(.order-input), textarea, select");
     if (first) { first.focus(); }
   }
 

@@ -40,6 +40,8 @@ def test_wangfang_enters_the_2025_report_from_2024(page, live_server, demo):
     page.locator("#id_staffing-0-actual").fill("10")
     page.locator("#id_staffing-1-actual").fill("11")
     page.locator("#formset-offices .formset-add").click()
+    # The copied row is numbered in its input's name for screen readers, and the cursor is already in it.
+    expect(page.get_by_label("第8行 内设机构")).to_be_focused()
     page.locator("#id_offices-7-name").fill("人事股")
     page.locator("#id_offices-4-DELETE").check()  # 科技成果股
     save(page)
