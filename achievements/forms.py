@@ -88,23 +88,8 @@ class IndicatorAdminForm(forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = [
-            "evaluation",
-            "theme",
-            "order",
-            "level1",
-            "level2",
-            "name",
-            "measure_unit",
-            "direction",
-            "target",
-            "actual",
-            "target_text",
-            "actual_text",
-            "weight",
-            "deviation_reason",
-            "ranking",
-        ]
+        # The editor's fields, with the relations the editor sets itself.
+        fields = ["evaluation", "theme", "order", *(name for name in INDICATOR_FIELDS if name != "theme_id")]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
