@@ -399,3 +399,9 @@ def findings_by_section(findings: Iterable[Finding]) -> list[SectionFindings]:
     for finding in findings:
         grouped.setdefault(finding.section, []).append(finding)
     return [SectionFindings(key, str(title), grouped[key]) for key, title in SECTIONS if key in grouped]
+
+
+def proofreading_context(evaluation: Evaluation) -> dict[str, object]:
+    """What templates/evaluations/_proofreading.html reads: the findings by section and their number."""
+    findings = proofread(evaluation)
+    return {"proofreading": findings_by_section(findings), "proofreading_count": len(findings)}

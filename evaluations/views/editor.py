@@ -19,6 +19,7 @@ from budgets.forms import BasicSpendingPage, ExecutionPage, ProjectSpendingPage
 from ..completeness import SECTIONS, completeness_of
 from ..forms import NarrativePage, NewEvaluationForm, ProfilePage, SectionPage
 from ..models import Evaluation, Membership
+from ..proofreading import proofreading_context
 from ..selectors import get_evaluation_for_user, membership_of
 from ..services import create_evaluation, may_edit_content, section_revision
 
@@ -44,6 +45,8 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The overview: figures at a glance, each section's completeness with what is missing, and the panels of the
     report, the spreadsheets and the workflow."""
     evaluation = _get_evaluation(request, pk)
+    # Proofreading prefetches basic spending, fund sources and project items: the figures below reuse them.
+    proofreading = proofreading_context(evaluation)
     basic = basic_spending_figures(evaluation.basic_spending.all())
     project = project_spending_figures(evaluation.fund_sources.all(), evaluation.project_items.all())
     membership = membership_of(request.user)
@@ -52,6 +55,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "evaluations/detail.html",
         {
             "evaluation": evaluation,
+            **proofreading,
             "basic": basic,
             "project": project,
             "total_spending": total_spending(basic, project),

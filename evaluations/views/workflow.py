@@ -20,6 +20,7 @@ from .. import workflow
 from ..completeness import completeness_of
 from ..diff import changes_since_last_submission
 from ..models import Evaluation
+from ..proofreading import proofreading_context
 from ..publication import PublicationError
 from ..selectors import get_evaluation_for_user
 
@@ -88,6 +89,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             # The head sees what is still missing before deciding; submitting an incomplete report is allowed
             # (units do publish such reports), hiding that it is incomplete is not.
             "completeness": completeness_of(evaluation),
+            # Hints, like completeness: the head decides. Before the body, which reuses the rows it prefetches.
+            **proofreading_context(evaluation),
             "body": report_body_or_none(evaluation),
             "changes": changes,
             "figure_changes": [change for change in changes if change.is_figure],
