@@ -344,7 +344,7 @@ def stored_texts(evaluation: Evaluation) -> list[Text]:
         for n, duty in enumerate(evaluation.duties.all(), start=1)
     ]
     texts += [
-        Text("basic", str(_("%(category)s增减原因") % {"category": row.get_category_display()}), row.change_reason)
+        Text("basic", str(_("%(label)s增减原因") % {"label": row.get_category_display()}), row.change_reason)
         for row in evaluation.basic_spending.all()
     ]
     texts += [
