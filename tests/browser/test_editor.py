@@ -35,7 +35,7 @@ def test_wangfang_enters_the_2025_report_from_2024(page, live_server, demo):
     expect(page.locator('[data-section="project"] .badge')).to_have_text("未填写")
 
     # 单位基本情况: headcounts, one office added with the 添加一行 button, one removed
-    page.get_by_role("link", name="单位基本情况").click()
+    page.locator(".completeness-list").get_by_role("link", name="单位基本情况").click()
     expect(page.locator("#id_profile-mandate")).to_have_value("主管全区科技、工业和信息化")
     page.locator("#id_staffing-0-actual").fill("10")
     page.locator("#id_staffing-1-actual").fill("11")
