@@ -131,11 +131,19 @@ class InterfaceLanguageTests(TemporaryPublicationsStore, SeedTestCase):
                 for word in english:
                     self.assertNotIn(word, html)
 
-    def test_it_follows_the_browsers_accept_language_header(self):
+    def test_an_english_browser_still_gets_chinese_until_the_reader_chooses_english(self):
         self.client.force_login(self.wangfang)
         response = self.client.get(reverse("home"), headers={"accept-language": "en-US,en;q=0.9"})
+        self.assertContains(response, "我的工作")
+        self.assertNotContains(response, "My work")
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        response = self.client.get(reverse("home"), headers={"accept-language": "zh-CN"})
         self.assertContains(response, "My work")
-        self.assertNotContains(response, "我的工作")
+
+    def test_an_unknown_language_cookie_falls_back_to_chinese(self):
+        self.client.force_login(self.wangfang)
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+        self.assertContains(self.client.get(reverse("home")), "我的工作")
 
     def test_wangfang_switches_to_english_and_back_with_the_language_form(self):
         self.client.force_login(self.wangfang)
