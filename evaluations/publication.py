@@ -139,12 +139,3 @@ def pdf_download(publication: Publication, *, inline: bool = False) -> HttpRespo
     response["ETag"] = f'"{publication.pdf_sha256}"'
     response["Cache-Control"] = "public, max-age=86400"
     return response
-
-
-def superseding(publication: Publication) -> Publication | None:
-    """The newest version that replaces this one, if it has been corrected (one query)."""
-    return (
-        Publication.objects.filter(evaluation_id=publication.evaluation_id, version__gt=publication.version)
-        .order_by("-version")
-        .first()
-    )

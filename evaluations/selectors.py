@@ -25,6 +25,18 @@ def is_bureau(user: AbstractBaseUser | AnonymousUser) -> bool:
     return membership is not None and membership.role == Membership.Role.BUREAU
 
 
+def role_in_unit(user: AbstractBaseUser | AnonymousUser, evaluation: Evaluation) -> str | None:
+    """The person's role in the evaluation's unit (preparer or head), or None if they do not work there."""
+    membership = membership_of(user)
+    if membership is None or membership.unit_id != evaluation.unit_id:
+        return None
+    return membership.role
+
+
+def is_unit_staff(user: AbstractBaseUser | AnonymousUser, evaluation: Evaluation) -> bool:
+    return role_in_unit(user, evaluation) in {Membership.Role.PREPARER, Membership.Role.HEAD}
+
+
 def evaluations_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Evaluation]:
     """Administrators see everything; the finance bureau sees every report once it has been submitted; unit staff
     see their own unit's reports; everyone else sees nothing (public access goes through publication)."""

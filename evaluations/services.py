@@ -13,8 +13,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Duty, Evaluation, Membership, Office, SectionRevision, StaffingLine, Unit
+from .models import Duty, Evaluation, Office, SectionRevision, StaffingLine, Unit
 from .rows import plan_rows, write_rows
+from .selectors import is_unit_staff
 
 EVALUATION_LOCKED = _("该绩效自评已提交、已审核或已公开，不能修改。如需修改，请由单位负责人或财政局退回。")
 
@@ -42,14 +43,7 @@ def may_edit_content(user: Any, evaluation: Evaluation) -> bool:
     administrators. The finance bureau reads and returns reports; it never writes them."""
     if user is None or not user.is_authenticated:
         return False
-    if user.is_superuser:
-        return True
-    membership = getattr(user, "membership", None)
-    return (
-        membership is not None
-        and membership.unit_id == evaluation.unit_id
-        and membership.role in {Membership.Role.PREPARER, Membership.Role.HEAD}
-    )
+    return user.is_superuser or is_unit_staff(user, evaluation)
 
 
 def _display_name(user: Any) -> str:

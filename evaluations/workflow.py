@@ -36,7 +36,7 @@ from . import notifications
 from .diff import snapshot
 from .models import Evaluation, Membership, Publication, StatusChange, Submission
 from .publication import create_publication
-from .selectors import membership_of
+from .selectors import is_bureau, is_unit_staff, role_in_unit
 
 Status = Evaluation.Status
 User = AbstractBaseUser | AnonymousUser
@@ -52,24 +52,8 @@ REASON_REQUIRED = _("请填写退回原因。")
 CORRECTION_REASON_REQUIRED = _("请填写更正原因。")
 
 
-def _role_in_unit(user: User, evaluation: Evaluation) -> str | None:
-    membership = membership_of(user)
-    if membership is None or membership.unit_id != evaluation.unit_id:
-        return None
-    return membership.role
-
-
 def _is_head(user: User, evaluation: Evaluation) -> bool:
-    return _role_in_unit(user, evaluation) == Membership.Role.HEAD
-
-
-def _is_unit_staff(user: User, evaluation: Evaluation) -> bool:
-    return _role_in_unit(user, evaluation) in {Membership.Role.PREPARER, Membership.Role.HEAD}
-
-
-def _is_bureau(user: User) -> bool:
-    membership = membership_of(user)
-    return membership is not None and membership.role == Membership.Role.BUREAU
+    return role_in_unit(user, evaluation) == Membership.Role.HEAD
 
 
 def _is_admin(user: User) -> bool:
@@ -80,7 +64,7 @@ def _is_admin(user: User) -> bool:
 # Guards: None when the person may take the transition now, otherwise the reason they may not
 # ---------------------------------------------------------------------------
 def submit_refusal(evaluation: Evaluation, user: User) -> str | None:
-    if not _is_unit_staff(user, evaluation):
+    if not is_unit_staff(user, evaluation):
         return str(NOT_ALLOWED_ROLE)
     if evaluation.status not in {Status.DRAFT, Status.RETURNED}:
         return str(NOT_SUBMITTABLE)
@@ -108,7 +92,7 @@ def approve_refusal(evaluation: Evaluation, user: User) -> str | None:
 
 
 def return_refusal(evaluation: Evaluation, user: User) -> str | None:
-    if not (_is_head(user, evaluation) or _is_bureau(user)):
+    if not (_is_head(user, evaluation) or is_bureau(user)):
         return str(NOT_ALLOWED_ROLE)
     if evaluation.status not in {Status.SUBMITTED, Status.APPROVED}:
         return str(NOT_RETURNABLE)
