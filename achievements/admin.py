@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from evaluations.admin import LockedWhenSubmittedMixin
+from evaluations.admin import EvaluationInline, LockedWhenSubmittedMixin
 
 from .forms import IndicatorAdminForm
 from .models import Indicator, Theme
@@ -23,3 +23,28 @@ class IndicatorAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
     list_filter = ["level1", "direction", "evaluation__year"]
     search_fields = ["name", "level2", "ranking", "evaluation__unit__name"]
     list_select_related = ["evaluation__unit"]
+
+
+class ThemeInline(EvaluationInline):
+    model = Theme
+    fields = ["order", "title", "body"]
+
+
+class IndicatorInline(EvaluationInline):
+    model = Indicator
+    fields = [
+        "order",
+        "level1",
+        "level2",
+        "name",
+        "measure_unit",
+        "direction",
+        "target",
+        "actual",
+        "weight",
+        "ranking",
+        "deviation_reason",
+        "theme",
+    ]
+    evaluation_scoped = {"theme": Theme}
+    form = IndicatorAdminForm

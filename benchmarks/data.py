@@ -29,9 +29,9 @@ def setup_django() -> None:
 
 
 def demo_evaluation():
-    from evaluations.demo import lukou_2024 as seed
-    from evaluations.management.commands.loaddemo import build_seed_evaluation
     from evaluations.models import Unit
+    from reports.demo import lukou_2024 as seed
+    from reports.management.commands.loaddemo import build_seed_evaluation
 
     unit = Unit.objects.create(**seed.UNIT)
     return build_seed_evaluation(unit)
@@ -41,8 +41,8 @@ def large_evaluation(*, themes: int = 20, project_items: int = 60, indicators: i
     """A report far longer than any real one: many themes, items, sources and indicators, every field filled."""
     from achievements.models import Indicator, Theme
     from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem
-    from evaluations.demo import lukou_2024 as seed
     from evaluations.models import Duty, Evaluation, Office, StaffingLine, Unit
+    from reports.demo import lukou_2024 as seed
 
     unit = Unit.objects.create(
         name="株洲市渌口区综合测试局", short_name="测试局", self_reference="我局", level="正科级行政单位"

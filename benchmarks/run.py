@@ -4,7 +4,7 @@ For each report: queries to build it, HTML render time, PDF render time in-proce
 max; wall clock and CPU), PDF size and pages, WeasyPrint's two steps apart (layout, then writing the PDF); then the
 same HTML printed by headless Chromium (Playwright, /usr/bin/chromium, one reused page, warmed up like WeasyPrint)
 with the CPU time of Chromium's own processes. `--compare-stock` also times plain WeasyPrint (stock user-agent
-stylesheet, garbage collector left on): what evaluations.rendering saves. Runs on a throwaway SQLite database.
+stylesheet, garbage collector left on): what reports.rendering saves. Runs on a throwaway SQLite database.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def summary(times: list[float], cpu: list[float] | None = None) -> str:
 def weasyprint_steps(html: str, runs: int) -> tuple[list[float], list[float]]:
     """CPU seconds of WeasyPrint's layout (parse, cascade, boxes, pages) and of writing the PDF (drawing, font
     subsetting, compression), as html_to_pdf runs them."""
-    from evaluations.rendering import _collector_paused, _render_document
+    from reports.rendering import _collector_paused, _render_document
 
     layout, writing = [], []
     for _ in range(runs + 1):
@@ -115,7 +115,7 @@ def stock_html_to_pdf(html: str) -> bytes:
     """WeasyPrint as it comes: its whole user-agent stylesheet, the garbage collector on."""
     from weasyprint import HTML
 
-    from evaluations.rendering import BASE_URL, static_url_fetcher
+    from reports.rendering import BASE_URL, static_url_fetcher
 
     return HTML(string=html, base_url=BASE_URL, url_fetcher=static_url_fetcher()).write_pdf()
 
@@ -162,8 +162,8 @@ def main() -> None:
     from pypdf import PdfReader
 
     from evaluations.models import Evaluation
-    from evaluations.rendering import html_to_pdf, render_report_html, render_report_pdf
-    from evaluations.report import build_report
+    from reports.rendering import html_to_pdf, render_report_html, render_report_pdf
+    from reports.report import build_report
 
     with open(finders.find("css/report-print.css"), encoding="utf-8") as file:
         print_css = file.read()

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from evaluations.admin import LockedWhenSubmittedMixin
+from evaluations.admin import EvaluationInline, LockedWhenSubmittedMixin
 
 from .models import BasicSpending, BudgetExecution, FundSource, ProjectItem
 
@@ -39,3 +39,26 @@ class BudgetExecutionAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
     list_filter = ["kind", "evaluation__year"]
     search_fields = ["evaluation__unit__name"]
     list_select_related = ["evaluation__unit"]
+
+
+class BasicSpendingInline(EvaluationInline):
+    model = BasicSpending
+    fields = ["category", "amount", "previous_amount", "change_reason"]
+    max_num = len(BasicSpending.Category.choices)
+
+
+class FundSourceInline(EvaluationInline):
+    model = FundSource
+    fields = ["order", "name", "description"]
+
+
+class ProjectItemInline(EvaluationInline):
+    model = ProjectItem
+    fields = ["source", "order", "name", "description", "amount"]
+    evaluation_scoped = {"source": FundSource}
+
+
+class BudgetExecutionInline(EvaluationInline):
+    model = BudgetExecution
+    fields = ["kind", "initial_budget", "full_year_budget", "executed"]
+    max_num = len(BudgetExecution.Kind.choices)

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.views import portal
+from reports.views import portal
 
 admin.site.site_header = _("部门整体支出绩效自评 · 管理后台")
 admin.site.site_title = _("绩效自评管理后台")
@@ -19,7 +19,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("app/", include("evaluations.urls")),
+    path("app/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

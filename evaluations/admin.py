@@ -1,12 +1,6 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext_lazy as _
 
-from achievements.forms import IndicatorAdminForm
-from achievements.models import Indicator, Theme
-from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem
-
-from .completeness import SECTIONS
 from .models import (
     Duty,
     Evaluation,
@@ -129,54 +123,6 @@ class StaffingLineInline(EvaluationInline):
     fields = ["order", "establishment_type", "approved", "actual"]
 
 
-class BasicSpendingInline(EvaluationInline):
-    model = BasicSpending
-    fields = ["category", "amount", "previous_amount", "change_reason"]
-    max_num = len(BasicSpending.Category.choices)
-
-
-class FundSourceInline(EvaluationInline):
-    model = FundSource
-    fields = ["order", "name", "description"]
-
-
-class ProjectItemInline(EvaluationInline):
-    model = ProjectItem
-    fields = ["source", "order", "name", "description", "amount"]
-    evaluation_scoped = {"source": FundSource}
-
-
-class BudgetExecutionInline(EvaluationInline):
-    model = BudgetExecution
-    fields = ["kind", "initial_budget", "full_year_budget", "executed"]
-    max_num = len(BudgetExecution.Kind.choices)
-
-
-class ThemeInline(EvaluationInline):
-    model = Theme
-    fields = ["order", "title", "body"]
-
-
-class IndicatorInline(EvaluationInline):
-    model = Indicator
-    fields = [
-        "order",
-        "level1",
-        "level2",
-        "name",
-        "measure_unit",
-        "direction",
-        "target",
-        "actual",
-        "weight",
-        "ranking",
-        "deviation_reason",
-        "theme",
-    ]
-    evaluation_scoped = {"theme": Theme}
-    form = IndicatorAdminForm
-
-
 class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     fields = ["at", "actor", "from_status", "to_status", "comment"]
@@ -202,65 +148,6 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
     list_select_related = ["user", "unit"]
     autocomplete_fields = ["unit"]
-
-
-@admin.register(Evaluation)
-class EvaluationAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
-    # The change page edits everything in the evaluation through its inlines.
-    editor_sections = tuple(key for key, _title in SECTIONS)
-    list_display = ["unit", "year", "status", "signature_date", "updated_at"]
-    list_filter = ["status", "year", "unit__region"]
-    search_fields = ["unit__name", "unit__short_name"]
-    list_select_related = ["unit"]
-    # The status changes only through the workflow services, never by editing the field.
-    readonly_fields = ["status", "created_at", "updated_at"]
-    fieldsets = [
-        (None, {"fields": ["unit", "year", "status", "signature_date"]}),
-        (
-            _("单位概况"),
-            {
-                "fields": [
-                    "mandate",
-                    "staff_transferred_in",
-                    "staff_transferred_out",
-                    "staff_retired",
-                    "retirees_deceased",
-                ]
-            },
-        ),
-        (
-            _("报告正文"),
-            {
-                "fields": [
-                    "overall_goal",
-                    "overall_goal_result",
-                    "problems",
-                    "measures",
-                    "results_use",
-                    "no_spending_note",
-                ]
-            },
-        ),
-        (_("记录"), {"fields": ["created_at", "updated_at"]}),
-    ]
-    inlines = [
-        DutyInline,
-        OfficeInline,
-        StaffingLineInline,
-        BasicSpendingInline,
-        FundSourceInline,
-        ProjectItemInline,
-        BudgetExecutionInline,
-        ThemeInline,
-        IndicatorInline,
-        StatusChangeInline,
-    ]
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None:
-            # Moving an evaluation to another unit or year would corrupt its history.
-            return [*self.readonly_fields, "unit", "year"]
-        return self.readonly_fields
 
 
 @admin.register(StatusChange)

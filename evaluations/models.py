@@ -192,12 +192,23 @@ class StaffingLine(models.Model):
         return f"{self.establishment_type} {self.actual}"
 
 
+class Section(models.TextChoices):
+    """The editor's sections, in the report's order. Every place that names a section names one of these."""
+
+    PROFILE = "profile", _("单位基本情况")
+    BASIC = "basic", _("基本支出")
+    PROJECT = "project", _("项目支出")
+    EXECUTION = "execution", _("预算执行")
+    ACHIEVEMENTS = "achievements", _("工作成效和绩效指标")
+    NARRATIVE = "narrative", _("问题、措施、应用和公开")
+
+
 class SectionRevision(models.Model):
     """The last save of one editor section, so that a save from a stale page can be refused instead of silently
     overwriting someone else's work."""
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="section_revisions")
-    section = models.CharField(_("栏目"), max_length=30)
+    section = models.CharField(_("栏目"), max_length=30, choices=Section.choices)
     revision = models.PositiveIntegerField(_("版本号"), default=0)
     saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("保存人")

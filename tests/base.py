@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.test import TestCase
 
-from evaluations.management.commands.loaddemo import build_seed_evaluation
 from evaluations.models import Evaluation, Membership, Unit
+from reports.management.commands.loaddemo import build_seed_evaluation
 
 PASSWORD = "correct horse battery staple"
 

@@ -22,14 +22,15 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation.reloader import translation_file_changed
 
-from evaluations import notifications, workflow
-from evaluations.diff import snapshot, translated_label
-from evaluations.excel import sheets
-from evaluations.excel.template import build_template
+from evaluations import notifications
 from evaluations.models import Evaluation
-from evaluations.report import build_report
+from reports import workflow
+from reports.diff import snapshot, translated_label
+from reports.excel import sheets
+from reports.excel.template import build_template
+from reports.report import build_report
 from tests.base import SeedTestCase
-from tests.evaluations.workflow_support import TemporaryPublicationsStore, fake_rendering
+from tests.reports.workflow_support import TemporaryPublicationsStore, fake_rendering
 
 PO_FILE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
 MO_FILE = PO_FILE.with_suffix(".mo")

@@ -13,12 +13,12 @@ from openpyxl.utils import column_index_from_string
 
 from achievements.models import Indicator, Theme
 from budgets.models import FundSource, ProjectItem
-from evaluations.excel import importer, sheets
 from evaluations.models import Duty, Evaluation, Office, SectionRevision, StaffingLine
 from evaluations.rows import ROWS_DO_NOT_MATCH, sync_rows
+from reports.excel import importer, sheets
 from tests.base import SeedTestCase
-from tests.evaluations.test_editor import page_data
-from tests.evaluations.test_excel_import import give_seed_reasons, row_of, template_of, to_bytes
+from tests.reports.test_editor import page_data
+from tests.reports.test_excel_import import give_seed_reasons, row_of, template_of, to_bytes
 
 
 def ids(model, evaluation: Evaluation) -> list[int]:

@@ -1,0 +1,246 @@
+"""What changed between two submissions of an evaluation: which figures and which texts.
+
+A submission stores :func:`snapshot` of the evaluation as plain JSON data. Each entry has a stable key built from
+what a reader recognises (a category, a source and project name, a theme title, an indicator name) rather than from
+database ids, because the editor may delete and recreate rows when a list is saved: the same project under the same
+name is the same line for the head who reviews it."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from achievements.models import Indicator
+from budgets.models import BudgetExecution, ProjectItem
+from evaluations.models import Evaluation
+from evaluations.money import format_wan
+
+MONEY = "money"
+NUMBER = "number"
+TEXT = "text"
+
+
+def _entry(key: str, section: str, label: str, kind: str, value: Any) -> dict[str, str]:
+    if value is None:
+        text = ""
+    elif isinstance(value, Decimal):
+        # normalize() drops the trailing zeros of DecimalField(decimal_places=4): 10.0000 and 10 are one value.
+        text = format(value.normalize(), "f") if kind == NUMBER else str(value)
+    else:
+        text = str(value)
+    return {"key": key, "section": section, "label": label, "kind": kind, "value": text}
+
+
+def _label(name: str, term: str, suffix: str = "") -> str:
+    # "人员经费·本年决算数": a name, then one of our terms. Built here, not in f-strings, where xgettext cannot see _().
+    return f"{name}·{term}{suffix}"
+
+
+def _unique(keys: Counter, key: str) -> str:
+    # Two lines with the same name (rare, but allowed for project items) stay apart: the second is "name#2".
+    keys[key] += 1
+    return key if keys[key] == 1 else f"{key}#{keys[key]}"
+
+
+def snapshot(evaluation: Evaluation) -> list[dict[str, str]]:
+    """Every figure and text of the evaluation, in report order. One query per kind of row (nine in all).
+
+    Sections and labels are stored in the site's language whoever submits, so two submissions compare alike;
+    :func:`translated_label` puts them into the reader's language when they are shown."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _entries(evaluation)
+
+
+def _entries(evaluation: Evaluation) -> list[dict[str, str]]:
+    entries: list[dict[str, str]] = []
+    seen: Counter = Counter()
+
+    def add(key: str, section: str, label: str, kind: str, value: Any) -> None:
+        entries.append(_entry(_unique(seen, key), section, label, kind, value))
+
+    profile = _("单位基本情况")
+    add("mandate", profile, _("主管职能概述"), TEXT, evaluation.mandate)
+    duties = "\n".join(f"（{n}）{duty.text}" for n, duty in enumerate(evaluation.duties.all(), start=1))
+    add("duties", profile, _("主要职能"), TEXT, duties)
+    add("offices", profile, _("内设机构"), TEXT, "、".join(office.name for office in evaluation.offices.all()))
+    for line in evaluation.staffing_lines.all():
+        add(
+            f"staffing.{line.establishment_type}.approved",
+            profile,
+            _label(line.establishment_type, _("编制数")),
+            NUMBER,
+            line.approved,
+        )
+        add(
+            f"staffing.{line.establishment_type}.actual",
+            profile,
+            _label(line.establishment_type, _("实有人数")),
+            NUMBER,
+            line.actual,
+        )
+    for name in ["staff_transferred_in", "staff_transferred_out", "staff_retired", "retirees_deceased"]:
+        add(name, profile, str(Evaluation._meta.get_field(name).verbose_name), NUMBER, getattr(evaluation, name))
+
+    basic = _("基本支出")
+    for row in evaluation.basic_spending.all():
+        category = row.get_category_display()
+        add(f"basic.{row.category}.amount", basic, _label(category, _("本年决算数")), MONEY, row.amount)
+        add(f"basic.{row.category}.previous", basic, _label(category, _("上年决算数")), MONEY, row.previous_amount)
+        add(f"basic.{row.category}.reason", basic, _label(category, _("增减原因")), TEXT, row.change_reason)
+
+    project = _("项目支出")
+    for source in evaluation.fund_sources.all():
+        add(f"source.{source.name}", project, _label(source.name, _("说明")), TEXT, source.description)
+    items = ProjectItem.objects.filter(evaluation=evaluation).select_related("source")
+    for item in items:
+        where = f"{item.source.name}·{item.name}"
+        add(f"project.{where}.amount", project, where, MONEY, item.amount)
+        add(f"project.{where}.wording", project, _label(where, _("报告表述")), TEXT, item.description)
+
+    execution = _("预算执行")
+    for row in BudgetExecution.objects.filter(evaluation=evaluation):
+        kind = row.get_kind_display()
+        add(f"execution.{row.kind}.initial", execution, _label(kind, _("年初预算数")), MONEY, row.initial_budget)
+        add(f"execution.{row.kind}.full_year", execution, _label(kind, _("全年预算数")), MONEY, row.full_year_budget)
+        add(f"execution.{row.kind}.executed", execution, _label(kind, _("全年执行数")), MONEY, row.executed)
+
+    results = _("工作成效")
+    for theme in evaluation.themes.all():
+        add(f"theme.{theme.title}", results, theme.title, TEXT, theme.body)
+
+    indicators = _("绩效指标")
+    for indicator in Indicator.objects.filter(evaluation=evaluation):
+        name = indicator.name
+        unit = f"（{indicator.measure_unit}）" if indicator.measure_unit else ""
+        add(f"indicator.{name}.target", indicators, _label(name, _("年度指标值"), unit), NUMBER, indicator.target)
+        add(f"indicator.{name}.actual", indicators, _label(name, _("实际完成值"), unit), NUMBER, indicator.actual)
+        add(
+            f"indicator.{name}.target_text",
+            indicators,
+            _label(name, _("年度指标值（定性）")),
+            TEXT,
+            indicator.target_text,
+        )
+        add(
+            f"indicator.{name}.actual_text",
+            indicators,
+            _label(name, _("实际完成值（定性）")),
+            TEXT,
+            indicator.actual_text,
+        )
+        add(f"indicator.{name}.weight", indicators, _label(name, _("分值")), NUMBER, indicator.weight)
+        add(f"indicator.{name}.ranking", indicators, _label(name, _("排名")), TEXT, indicator.ranking)
+        add(f"indicator.{name}.deviation", indicators, _label(name, _("偏差原因")), TEXT, indicator.deviation_reason)
+
+    text = _("报告正文")
+    for name in ["overall_goal", "overall_goal_result", "problems", "measures", "results_use", "no_spending_note"]:
+        add(name, text, str(Evaluation._meta.get_field(name).verbose_name), TEXT, getattr(evaluation, name))
+    add("signature_date", text, _("落款日期"), TEXT, evaluation.signature_date)
+    return entries
+
+
+@dataclass(frozen=True)
+class Change:
+    section: str
+    label: str
+    kind: str
+    old: str
+    new: str
+    # For texts: (operation, text) pieces, operation one of "equal", "delete", "insert", to mark the edit in place.
+    pieces: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def is_figure(self) -> bool:
+        return self.kind in {MONEY, NUMBER}
+
+    @property
+    def old_display(self) -> str:
+        return self._display(self.old)
+
+    @property
+    def new_display(self) -> str:
+        return self._display(self.new)
+
+    def _display(self, value: str) -> str:
+        if value == "":
+            return "—"
+        if self.kind == MONEY:
+            return _("%(amount)s万元") % {"amount": format_wan(Decimal(value))}
+        return value
+
+
+def text_pieces(old: str, new: str) -> list[tuple[str, str]]:
+    """Character-level edit of a text: Chinese has no spaces, so words are no use as units."""
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    pieces: list[tuple[str, str]] = []
+    for operation, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        if operation == "equal":
+            pieces.append(("equal", old[old_start:old_end]))
+            continue
+        if operation in {"delete", "replace"}:
+            pieces.append(("delete", old[old_start:old_end]))
+        if operation in {"insert", "replace"}:
+            pieces.append(("insert", new[new_start:new_end]))
+    return pieces
+
+
+def changes_between(old: list[dict[str, str]], new: list[dict[str, str]]) -> list[Change]:
+    """Entries whose value differs, in the new report's order, then the ones the new report no longer has."""
+    old_by_key = {entry["key"]: entry for entry in old}
+    new_keys = {entry["key"] for entry in new}
+    changes = []
+    for entry in new:
+        before = old_by_key.get(entry["key"], {}).get("value", "")
+        if before != entry["value"]:
+            changes.append(_change(entry, before, entry["value"]))
+    for entry in old:
+        if entry["key"] not in new_keys and entry["value"] != "":
+            changes.append(_change(entry, entry["value"], ""))
+    return changes
+
+
+def _change(entry: dict[str, str], old: str, new: str) -> Change:
+    pieces = text_pieces(old, new) if entry["kind"] == TEXT else []
+    return Change(translated_label(entry["section"]), translated_label(entry["label"]), entry["kind"], old, new, pieces)
+
+
+# A stored term with the measure unit of its indicator after it, e.g. "年度指标值（人）".
+_TERM_WITH_UNIT = re.compile(r"(?P<term>[^（]+)（(?P<unit>[^（）]*)）")
+
+
+def translated_label(label: str) -> str:
+    """A stored section or label in the reader's language: each "·" part that is one of our terms (a section, a
+    category, a field) is translated, and names typed by people (projects, indicators, sources) stay as they are."""
+    return "·".join(_translated_part(part) for part in label.split("·"))
+
+
+def _translated_part(part: str) -> str:
+    if not part:
+        # gettext("") is the catalogue's header, not an empty string.
+        return part
+    translated = _(part)
+    if translated != part:
+        return translated
+    match = _TERM_WITH_UNIT.fullmatch(part)
+    if match and _(match["term"]) != match["term"]:
+        return _("%(term)s（%(unit)s）") % {"term": _(match["term"]), "unit": match["unit"]}
+    return part
+
+
+def changes_since_last_submission(evaluation: Evaluation) -> tuple[list[Change], bool]:
+    """The changes of the latest submission against the one before it, and whether there was one before it.
+
+    One query: the two newest submissions."""
+    latest_two = list(evaluation.submissions.order_by("-number")[:2])
+    if len(latest_two) < 2:
+        return [], False
+    latest, previous = latest_two
+    return changes_between(previous.content, latest.content), True

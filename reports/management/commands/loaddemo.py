@@ -1,0 +1,203 @@
+"""Load the demo: the seed unit with its complete 2024 evaluation, a second unit for isolation, and one account
+per role. Running it again changes nothing that is already there."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from achievements.models import Indicator, Theme
+from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem
+from evaluations.models import Duty, Evaluation, Membership, Office, StaffingLine, Unit
+from reports.demo import lukou_2024 as seed
+
+DEMO_PASSWORD = "lukou-demo-2024"
+
+OTHER_UNIT = {
+    "name": "株洲市渌口区农业农村局",
+    "short_name": "区农业农村局",
+    "self_reference": "我局",
+    "level": "正科级行政单位",
+    "region": "湖南省株洲市渌口区",
+    "code": "LK-NYNCJ",
+}
+
+# username, display name, unit key ("seed", "other" or None), role (None for the administrator)
+ACCOUNTS = [
+    ("wangfang", "王芳", "seed", Membership.Role.PREPARER),
+    ("liqiang", "李强", "seed", Membership.Role.HEAD),
+    ("zhaomin", "赵敏", "other", Membership.Role.PREPARER),
+    ("chenjing", "陈静", None, Membership.Role.BUREAU),
+    ("admin", "系统管理员", None, None),
+]
+
+
+class Command(BaseCommand):
+    help = "载入演示数据：渌口区科工信局2024年度自评报告、第二个单位和各角色演示账号。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-publish",
+            dest="publish",
+            action="store_false",
+            help="不公开2024年度报告（保留草稿，供演示填报）。",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        seed_unit, _ = Unit.objects.update_or_create(name=seed.UNIT["name"], defaults=seed.UNIT)
+        other_unit, _ = Unit.objects.update_or_create(name=OTHER_UNIT["name"], defaults=OTHER_UNIT)
+        units = {"seed": seed_unit, "other": other_unit}
+
+        if Evaluation.objects.filter(unit=seed_unit, year=seed.YEAR).exists():
+            self.stdout.write(f"已存在：{seed_unit.name}{seed.YEAR}年度绩效自评（未改动）")
+        else:
+            build_seed_evaluation(seed_unit)
+            self.stdout.write(f"已创建：{seed_unit.name}{seed.YEAR}年度绩效自评")
+
+        if not Evaluation.objects.filter(unit=other_unit, year=seed.YEAR).exists():
+            build_other_evaluation(other_unit)
+
+        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
+        for username, display_name, unit_key, role in ACCOUNTS:
+            user = ensure_account(username, display_name, units.get(unit_key), role)
+            where = units[unit_key].name if unit_key else "—"
+            role_label = role.label if role else "系统管理员"
+            self.stdout.write(f"  {user.username:<10} {display_name:<6} {role_label:<6} {where}")
+
+        if options["publish"]:
+            self.stdout.write(publish_seed_evaluation(seed_unit))
+
+
+def publish_seed_evaluation(unit: Unit) -> str:
+    """Take the seed's 2024 report through the real workflow, so the portal has a real report to show: 王芳 submits
+    it, 李强 approves and publishes it. Each step runs only if the report is still before it, so running the command
+    again publishes nothing twice; a report someone has returned or reopened is left alone."""
+    from reports import workflow
+    from reports.publication import PublicationError
+
+    User = get_user_model()
+    preparer, head = User.objects.get(username="wangfang"), User.objects.get(username="liqiang")
+    evaluation = Evaluation.objects.get(unit=unit, year=seed.YEAR)
+    Status = Evaluation.Status
+    if evaluation.status == Status.PUBLISHED:
+        return f"已公开：{evaluation.title}（未改动）"
+    if evaluation.status == Status.DRAFT:
+        evaluation = workflow.submit(evaluation=evaluation, actor=preparer, comment="演示数据：提交审核")
+    if evaluation.status == Status.SUBMITTED:
+        evaluation = workflow.approve(evaluation=evaluation, actor=head, comment="演示数据：审核通过")
+    if evaluation.status != Status.APPROVED:
+        return f"未公开：{evaluation.title} 当前为“{evaluation.get_status_display()}”，演示数据不替人处理。"
+    try:
+        publication = workflow.publish(evaluation=evaluation, actor=head)
+    except PublicationError as error:
+        # The demo still loads without a PDF renderer (e.g. missing Pango); the report stays approved.
+        return f"未公开：{error}"
+    return f"已公开：{publication}，SHA-256 {publication.pdf_sha256}"
+
+
+def ensure_account(username: str, display_name: str, unit: Unit | None, role: str | None):
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"first_name": display_name, "email": f"{username}@example.invalid"},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+    if role is None:
+        user.is_staff = True
+        user.is_superuser = True
+    user.save()
+    if role is not None:
+        Membership.objects.update_or_create(user=user, defaults={"unit": unit, "role": role})
+    return user
+
+
+def build_seed_evaluation(unit: Unit) -> Evaluation:
+    evaluation = Evaluation.objects.create(
+        unit=unit,
+        year=seed.YEAR,
+        mandate=seed.MANDATE,
+        problems=seed.PROBLEMS,
+        measures=seed.MEASURES,
+        results_use=seed.RESULTS_USE,
+        signature_date=datetime.date(*seed.SIGNATURE_DATE),
+        **seed.MOVEMENTS,
+    )
+    Duty.objects.bulk_create(
+        Duty(evaluation=evaluation, order=n, text=text) for n, text in enumerate(seed.DUTIES, start=1)
+    )
+    Office.objects.bulk_create(
+        Office(evaluation=evaluation, order=n, name=name) for n, name in enumerate(seed.OFFICES, start=1)
+    )
+    StaffingLine.objects.bulk_create(
+        StaffingLine(evaluation=evaluation, order=n, establishment_type=kind, approved=approved, actual=actual)
+        for n, (kind, approved, actual) in enumerate(seed.STAFFING, start=1)
+    )
+    BasicSpending.objects.bulk_create(
+        BasicSpending(
+            evaluation=evaluation, category=category, amount=amount, previous_amount=previous, change_reason=why
+        )
+        for category, (amount, previous, why) in seed.BASIC_SPENDING.items()
+    )
+    for source_order, (source_name, source_description, items) in enumerate(seed.PROJECT_SOURCES, start=1):
+        source = FundSource.objects.create(
+            evaluation=evaluation, order=source_order, name=source_name, description=source_description
+        )
+        ProjectItem.objects.bulk_create(
+            ProjectItem(evaluation=evaluation, source=source, order=n, name=name, description=wording, amount=amount)
+            for n, (name, wording, amount) in enumerate(items, start=1)
+        )
+    # The seed publishes no budget-execution figures: the lines exist, empty, for the preparer to fill in.
+    BudgetExecution.objects.bulk_create(
+        BudgetExecution(evaluation=evaluation, kind=kind) for kind in BudgetExecution.Kind.values
+    )
+    themes = [
+        Theme.objects.create(evaluation=evaluation, order=n, title=title, body=body)
+        for n, (title, body) in enumerate(seed.THEMES, start=1)
+    ]
+    Indicator.objects.bulk_create(
+        Indicator(
+            evaluation=evaluation,
+            theme=themes[theme_index],
+            order=n,
+            level1=level1,
+            level2=level2,
+            name=name,
+            measure_unit=measure_unit,
+            direction=direction,
+            target=target,
+            actual=actual,
+            ranking=ranking,
+        )
+        for n, (theme_index, level1, level2, name, measure_unit, direction, target, actual, ranking) in enumerate(
+            seed.INDICATORS, start=1
+        )
+    )
+    return evaluation
+
+
+def build_other_evaluation(unit: Unit) -> Evaluation:
+    """A small draft for the second unit: enough to prove that its preparer and the seed unit never see each
+    other's work."""
+    evaluation = Evaluation.objects.create(unit=unit, year=seed.YEAR, mandate="主管全区农业农村工作")
+    Duty.objects.create(
+        evaluation=evaluation, order=1, text="贯彻执行国家、省、市关于农业农村工作的方针政策和法律法规。"
+    )
+    Office.objects.create(evaluation=evaluation, order=1, name="办公室")
+    StaffingLine.objects.create(evaluation=evaluation, order=1, establishment_type="行政编制", approved=12, actual=11)
+    BasicSpending.objects.bulk_create(
+        [
+            BasicSpending(
+                evaluation=evaluation, category="personnel", amount="2100000.00", previous_amount="2050000.00"
+            ),
+            BasicSpending(evaluation=evaluation, category="operating", amount="400000.00", previous_amount="420000.00"),
+        ]
+    )
+    BudgetExecution.objects.bulk_create(
+        BudgetExecution(evaluation=evaluation, kind=kind) for kind in BudgetExecution.Kind.values
+    )
+    return evaluation

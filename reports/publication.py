@@ -1,0 +1,141 @@
+"""Publishing: render the report once, keep the PDF's bytes for ever, and serve exactly those bytes.
+
+The PDF goes to the ``publications`` storage (the file system by default, an S3-compatible store through settings)
+under a content-addressed name, ``<sha256>.pdf``: the name says what the bytes are, so an existing file is never
+overwritten, and one that does not hash to its name is refused loudly. The report body is kept as HTML beside the
+row, so the portal shows what was approved even after the evaluation has been reopened and changed."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, storages
+from django.db.models import Max
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from evaluations.models import Evaluation, Publication
+
+logger = logging.getLogger(__name__)
+
+RENDER_FAILED = _("报告PDF生成失败，报告未公开，仍为“已审核”状态。请稍后重试；如反复失败，请联系系统管理员。")
+STORE_FAILED = _("报告PDF保存失败，报告未公开，仍为“已审核”状态。请稍后重试；如反复失败，请联系系统管理员。")
+FILE_MISSING = _("已公开的报告文件缺失，请联系系统管理员。")
+
+
+class PublicationError(Exception):
+    """Publishing failed; nothing was published. The message is for the person who clicked 公开."""
+
+
+def _rendering():
+    # The report engineer's module; imported on use so that this module loads whatever state that work is in.
+    from . import rendering
+
+    return rendering
+
+
+def render_pdf(evaluation: Evaluation) -> bytes:
+    return _rendering().render_report_pdf(evaluation)
+
+
+def render_body(evaluation: Evaluation) -> str:
+    return _rendering().render_report_body(evaluation)
+
+
+def download_filename(evaluation: Evaluation) -> str:
+    return _rendering().report_filename(evaluation)
+
+
+def pdf_response(data: bytes, filename: str, *, inline: bool = False) -> HttpResponse:
+    return _rendering().pdf_response(data, filename, inline=inline)
+
+
+def publications_storage() -> Storage:
+    # Looked up on every use rather than bound at import, so settings (and tests) can swap the store.
+    return storages["publications"]
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def store_pdf(data: bytes) -> tuple[str, str]:
+    """Write the bytes under their own hash and return (name, sha256). A file already there is kept as it is if it
+    holds the same bytes; anything else under that name means the store was tampered with, and is refused."""
+    digest = sha256_of(data)
+    name = f"{digest}.pdf"
+    storage = publications_storage()
+    if storage.exists(name):
+        with storage.open(name, "rb") as existing:
+            if sha256_of(existing.read()) != digest:
+                raise PublicationError(f"{name} exists with other content; refusing to overwrite it")
+        return name, digest
+    saved = storage.save(name, ContentFile(data))
+    if saved != name:
+        # A store that renames instead of refusing (someone wrote the same name in between): ours is not the file.
+        storage.delete(saved)
+        raise PublicationError(f"the store saved {name} as {saved}")
+    return name, digest
+
+
+def read_pdf(publication: Publication) -> bytes:
+    """The stored bytes of a published version, checked against the fingerprint shown to the public."""
+    storage = publications_storage()
+    try:
+        with storage.open(publication.pdf_name, "rb") as stored:
+            data = stored.read()
+    except FileNotFoundError:
+        logger.error("Publication %s: %s is missing from the store", publication.pk, publication.pdf_name)
+        raise Http404(FILE_MISSING) from None
+    if sha256_of(data) != publication.pdf_sha256:
+        # Serving bytes that do not match the fingerprint on the page would be worse than serving nothing.
+        logger.error("Publication %s: %s does not match its SHA-256", publication.pk, publication.pdf_name)
+        raise Http404(FILE_MISSING)
+    return data
+
+
+def create_publication(evaluation: Evaluation, actor: AbstractBaseUser) -> Publication:
+    """Render, store and record the next version. Called by :func:`reports.workflow.publish` with the
+    evaluation's row locked; raises PublicationError (and writes nothing to the database) if anything fails."""
+    version = (evaluation.publications.aggregate(latest=Max("version"))["latest"] or 0) + 1
+    try:
+        pdf = render_pdf(evaluation)
+        body = render_body(evaluation)
+        filename = download_filename(evaluation)
+    except Exception as error:
+        logger.exception("Rendering evaluation %s for publication failed", evaluation.pk)
+        raise PublicationError(str(RENDER_FAILED)) from error
+    if not pdf:
+        raise PublicationError(str(RENDER_FAILED))
+    try:
+        name, digest = store_pdf(pdf)
+    except Exception as error:
+        logger.exception("Storing the PDF of evaluation %s failed", evaluation.pk)
+        raise PublicationError(str(STORE_FAILED)) from error
+    return Publication.objects.create(
+        evaluation=evaluation,
+        version=version,
+        published_at=timezone.now(),
+        published_by=actor,
+        unit_name=evaluation.unit.name,
+        year=evaluation.year,
+        title=evaluation.title,
+        body_html=body,
+        pdf_name=name,
+        pdf_filename=filename,
+        pdf_sha256=digest,
+        pdf_size=len(pdf),
+    )
+
+
+def pdf_download(publication: Publication, *, inline: bool = False) -> HttpResponse:
+    """The stored file, byte for byte, never rendered again."""
+    response = pdf_response(read_pdf(publication), publication.pdf_filename, inline=inline)
+    # The bytes behind a version never change, so caches may keep them; the ETag is the fingerprint itself.
+    response["ETag"] = f'"{publication.pdf_sha256}"'
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -1,0 +1,241 @@
+"""Rendering the report: the HTML body, the standalone print document, the PDF, and the file name and
+Content-Disposition under which a PDF is served. Everything that turns a report into bytes goes through here.
+
+The PDF is the same body template as the web page with a print stylesheet of its own (no Bootstrap), rendered by
+WeasyPrint with a URL fetcher that serves our static files from disk and refuses everything else.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import logging
+import mimetypes
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.resources import files
+from pathlib import PurePosixPath
+from urllib.parse import quote, unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from evaluations.models import Evaluation
+
+from .report import REPORT_LANGUAGE, Report, build_report
+
+# The document's base URL. The host does not exist: it only gives relative and /static/ URLs an address that the
+# fetcher recognises as ours; nothing is ever requested from it.
+BASE_URL = "https://report.invalid/"
+_OUR_HOST = urlsplit(BASE_URL).netloc
+# Characters no file system or browser accepts in a download name.
+_UNSAFE_IN_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+# Rules of WeasyPrint's user-agent stylesheet for pseudo-elements the report never has (list markers, footnotes,
+# notes). They match every element, so WeasyPrint computes five extra styles for each of the report's thousands of
+# elements and leaves them behind as cyclic garbage (the large benchmark report: ~10 % of its PDF time).
+_UNUSED_UA_RULE = re.compile(
+    r"^::(?:marker|footnote-call|footnote-marker|note-call|note-marker|note-callback) \{[^}]*\}$", re.M
+)
+_UNUSED_UA_RULES = 6
+
+logger = logging.getLogger(__name__)
+
+
+class UnsafeResourceError(ValueError):
+    """The report asked for something other than one of our static files."""
+
+
+def _static_path(url: str) -> str:
+    """The file on disk behind one of our static URLs, or :class:`UnsafeResourceError`."""
+    parts = urlsplit(url)
+    static_prefix = urlsplit(settings.STATIC_URL).path
+    if parts.scheme != "https" or parts.netloc != _OUR_HOST or not parts.path.startswith(static_prefix):
+        raise UnsafeResourceError(f"Refused to fetch {url[:200]!r}: only our static files may be loaded")
+    relative = unquote(parts.path[len(static_prefix) :])
+    if not relative or ".." in PurePosixPath(relative).parts:
+        raise UnsafeResourceError(f"Refused to fetch {url[:200]!r}")
+    try:
+        path = finders.find(relative)
+    except SuspiciousFileOperation as error:
+        raise UnsafeResourceError(f"Refused to fetch {url[:200]!r}") from error
+    if not path:
+        raise UnsafeResourceError(f"No static file {relative!r}")
+    return path
+
+
+def _url_fetcher_class():
+    # WeasyPrint is imported on first use only: it loads Pango and fonts, which most requests never need.
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticFilesFetcher(URLFetcher):
+        """Serves our static files from disk; http, file://, data: and everything else are refused."""
+
+        def fetch(self, url, headers=None):
+            path = _static_path(url)
+            content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            with open(path, "rb") as file:
+                body = file.read()
+            return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+    return StaticFilesFetcher
+
+
+def static_url_fetcher():
+    """A WeasyPrint URL fetcher that only serves our static files."""
+    return _url_fetcher_class()()
+
+
+def render_body(report: Report) -> str:
+    with translation.override(REPORT_LANGUAGE):
+        return render_to_string("report/_body.html", {"report": report})
+
+
+def render_report_body(evaluation: Evaluation) -> str:
+    """The report body as an escaped HTML fragment: title, every section and table, the signature. The same for
+    the web page, the PDF and the snapshot frozen at publication (shown with static/css/report.css)."""
+    return render_body(build_report(evaluation))
+
+
+def render_document(report: Report) -> str:
+    with translation.override(REPORT_LANGUAGE):
+        return render_to_string("report/document.html", {"report": report})
+
+
+def render_report_html(evaluation: Evaluation) -> str:
+    """The standalone HTML document the PDF is made from: lang="zh-CN", the print stylesheet, no Bootstrap."""
+    return render_document(build_report(evaluation))
+
+
+@functools.cache
+def _report_html_class():
+    """WeasyPrint's HTML with its user-agent stylesheet less the rules in _UNUSED_UA_RULE; the stock class (slower,
+    same output) if this WeasyPrint's stylesheet does not have exactly those rules."""
+    import weasyprint.css
+    from weasyprint import CSS, HTML
+    from weasyprint.css.counters import CounterStyle
+
+    stock = (files(weasyprint.css) / "html5_ua.css").read_text("utf-8")
+    trimmed, removed = _UNUSED_UA_RULE.subn("", stock)
+    if removed != _UNUSED_UA_RULES:
+        logger.warning("WeasyPrint's user-agent stylesheet changed: rendering PDFs with the stock one (slower)")
+        return HTML
+    # The stock sheet, parsed on import, has already registered the @counter-style rules this one repeats.
+    stylesheet = CSS(string=trimmed, counter_style=CounterStyle())
+
+    class ReportHTML(HTML):
+        def _ua_stylesheets(self, forms=False):
+            return [stylesheet, *super()._ua_stylesheets(forms)[1:]]
+
+    return ReportHTML
+
+
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while WeasyPrint works, then one collection of the young objects.
+
+    WeasyPrint builds hundreds of thousands of objects that live until the PDF is written (boxes, styles, glyph
+    runs); the collector's full collections walk all of them again and again, for nothing (the large benchmark
+    report: four full collections, ~450 ms of its ~1.8 s).
+    Nested and concurrent renders share one pause: the collector comes back when the last of them ends."""
+    global _gc_pauses, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            resume = _gc_pauses == 0 and _gc_was_enabled
+            if resume:
+                gc.enable()
+        if resume:
+            # Everything made during the pause is still in the youngest generation: collect just that.
+            gc.collect(0)
+
+
+_per_thread = threading.local()
+
+
+def _font_config():
+    """This thread's WeasyPrint FontConfiguration, kept from one PDF to the next.
+
+    A new one per PDF means a new Pango font map: fontconfig matching, FreeType faces and glyph metrics of the four
+    CJK faces all over again (~35 ms of the demo's ~380 ms). Pango font maps are not thread-safe, hence one per
+    thread. Our stylesheet has no @font-face, so nothing accumulates in it from one document to the next."""
+    config = getattr(_per_thread, "font_config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _per_thread.font_config = FontConfiguration()
+    return config
+
+
+def _render_document(html: str):
+    """The laid-out weasyprint.Document (benchmarks time its two steps apart)."""
+    document = _report_html_class()(string=html, base_url=BASE_URL, url_fetcher=static_url_fetcher())
+    return document.render(font_config=_font_config())
+
+
+def _render_pdf(html: str) -> bytes:
+    # Its own function so that the document is garbage by the time the collector runs again.
+    return _render_document(html).write_pdf()
+
+
+def html_to_pdf(html: str) -> bytes:
+    """A document of ours (see render_document) as PDF bytes; it may load nothing but our static files."""
+    with _collector_paused():
+        return _render_pdf(html)
+
+
+def render_report_pdf(evaluation: Evaluation) -> bytes:
+    """The report as an A4 PDF in the official document format, fonts embedded."""
+    return html_to_pdf(render_report_html(evaluation))
+
+
+def report_filename(evaluation: Evaluation) -> str:
+    """<unit full name><year>年度部门整体支出绩效自评报告.pdf, safe on every file system."""
+    stem = _UNSAFE_IN_FILENAME.sub("_", evaluation.title).strip(" .") or "report"
+    return f"{stem}.pdf"
+
+
+def ascii_filename(filename: str) -> str:
+    """The fallback for browsers that ignore filename*: only letters, digits, '.', '-' and '_'."""
+    stem, dot, extension = filename.rpartition(".")
+    if not dot:
+        stem, extension = filename, ""
+    decomposed = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", decomposed).strip("-_")
+    if safe != stem:
+        # Something was lost (the Chinese name, usually): say what the file is rather than leave a bare year.
+        safe = f"report-{safe}" if safe else "report"
+    extension = re.sub(r"[^A-Za-z0-9]+", "", extension)
+    return f"{safe}.{extension}" if extension else safe
+
+
+def content_disposition(filename: str, *, inline: bool = False) -> str:
+    """RFC 6266: an ASCII filename for old clients and filename*=UTF-8''… that every current browser prefers."""
+    disposition = "inline" if inline else "attachment"
+    return f"{disposition}; filename=\"{ascii_filename(filename)}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def pdf_response(pdf_bytes: bytes, filename: str, *, inline: bool = False) -> HttpResponse:
+    """A PDF download (or, with ``inline``, a PDF the browser shows itself) under its Chinese name."""
+    response = HttpResponse(pdf_bytes, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(filename, inline=inline)
+    response["Content-Length"] = str(len(pdf_bytes))
+    return response

@@ -1,0 +1,93 @@
+"""Services that span the evaluation and its figures: starting a new year from last year's report."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from achievements.models import Indicator, Theme
+from budgets.models import BasicSpending, BudgetExecution, FundSource
+from evaluations.models import Duty, Evaluation, Office, StaffingLine, Unit
+
+EVALUATION_EXISTS = _("%(year)s年度的绩效自评已经存在。")
+
+# ---------------------------------------------------------------------------
+# A new year, from last year
+# ---------------------------------------------------------------------------
+
+
+def create_evaluation(*, unit: Unit, year: int, actor: Any) -> Evaluation:
+    """Start ``year``'s evaluation. With last year's evaluation at hand, copy what carries over (the profile, the
+    sources of project funds, theme titles, indicator definitions with their targets) and fill last year's basic
+    spending from last year's amounts; everything that happens during the year (actuals, amounts, prose) starts
+    empty. Without last year, start empty."""
+    with transaction.atomic():
+        previous = Evaluation.objects.filter(unit=unit, year=year - 1).first()
+        try:
+            with transaction.atomic():
+                evaluation = Evaluation.objects.create(
+                    unit=unit,
+                    year=year,
+                    mandate=previous.mandate if previous else "",
+                    no_spending_note=previous.no_spending_note if previous else "",
+                )
+        except IntegrityError:
+            raise ValidationError(EVALUATION_EXISTS, code="exists", params={"year": year}) from None
+
+        last_amounts: dict[str, Decimal] = {}
+        if previous is not None:
+            Duty.objects.bulk_create(
+                Duty(evaluation=evaluation, order=row.order, text=row.text) for row in previous.duties.all()
+            )
+            Office.objects.bulk_create(
+                Office(evaluation=evaluation, order=row.order, name=row.name) for row in previous.offices.all()
+            )
+            # The establishment carries over; the headcount at 31 December is this year's to enter.
+            StaffingLine.objects.bulk_create(
+                StaffingLine(
+                    evaluation=evaluation,
+                    order=row.order,
+                    establishment_type=row.establishment_type,
+                    approved=row.approved,
+                    actual=0,
+                )
+                for row in previous.staffing_lines.all()
+            )
+            FundSource.objects.bulk_create(
+                FundSource(evaluation=evaluation, order=row.order, name=row.name, description=row.description)
+                for row in previous.fund_sources.all()
+            )
+            last_amounts = {row.category: row.amount for row in previous.basic_spending.all()}
+            new_theme_of: dict[int, Theme] = {}
+            for theme in previous.themes.all():
+                new_theme_of[theme.pk] = Theme.objects.create(
+                    evaluation=evaluation, order=theme.order, title=theme.title
+                )
+            Indicator.objects.bulk_create(
+                Indicator(
+                    evaluation=evaluation,
+                    theme=new_theme_of.get(row.theme_id),
+                    order=row.order,
+                    level1=row.level1,
+                    level2=row.level2,
+                    name=row.name,
+                    measure_unit=row.measure_unit,
+                    direction=row.direction,
+                    target=row.target,
+                    target_text=row.target_text,
+                    weight=row.weight,
+                )
+                for row in previous.indicators.all()
+            )
+        BasicSpending.objects.bulk_create(
+            BasicSpending(evaluation=evaluation, category=category, previous_amount=last_amounts.get(category, 0))
+            for category in BasicSpending.Category.values
+        )
+        BudgetExecution.objects.bulk_create(
+            BudgetExecution(evaluation=evaluation, kind=kind) for kind in BudgetExecution.Kind.values
+        )
+    return evaluation

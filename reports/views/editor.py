@@ -1,0 +1,140 @@
+"""The editor: the evaluation overview (completeness per section), one page per section, the live figures beside
+the inputs, and starting a new year from last year. Views stay thin: access helper, page of forms, service call,
+redirect with a message."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from achievements.forms import AchievementsPage
+from budgets.figures import basic_spending_figures, project_spending_figures, total_spending
+from budgets.forms import BasicSpendingPage, ExecutionPage, ProjectSpendingPage
+from evaluations.forms import NarrativePage, NewEvaluationForm, ProfilePage, SectionPage
+from evaluations.models import Evaluation, Membership, Section
+from evaluations.selectors import get_evaluation_for_user, membership_of
+from evaluations.services import may_edit_content, section_revision
+
+from ..completeness import completeness_of
+from ..proofreading import proofreading_context
+from ..services import create_evaluation
+
+PAGES: dict[str, type[SectionPage]] = {
+    page.section: page
+    for page in (ProfilePage, BasicSpendingPage, ProjectSpendingPage, ExecutionPage, AchievementsPage, NarrativePage)
+}
+
+
+def _get_evaluation(request: HttpRequest, pk: int) -> Evaluation:
+    return get_evaluation_for_user(request.user, pk)
+
+
+def _page_class(section: str) -> type[SectionPage]:
+    try:
+        return PAGES[section]
+    except KeyError:
+        raise Http404("No such section") from None
+
+
+@login_required
+def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The overview: figures at a glance, each section's completeness with what is missing, and the panels of the
+    report, the spreadsheets and the workflow."""
+    evaluation = _get_evaluation(request, pk)
+    # Proofreading prefetches basic spending, fund sources and project items: the figures below reuse them.
+    proofreading = proofreading_context(evaluation)
+    basic = basic_spending_figures(evaluation.basic_spending.all())
+    project = project_spending_figures(evaluation.fund_sources.all(), evaluation.project_items.all())
+    membership = membership_of(request.user)
+    return render(
+        request,
+        "evaluations/detail.html",
+        {
+            "evaluation": evaluation,
+            **proofreading,
+            "basic": basic,
+            "project": project,
+            "total_spending": total_spending(basic, project),
+            "completeness": completeness_of(evaluation),
+            "can_start_next_year": _may_start_evaluations(membership)
+            and membership.unit_id == evaluation.unit_id
+            and not Evaluation.objects.filter(unit_id=evaluation.unit_id, year=evaluation.year + 1).exists(),
+        },
+    )
+
+
+@login_required
+def section_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    evaluation = _get_evaluation(request, pk)
+    page_class = _page_class(section)
+    last_save = None
+    if request.method == "POST":
+        page = page_class(evaluation, request.POST)
+        if page.is_valid():
+            try:
+                page.save(actor=request.user)
+            except ValidationError as error:
+                page.add_error(error)
+            else:
+                messages.success(request, _("“%(title)s”已保存。") % {"title": page.title})
+                return redirect("evaluation_section", pk=evaluation.pk, section=section)
+    else:
+        last_save = section_revision(evaluation, section)
+        page = page_class(evaluation, revision=last_save.revision if last_save else 0)
+    return render(
+        request,
+        page.template,
+        {
+            "evaluation": evaluation,
+            "page": page,
+            "sections": Section.choices,
+            "section": section,
+            "last_save": last_save,
+            "can_edit": evaluation.is_editable and may_edit_content(request.user, evaluation),
+        },
+        status=200 if not page.data or not page.has_errors else 422,
+    )
+
+
+@login_required
+@require_POST
+def section_figures(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    """The derived figures of the page as typed, without saving: htmx swaps them in beside the inputs."""
+    evaluation = _get_evaluation(request, pk)
+    page = _page_class(section)(evaluation, request.POST)
+    if not hasattr(page, "figures"):
+        raise Http404("This section has no figures")
+    page.is_valid()
+    return render(request, f"editor/_figures_{section}.html", {"evaluation": evaluation, "page": page})
+
+
+def _may_start_evaluations(membership: Membership | None) -> bool:
+    return membership is not None and membership.unit_id is not None
+
+
+@login_required
+def evaluation_create(request: HttpRequest) -> HttpResponse:
+    """Start a year's evaluation for the person's own unit, from last year's where there is one."""
+    membership = membership_of(request.user)
+    if not _may_start_evaluations(membership):
+        raise PermissionDenied
+    unit = membership.unit
+    latest = Evaluation.objects.filter(unit=unit).order_by("-year").values_list("year", flat=True).first()
+    if request.method == "POST":
+        form = NewEvaluationForm(request.POST)
+        if form.is_valid():
+            try:
+                evaluation = create_evaluation(unit=unit, year=form.cleaned_data["year"], actor=request.user)
+            except ValidationError as error:
+                form.add_error("year", error)
+            else:
+                messages.success(request, _("已创建%(year)s年度绩效自评。") % {"year": evaluation.year})
+                return redirect("evaluation_detail", pk=evaluation.pk)
+    else:
+        form = NewEvaluationForm(initial={"year": (latest + 1) if latest else None})
+    return render(request, "editor/new.html", {"form": form, "unit": unit, "latest": latest})

@@ -1,0 +1,79 @@
+"""The public portal: published reports only, no sign-in. Nothing else exists here: a draft, an unpublished state
+or a version that was never published is 404, not 403."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from evaluations.models import Publication, Unit
+
+from ..publication import pdf_download
+
+PAGE_SIZE = 20
+
+
+class PortalFilterForm(forms.Form):
+    q = forms.CharField(label=_("单位名称"), required=False, max_length=100)
+    year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)
+    unit = forms.TypedChoiceField(label=_("预算单位"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only years and units that have something published: a choice that can only give an empty list is noise.
+        years = Publication.objects.order_by("-year").values_list("year", flat=True).distinct()
+        self.fields["year"].choices = [("", _("全部年度")), *((year, f"{year}") for year in years)]
+        units = Unit.objects.filter(evaluations__publications__isnull=False).distinct().order_by("name")
+        self.fields["unit"].choices = [("", _("全部单位")), *((unit.pk, unit.name) for unit in units)]
+        for name in ["year", "unit"]:
+            self.fields[name].widget.attrs["class"] = "form-select"
+
+    def filter(self, publications: QuerySet[Publication]) -> QuerySet[Publication]:
+        if not self.is_valid():
+            return publications
+        data = self.cleaned_data
+        if data["q"]:
+            publications = publications.filter(unit_name__icontains=data["q"].strip())
+        if data["year"]:
+            publications = publications.filter(year=data["year"])
+        if data["unit"]:
+            publications = publications.filter(evaluation__unit_id=data["unit"])
+        return publications
+
+
+@require_GET
+def portal(request: HttpRequest) -> HttpResponse:
+    """The current version of every published report, newest first."""
+    form = PortalFilterForm(request.GET or None)
+    publications = form.filter(Publication.objects.current()).order_by("-published_at", "-id").defer("body_html")
+    page = Paginator(publications, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The filter, without the page number, for the pagination links.
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "portal/portal.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@require_GET
+def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    publication = get_object_or_404(Publication, pk=pk)
+    versions = list(
+        Publication.objects.filter(evaluation_id=publication.evaluation_id).order_by("-version").defer("body_html")
+    )
+    # The newest version replaces this one if it is not this one: the list above already says which it is.
+    superseded_by = versions[0] if versions[0].version > publication.version else None
+    return render(
+        request,
+        "portal/publication.html",
+        {"publication": publication, "superseded_by": superseded_by, "versions": versions},
+    )
+
+
+@require_GET
+def publication_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stored bytes of this version, never rendered again."""
+    return pdf_download(get_object_or_404(Publication, pk=pk))

@@ -1,0 +1,189 @@
+"""Workflow views: the review page and one POST per transition. Every view finds the evaluation through the
+selectors (404 outside the person's reach), lets the service decide, and redirects with a message."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from evaluations.models import Evaluation
+from evaluations.selectors import get_evaluation_for_user
+
+from .. import workflow
+from ..completeness import completeness_of
+from ..diff import changes_since_last_submission
+from ..proofreading import proofreading_context
+from ..publication import PublicationError
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=gettext_lazy("说明（可选）"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReasonForm(forms.Form):
+    comment = forms.CharField(
+        label=gettext_lazy("退回原因"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": workflow.REASON_REQUIRED},
+    )
+
+
+class CorrectionForm(ReasonForm):
+    comment = forms.CharField(
+        label=gettext_lazy("更正原因"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": workflow.CORRECTION_REASON_REQUIRED},
+        help_text=gettext_lazy("报告将退回修改；已公开的版本保持不变，更正版公开后标注为“已更正”。"),
+    )
+
+
+def _get_evaluation(request: HttpRequest, pk: int) -> Evaluation:
+    return get_evaluation_for_user(request.user, pk)
+
+
+def _overview(evaluation: Evaluation) -> HttpResponse:
+    return redirect("evaluation_detail", evaluation.pk)
+
+
+def _refused(request: HttpRequest, evaluation: Evaluation, error: ValidationError) -> HttpResponse:
+    for message in error.messages:
+        messages.error(request, message)
+    return _overview(evaluation)
+
+
+def report_body_or_none(evaluation: Evaluation) -> str | None:
+    """The report body as the report engineer renders it (escaped HTML), or None while that module is absent."""
+    try:
+        from ..rendering import render_report_body
+    except ImportError:
+        return None
+    return render_report_body(evaluation)
+
+
+@login_required
+@require_GET
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The head's review page: the whole report, what changed since the last submission, the history, and the
+    buttons. Anyone who can see the evaluation may read it; the buttons are the ones the services will accept."""
+    evaluation = _get_evaluation(request, pk)
+    changes, has_previous = changes_since_last_submission(evaluation)
+    history = workflow.history(evaluation)
+    return render(
+        request,
+        "workflow/review.html",
+        {
+            "evaluation": evaluation,
+            # The head sees what is still missing before deciding; submitting an incomplete report is allowed
+            # (units do publish such reports), hiding that it is incomplete is not.
+            "completeness": completeness_of(evaluation),
+            # Hints, like completeness: the head decides. Before the body, which reuses the rows it prefetches.
+            **proofreading_context(evaluation),
+            "body": report_body_or_none(evaluation),
+            "changes": changes,
+            "figure_changes": [change for change in changes if change.is_figure],
+            "text_changes": [change for change in changes if not change.is_figure],
+            "has_previous_submission": has_previous,
+            "history": history,
+            "return_reason": workflow.open_return_reason(evaluation, history),
+            "actions": workflow.allowed_actions(evaluation, request.user),
+            # Two forms on one page with a field of the same name: distinct ids keep each label on its own box.
+            "comment_form": CommentForm(auto_id="id_approve_%s"),
+            "reason_form": ReasonForm(auto_id="id_return_%s"),
+        },
+    )
+
+
+def _simple_transition(service: Callable[..., object], done: object) -> Callable[[HttpRequest, int], HttpResponse]:
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        evaluation = _get_evaluation(request, pk)
+        form = CommentForm(request.POST)
+        comment = form.cleaned_data["comment"] if form.is_valid() else ""
+        try:
+            service(evaluation=evaluation, actor=request.user, comment=comment)
+        except ValidationError as error:
+            return _refused(request, evaluation, error)
+        messages.success(request, done)
+        return _overview(evaluation)
+
+    return view
+
+
+submit = _simple_transition(workflow.submit, gettext_lazy("报告已提交，等待单位负责人审核。"))
+approve = _simple_transition(workflow.approve, gettext_lazy("报告已审核通过，可以公开。"))
+
+
+def _reason_transition(
+    service: Callable[..., object], refusal: Callable, form_class: type[forms.Form], template: str, done: object
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """Return and reopen need a reason: a page with the form (so it works without JavaScript), then the POST."""
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        evaluation = _get_evaluation(request, pk)
+        reason = refusal(evaluation, request.user)
+        if reason is not None:
+            messages.error(request, reason)
+            return _overview(evaluation)
+        form = form_class(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            try:
+                service(evaluation=evaluation, actor=request.user, reason=form.cleaned_data["comment"])
+            except ValidationError as error:
+                return _refused(request, evaluation, error)
+            messages.success(request, done)
+            return _overview(evaluation)
+        return render(request, template, {"evaluation": evaluation, "form": form})
+
+    return view
+
+
+return_for_revision = _reason_transition(
+    workflow.return_for_revision,
+    workflow.return_refusal,
+    ReasonForm,
+    "workflow/return.html",
+    gettext_lazy("报告已退回，填报人可以修改后重新提交。"),
+)
+reopen_for_correction = _reason_transition(
+    workflow.reopen_for_correction,
+    workflow.reopen_refusal,
+    CorrectionForm,
+    "workflow/reopen.html",
+    gettext_lazy("已发起更正：报告退回修改，已公开的版本在更正版公开前保持不变。"),
+)
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = _get_evaluation(request, pk)
+    try:
+        publication = workflow.publish(evaluation=evaluation, actor=request.user)
+    except ValidationError as error:
+        return _refused(request, evaluation, error)
+    except PublicationError as error:
+        messages.error(request, str(error))
+        return _overview(evaluation)
+    messages.success(
+        request,
+        _("报告已公开（第%(version)s版），公众可在门户网站查看：%(path)s")
+        % {"version": publication.version, "path": reverse("publication_detail", args=[publication.pk])},
+    )
+    return _overview(evaluation)

@@ -1,0 +1,270 @@
+"""Every URL pattern of the project × persona × report state → the status one policy table expects.
+
+The table is the policy. A URL pattern that has no entry fails the test, so nobody can add a page without saying
+who may open it. Other units' drafts and unpublished states are 404, never 403: they do not exist for the person
+asking. Each request runs inside a savepoint that is rolled back, so every cell starts from the same data.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from unittest import mock
+
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from evaluations.models import Evaluation, Publication
+from tests.base import SeedTestCase
+from tests.reports.workflow_support import TemporaryPublicationsStore, fake_rendering
+
+Status = Evaluation.Status
+STATES = [Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.APPROVED, Status.PUBLISHED]
+PERSONAS = ["anonymous", "wangfang", "liqiang", "zhaomin", "chenjing", "admin"]
+UNIT_A_STAFF = {"wangfang", "liqiang"}
+EDITABLE = {Status.DRAFT, Status.RETURNED}
+LOGIN = "login"  # a redirect to the sign-in page
+EXCLUDED_PREFIXES = ("admin/", "i18n/", "static/", "media/")
+
+
+def sees(persona: str, state: str) -> bool:
+    """evaluations.selectors.evaluations_visible_to, restated: the unit's staff and administrators see every state,
+    the finance bureau every state but draft, everyone else nothing."""
+    return persona in UNIT_A_STAFF or persona == "admin" or (persona == "chenjing" and state != Status.DRAFT)
+
+
+Rule = Callable[[str, str], object]
+
+
+def signed_in(rule: Rule) -> Rule:
+    return lambda persona, state: LOGIN if persona == "anonymous" else rule(persona, state)
+
+
+def read(ok: object = 200) -> Rule:
+    """Anyone who can see the evaluation may read it."""
+    return signed_in(lambda persona, state: ok if sees(persona, state) else 404)
+
+
+def unit_staff_while_editable(ok: object, locked: object, bureau: object = frozenset({403, 422})) -> Rule:
+    """Editor and spreadsheet upload: the unit's staff (and administrators) while the report is editable."""
+
+    def rule(persona: str, state: str) -> object:
+        if not sees(persona, state):
+            return 404
+        if persona == "chenjing":
+            return bureau
+        return ok if state in EDITABLE else locked
+
+    return signed_in(rule)
+
+
+# The workflow policy (reports.workflow), restated: transition → states it starts from → who may take it.
+TRANSITIONS = {
+    "submit": ({Status.DRAFT, Status.RETURNED}, {"wangfang", "liqiang"}, Status.SUBMITTED),
+    "approve": ({Status.SUBMITTED}, {"liqiang"}, Status.APPROVED),
+    "return": ({Status.SUBMITTED, Status.APPROVED}, {"liqiang", "chenjing"}, Status.RETURNED),
+    "publish": ({Status.APPROVED}, {"liqiang", "admin"}, Status.PUBLISHED),
+    "reopen": ({Status.PUBLISHED}, {"liqiang", "admin"}, Status.RETURNED),
+}
+
+
+def may(transition: str, persona: str, state: str) -> bool:
+    states, people, _ = TRANSITIONS[transition]
+    return state in states and persona in people
+
+
+def transition_post(name: str) -> Rule:
+    """302 back to the overview either way; the state moves only when the policy allows it."""
+    _, _, to_status = TRANSITIONS[name]
+    return signed_in(
+        lambda persona, state: (
+            404 if not sees(persona, state) else ("moved", to_status) if may(name, persona, state) else ("stays",)
+        )
+    )
+
+
+def reason_form_get(name: str) -> Rule:
+    return signed_in(
+        lambda persona, state: 404 if not sees(persona, state) else 200 if may(name, persona, state) else ("stays",)
+    )
+
+
+def public(ok: object = 200) -> Rule:
+    """The portal: everyone, but only what has been published."""
+    return lambda persona, state: ok if state == Status.PUBLISHED else 404
+
+
+# A complete save of the narrative section: whether it lands is the "edits refused after submission" check.
+EDITED_PROBLEMS = "访问矩阵写入的问题分析。"
+NARRATIVE_EDIT = {"page-revision": "0", "narrative-problems": EDITED_PROBLEMS, "narrative-measures": "措施"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    get: Rule | None = None
+    post: Rule | None = None
+    post_data: dict | None = None
+
+
+# One line per URL name. GET and POST that a view does not accept are 405 and are not listed.
+POLICY: dict[str, Entry] = {
+    # Public portal
+    "portal": Entry(get=lambda persona, state: 200),
+    "publication_detail": Entry(get=public()),
+    "publication_pdf": Entry(get=public()),
+    # Accounts
+    "login": Entry(get=lambda persona, state: 200 if persona == "anonymous" else 302),
+    "logout": Entry(post=lambda persona, state: LOGIN),
+    # Start page and editor
+    "home": Entry(get=signed_in(lambda persona, state: 200)),
+    "evaluation_detail": Entry(get=read()),
+    "evaluation_create": Entry(
+        get=signed_in(lambda persona, state: 200 if persona in UNIT_A_STAFF | {"zhaomin"} else 403)
+    ),
+    "evaluation_section": Entry(
+        get=read(), post=unit_staff_while_editable(ok=("edited", 302), locked=422), post_data=NARRATIVE_EDIT
+    ),
+    "evaluation_section_figures": Entry(post=read()),
+    # Spreadsheets
+    "evaluation_excel_template": Entry(get=read()),
+    "evaluation_excel_export": Entry(get=read()),
+    "evaluation_excel_upload": Entry(
+        get=unit_staff_while_editable(ok=200, locked=200), post=unit_staff_while_editable(ok=200, locked=409)
+    ),
+    "evaluation_excel_confirm": Entry(post=unit_staff_while_editable(ok=302, locked=302)),
+    # Report
+    "evaluation_report": Entry(get=read()),
+    "evaluation_report_pdf": Entry(get=read()),
+    # Workflow
+    "workflow_review": Entry(get=read()),
+    "workflow_submit": Entry(post=transition_post("submit")),
+    "workflow_approve": Entry(post=transition_post("approve")),
+    "workflow_return": Entry(
+        get=reason_form_get("return"), post=transition_post("return"), post_data={"comment": "请补充"}
+    ),
+    "workflow_publish": Entry(post=transition_post("publish")),
+    "workflow_reopen": Entry(
+        get=reason_form_get("reopen"), post=transition_post("reopen"), post_data={"comment": "更正"}
+    ),
+}  # fmt: skip
+
+# Sample values for URL parameters other than pk, per URL name.
+URL_ARGUMENTS = {"evaluation_section": {"section": "narrative"}, "evaluation_section_figures": {"section": "basic"}}
+
+
+def project_url_names() -> list[tuple[str, list[str]]]:
+    """(name, parameter names) of every named URL pattern outside admin/, i18n/ and static files."""
+    found: list[tuple[str, list[str]]] = []
+
+    def walk(patterns, prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if route.startswith(EXCLUDED_PREFIXES):
+                continue
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern):
+                assert pattern.name, f"{route} has no name, so the access policy cannot name it"
+                found.append((pattern.name, list(pattern.pattern.converters)))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+class AccessMatrixTests(TemporaryPublicationsStore, SeedTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.people = {
+            "wangfang": cls.wangfang,
+            "liqiang": cls.liqiang,
+            "zhaomin": cls.zhaomin,
+            "chenjing": cls.chenjing,
+            "admin": cls.admin,
+        }
+
+    def test_every_url_pattern_has_a_policy(self):
+        missing = sorted({name for name, _ in project_url_names()} - set(POLICY))
+        self.assertEqual(missing, [], "URL patterns with no entry in the access policy table")
+        stale = sorted(set(POLICY) - {name for name, _ in project_url_names()})
+        self.assertEqual(stale, [], "policy entries for URL names that no longer exist")
+
+    def url_for(self, name: str, parameters: list[str], state: str) -> str:
+        kwargs = {}
+        for parameter in parameters:
+            if parameter == "pk" and name.startswith("publication_"):
+                publication = Publication.objects.filter(evaluation=self.evaluation).first()
+                kwargs["pk"] = publication.pk if publication else 999_999
+            elif parameter == "pk":
+                kwargs["pk"] = self.evaluation.pk
+            else:
+                kwargs[parameter] = URL_ARGUMENTS[name][parameter]
+        return reverse(name, kwargs=kwargs)
+
+    def put_in_state(self, state: str) -> None:
+        self.set_status(state)
+        if state == Status.PUBLISHED:
+            Evaluation.objects.filter(pk=self.evaluation.pk).update(status=Status.APPROVED)
+            self.evaluation.refresh_from_db()
+            from reports import workflow
+
+            workflow.publish(evaluation=self.evaluation, actor=self.admin)
+
+    def outcome(self, response, state: str) -> object:
+        status = response.status_code
+        if status == 302 and "/accounts/login/" in response["Location"]:
+            return LOGIN
+        return status
+
+    def check(self, name: str, parameters: list[str], method: str, rule: Rule, data: dict | None) -> list[str]:
+        failures = []
+        for state in STATES:
+            for persona in PERSONAS:
+                with transaction.atomic():
+                    self.put_in_state(state)
+                    url = self.url_for(name, parameters, state)
+                    self.client.logout()
+                    # A crash is a 500 in the table, not an exception that hides the rest of it.
+                    self.client.raise_request_exception = False
+                    if persona != "anonymous":
+                        self.client.force_login(self.people[persona])
+                    response = getattr(self.client, method)(url, data or {})
+                    actual = self.outcome(response, state)
+                    expected = rule(persona, state)
+                    edited = Evaluation.objects.get(pk=self.evaluation.pk).problems == EDITED_PROBLEMS
+                    if isinstance(expected, tuple) and expected[0] == "edited":
+                        ok = actual == expected[1] and edited
+                    elif isinstance(expected, tuple):
+                        now = Evaluation.objects.get(pk=self.evaluation.pk).status
+                        target = expected[1] if expected[0] == "moved" else state
+                        ok = actual == 302 and now == target
+                        actual = (actual, now)
+                    elif isinstance(expected, frozenset):
+                        ok = actual in expected and not edited
+                    else:
+                        # Nothing but an allowed edit may change the report's content.
+                        ok = actual == expected and not edited
+                    if not ok or os.environ.get("ACCESS_MATRIX_PROBE"):
+                        failures.append(
+                            f"{method.upper()} {name} · {persona} · {state}: expected {expected}, got {actual}"
+                        )
+                    transaction.set_rollback(True)
+        return failures
+
+    def test_every_url_answers_every_persona_in_every_state_as_the_policy_says(self):
+        failures = []
+        with (
+            fake_rendering(),
+            mock.patch("reports.views.report.html_to_pdf", return_value=b"%PDF-1.7\n%%EOF\n"),
+        ):
+            for name, parameters in project_url_names():
+                entry = POLICY.get(name)
+                if entry is None:
+                    continue  # reported by test_every_url_pattern_has_a_policy
+                for method, rule in [("get", entry.get), ("post", entry.post)]:
+                    if rule is not None:
+                        failures += self.check(
+                            name, parameters, method, rule, entry.post_data if method == "post" else None
+                        )
+        self.assertEqual(failures, [], "\n" + "\n".join(failures))

@@ -1,0 +1,104 @@
+"""王芳 starts 2025 from 2024: what carries over is copied, what happens during the year starts empty."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from achievements.models import Indicator, Theme
+from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem
+from evaluations.models import Duty, Evaluation, Office, StaffingLine
+from reports.services import create_evaluation
+from tests.base import SeedTestCase
+
+
+class NewYearServiceTests(SeedTestCase):
+    def test_2025_copies_the_profile_and_fills_last_years_amounts_from_2024(self):
+        new = create_evaluation(unit=self.unit_a, year=2025, actor=self.wangfang)
+        self.assertEqual((new.year, new.status, new.mandate), (2025, "draft", "主管全区科技、工业和信息化"))
+        self.assertEqual(Duty.objects.filter(evaluation=new).count(), 16)
+        self.assertEqual(
+            list(Office.objects.filter(evaluation=new).values_list("name", flat=True)),
+            ["办公室", "政策法规股", "经济运行股", "企业发展促进股", "科技成果股", "科技创新股"],
+        )
+        self.assertEqual(
+            list(StaffingLine.objects.filter(evaluation=new).values_list("establishment_type", "actual")),
+            [("行政编制", 0), ("全额财政拨款事业编制", 0)],
+        )
+        basic = {row.category: row for row in BasicSpending.objects.filter(evaluation=new)}
+        self.assertEqual(basic["personnel"].previous_amount, Decimal("3864449.00"))
+        self.assertEqual(basic["operating"].previous_amount, Decimal("880551.00"))
+        self.assertEqual((basic["personnel"].amount, basic["personnel"].change_reason), (Decimal("0"), ""))
+        self.assertEqual(
+            list(FundSource.objects.filter(evaluation=new).values_list("name", flat=True)),
+            ["区本级专项资金", "省市下达项目资金", "新开指标其他项目经费"],
+        )
+        self.assertFalse(ProjectItem.objects.filter(evaluation=new).exists())
+        self.assertEqual(BudgetExecution.objects.filter(evaluation=new, executed__isnull=True).count(), 2)
+        themes = list(Theme.objects.filter(evaluation=new))
+        self.assertEqual([t.title for t in themes][:2], ["工业运行稳中有进", "创新能力再上台阶"])
+        self.assertTrue(all(t.body == "" for t in themes))
+        loan = Indicator.objects.get(evaluation=new, name="知识价值信用贷款")
+        self.assertEqual(
+            (loan.target, loan.actual, loan.deviation_reason, loan.ranking), (Decimal("20000"), None, "", "")
+        )
+        self.assertEqual(loan.theme.title, "创新能力再上台阶")
+        self.assertEqual(loan.theme.evaluation_id, new.pk)
+        self.assertEqual((new.problems, new.measures, new.results_use, new.signature_date), ("", "", "", None))
+        # 2024 itself is untouched.
+        self.assertEqual(Duty.objects.filter(evaluation=self.evaluation).count(), 16)
+        self.assertEqual(Indicator.objects.get(evaluation=self.evaluation, name="知识价值信用贷款").actual, 11400)
+
+    def test_without_a_previous_year_it_starts_empty(self):
+        new = create_evaluation(unit=self.unit_b, year=2025, actor=self.zhaomin)
+        self.assertEqual(new.mandate, "")
+        self.assertFalse(Duty.objects.filter(evaluation=new).exists())
+        self.assertEqual(
+            sorted(BasicSpending.objects.filter(evaluation=new).values_list("category", "previous_amount")),
+            [("operating", Decimal("0")), ("personnel", Decimal("0"))],
+        )
+        self.assertEqual(BudgetExecution.objects.filter(evaluation=new).count(), 2)
+        self.assertFalse(Theme.objects.filter(evaluation=new).exists())
+
+    def test_a_year_that_exists_is_refused_and_nothing_is_written(self):
+        before = Evaluation.objects.count()
+        with self.assertRaisesMessage(ValidationError, "2024年度的绩效自评已经存在。"):
+            create_evaluation(unit=self.unit_a, year=2024, actor=self.wangfang)
+        self.assertEqual(Evaluation.objects.count(), before)
+        self.assertEqual(Duty.objects.count(), 16)
+
+
+class NewYearViewTests(SeedTestCase):
+    def test_wangfang_creates_2025_for_her_own_unit(self):
+        self.client.force_login(self.wangfang)
+        page = self.client.get(reverse("evaluation_create"))
+        self.assertContains(page, 'value="2025"')
+        response = self.client.post(reverse("evaluation_create"), {"year": "2025"})
+        new = Evaluation.objects.get(unit=self.unit_a, year=2025)
+        self.assertRedirects(response, reverse("evaluation_detail", args=[new.pk]), fetch_redirect_response=False)
+
+    def test_the_overview_offers_the_next_year_until_it_exists(self):
+        self.client.force_login(self.wangfang)
+        overview = reverse("evaluation_detail", args=[self.evaluation.pk])
+        self.assertContains(self.client.get(overview), "新建2025年度")
+        create_evaluation(unit=self.unit_a, year=2025, actor=self.wangfang)
+        self.assertNotContains(self.client.get(overview), "新建2025年度")
+
+    def test_a_duplicate_year_is_shown_beside_the_field(self):
+        self.client.force_login(self.wangfang)
+        response = self.client.post(reverse("evaluation_create"), {"year": "2024"})
+        self.assertContains(response, "2024年度的绩效自评已经存在。")
+
+    def test_the_bureau_and_the_administrator_have_no_unit_to_start_for(self):
+        for person in (self.chenjing, self.admin):
+            self.client.force_login(person)
+            self.assertEqual(self.client.post(reverse("evaluation_create"), {"year": "2025"}).status_code, 403)
+        self.assertFalse(Evaluation.objects.filter(year=2025).exists())
+
+    def test_zhaomin_creates_for_her_unit_only(self):
+        self.client.force_login(self.zhaomin)
+        self.client.post(reverse("evaluation_create"), {"year": "2025"})
+        self.assertTrue(Evaluation.objects.filter(unit=self.unit_b, year=2025).exists())
+        self.assertFalse(Evaluation.objects.filter(unit=self.unit_a, year=2025).exists())

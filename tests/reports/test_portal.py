@@ -1,0 +1,94 @@
+"""The public portal: published versions only, newest first, filters, search, pages, corrections marked."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+from django.urls import reverse
+from django.utils import timezone
+
+from evaluations.models import Evaluation, Publication
+from reports import workflow
+from reports.views import portal
+from tests.base import SeedTestCase
+from tests.reports.workflow_support import TemporaryPublicationsStore, fake_rendering
+
+Status = Evaluation.Status
+
+
+class PortalTests(TemporaryPublicationsStore, SeedTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.other = Evaluation.objects.create(unit=cls.unit_b, year=2023, status=Status.APPROVED)
+        Evaluation.objects.filter(pk=cls.evaluation.pk).update(status=Status.APPROVED)
+        cls.evaluation.refresh_from_db()
+        with fake_rendering(pdf=b"%PDF-1.7\n% 2023\n"):
+            cls.older = workflow.publish(evaluation=cls.other, actor=cls.admin)
+        with fake_rendering():
+            cls.newer = workflow.publish(evaluation=cls.evaluation, actor=cls.liqiang)
+
+    def test_an_anonymous_visitor_sees_the_published_reports_newest_first(self):
+        # Queries: the filter's years, the filter's units, the count, the page of publications.
+        with self.assertNumQueries(4):
+            response = self.client.get(reverse("portal"))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(list(response.context["page"].object_list), [self.newer, self.older])
+        self.assertContains(response, reverse("publication_pdf", args=[self.newer.pk]))
+
+    def test_it_filters_by_year_and_unit_and_searches_unit_names(self):
+        cases = [
+            ({"year": "2023"}, [self.older]),
+            ({"unit": str(self.unit_a.pk)}, [self.newer]),
+            ({"q": "农业"}, [self.older]),
+            ({"q": "科技", "year": "2023"}, []),
+        ]
+        for query, expected in cases:
+            with self.subTest(query=query):
+                response = self.client.get(reverse("portal"), query)
+                self.assertEqual(list(response.context["page"].object_list), expected)
+
+    def test_a_draft_never_appears_and_its_ids_are_404(self):
+        draft = Evaluation.objects.create(unit=self.unit_a, year=2025)
+        response = self.client.get(reverse("portal"))
+        self.assertNotContains(response, "2025")
+        self.assertEqual(self.client.get(reverse("publication_detail", args=[9999])).status_code, 404)
+        self.assertEqual(self.client.get(reverse("publication_pdf", args=[9999])).status_code, 404)
+        self.assertEqual(self.client.get(reverse("evaluation_detail", args=[draft.pk])).status_code, 302)
+
+    def test_it_pages_through_many_reports(self):
+        with mock.patch.object(portal, "PAGE_SIZE", 1):
+            first = self.client.get(reverse("portal"), {"q": "局"})
+            second = self.client.get(reverse("portal"), {"q": "局", "page": 2})
+        self.assertEqual(list(first.context["page"].object_list), [self.newer])
+        self.assertContains(first, "q=%E5%B1%80&amp;page=2")
+        self.assertEqual(list(second.context["page"].object_list), [self.older])
+
+    def test_the_report_page_shows_date_fingerprint_body_and_pdf_link(self):
+        # Queries: the publication, all versions of its evaluation.
+        with self.assertNumQueries(2):
+            response = self.client.get(reverse("publication_detail", args=[self.newer.pk]))
+        self.assertContains(response, self.newer.pdf_sha256)
+        published = timezone.localtime(self.newer.published_at)
+        self.assertContains(response, f"{published.year}年{published.month}月{published.day}日")
+        self.assertContains(response, "基本支出474.50万元")
+        self.assertContains(response, reverse("publication_pdf", args=[self.newer.pk]))
+        self.assertNotContains(response, "已更正")
+
+    def test_a_corrected_version_is_marked_and_links_to_the_new_one(self):
+        workflow.reopen_for_correction(evaluation=self.evaluation, actor=self.liqiang, reason="更正人员经费")
+        # While the correction is being prepared, version 1 stays on the portal as it was.
+        response = self.client.get(reverse("portal"))
+        self.assertIn(self.newer, response.context["page"].object_list)
+        workflow.submit(evaluation=self.evaluation, actor=self.wangfang)
+        workflow.approve(evaluation=self.evaluation, actor=self.liqiang)
+        with fake_rendering(pdf=b"%PDF-1.7\n% corrected\n"):
+            corrected = workflow.publish(evaluation=self.evaluation, actor=self.liqiang)
+
+        old_page = self.client.get(reverse("publication_detail", args=[self.newer.pk]))
+        self.assertContains(old_page, "已更正")
+        self.assertContains(old_page, reverse("publication_detail", args=[corrected.pk]))
+        self.assertEqual(self.client.get(reverse("publication_pdf", args=[self.newer.pk])).status_code, 200)
+        listing = self.client.get(reverse("portal"))
+        self.assertEqual(list(listing.context["page"].object_list), [corrected, self.older])
+        self.assertEqual(Publication.objects.count(), 3)
