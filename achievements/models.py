@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from evaluations.history import content_history
 from evaluations.models import Evaluation
 
 
@@ -20,6 +21,8 @@ class Theme(models.Model):
     order = models.PositiveIntegerField(_("序号"), default=0)
     title = models.CharField(_("标题"), max_length=60)
     body = models.TextField(_("正文"), blank=True)
+
+    history = content_history()
 
     class Meta:
         verbose_name = _("工作成效")
@@ -69,6 +72,8 @@ class Indicator(models.Model):
     )
     deviation_reason = models.TextField(_("偏差原因分析及改进措施"), blank=True)
     ranking = models.CharField(_("排名"), max_length=60, blank=True, help_text=_("例如：全市排名第一"))
+
+    history = content_history()
 
     class Meta:
         verbose_name = _("绩效指标")

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import Evaluation
+from evaluations.models import Evaluation, Section
 from evaluations.rows import ROWS_DO_NOT_MATCH, plan_rows, write_rows
 from evaluations.services import section_save
 
@@ -53,7 +53,7 @@ def save_achievements(
         if is_shortfall(probe) and not (row.get("deviation_reason") or "").strip():
             raise ValidationError(SHORTFALL_WITHOUT_REASON, code="shortfall", params={"name": row["name"]})
 
-    with section_save(evaluation=evaluation, section="achievements", revision=revision, actor=actor) as locked:
+    with section_save(evaluation=evaluation, section=Section.ACHIEVEMENTS, revision=revision, actor=actor) as locked:
         theme_writes = plan_rows(Theme, locked, themes, THEME_FIELDS)
         indicator_writes = plan_rows(Indicator, locked, indicators, INDICATOR_FIELDS)
         kept_themes = {row["id"] for row in themes if row.get("id") is not None}

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from evaluations.history import content_history
 from evaluations.models import Evaluation
 from evaluations.money import MoneyField
 
@@ -25,6 +26,8 @@ class BasicSpending(models.Model):
     amount = MoneyField(_("本年决算数（元）"), default=0)
     previous_amount = MoneyField(_("上年决算数（元）"), default=0)
     change_reason = models.TextField(_("增减原因"), blank=True)
+
+    history = content_history()
 
     class Meta:
         verbose_name = _("基本支出")
@@ -56,6 +59,8 @@ class FundSource(models.Model):
         help_text=_("报告中接在小计之后的说明，例如：是省市两级下达给企业的项目资金"),
     )
 
+    history = content_history()
+
     class Meta:
         verbose_name = _("资金来源")
         verbose_name_plural = _("资金来源")
@@ -84,6 +89,8 @@ class ProjectItem(models.Model):
         help_text=_("报告正文中金额之前的表述；留空则使用项目名称。"),
     )
     amount = MoneyField(_("决算数（元）"), default=0)
+
+    history = content_history()
 
     class Meta:
         verbose_name = _("项目支出")
@@ -115,6 +122,8 @@ class BudgetExecution(models.Model):
     initial_budget = MoneyField(_("年初预算数（元）"), null=True, blank=True)
     full_year_budget = MoneyField(_("全年预算数（元）"), null=True, blank=True)
     executed = MoneyField(_("全年执行数（元）"), null=True, blank=True)
+
+    history = content_history()
 
     class Meta:
         verbose_name = _("预算执行")

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from evaluations.models import Evaluation
+from evaluations.history import create_rows, update_rows
+from evaluations.models import Evaluation, Section
 from evaluations.rows import ROWS_DO_NOT_MATCH, plan_rows, write_rows
 from evaluations.services import section_save
 
@@ -38,10 +39,8 @@ def _save_fixed_lines(
         for name in fields:
             setattr(row, name, data[name])
         to_update.append(row)
-    if to_update:
-        model.objects.bulk_update(to_update, fields)
-    if to_create:
-        model.objects.bulk_create(to_create)
+    update_rows(model, to_update, fields)
+    create_rows(model, to_create)
 
 
 def save_basic_spending(*, evaluation: Evaluation, actor: Any, revision: int, lines: dict[str, dict[str, Any]]) -> None:
@@ -49,7 +48,7 @@ def save_basic_spending(*, evaluation: Evaluation, actor: Any, revision: int, li
     unknown = set(lines) - set(BasicSpending.Category.values)
     if unknown:
         raise ValidationError(ROWS_DO_NOT_MATCH, code="rows")
-    with section_save(evaluation=evaluation, section="basic", revision=revision, actor=actor) as locked:
+    with section_save(evaluation=evaluation, section=Section.BASIC, revision=revision, actor=actor) as locked:
         _save_fixed_lines(BasicSpending, locked, "category", lines, BASIC_FIELDS)
 
 
@@ -58,7 +57,7 @@ def save_execution(*, evaluation: Evaluation, actor: Any, revision: int, lines: 
     unknown = set(lines) - set(BudgetExecution.Kind.values)
     if unknown:
         raise ValidationError(ROWS_DO_NOT_MATCH, code="rows")
-    with section_save(evaluation=evaluation, section="execution", revision=revision, actor=actor) as locked:
+    with section_save(evaluation=evaluation, section=Section.EXECUTION, revision=revision, actor=actor) as locked:
         _save_fixed_lines(BudgetExecution, locked, "kind", lines, EXECUTION_FIELDS)
 
 
@@ -75,7 +74,7 @@ def save_project_spending(
     ``sources``: dicts with ``id`` (None for a new source), ``name``, ``description``. ``items``: dicts with ``id``
     (None for a new item), ``source_id`` (an existing source that is kept), ``name``, ``description``, ``amount``.
     """
-    with section_save(evaluation=evaluation, section="project", revision=revision, actor=actor) as locked:
+    with section_save(evaluation=evaluation, section=Section.PROJECT, revision=revision, actor=actor) as locked:
         source_writes = plan_rows(FundSource, locked, sources, SOURCE_FIELDS, unique="name")
         item_writes = plan_rows(ProjectItem, locked, items, ITEM_FIELDS)
         kept_sources = {row["id"] for row in sources if row.get("id") is not None}

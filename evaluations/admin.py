@@ -1,6 +1,11 @@
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from .history import Via, recording
 from .models import (
     Duty,
     Evaluation,
@@ -13,7 +18,7 @@ from .models import (
     Submission,
     Unit,
 )
-from .services import EVALUATION_LOCKED, count_up_sections
+from .services import content_change, ensure_editable
 
 
 class LockedWhenSubmittedMixin:
@@ -31,12 +36,6 @@ class LockedWhenSubmittedMixin:
             return None
         return obj if isinstance(obj, Evaluation) else obj.evaluation
 
-    def _lock_editable(self, evaluation_id: int) -> Evaluation:
-        evaluation = Evaluation.objects.select_for_update().get(pk=evaluation_id)
-        if not evaluation.is_editable:
-            raise PermissionDenied(EVALUATION_LOCKED)
-        return evaluation
-
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "evaluation":
             # Rows can only be added to evaluations that may still change.
@@ -45,29 +44,63 @@ class LockedWhenSubmittedMixin:
             ).select_related("unit")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    @contextmanager
+    def _changing(self, request, evaluation_ids: Iterable[int]) -> Iterator[None]:
+        """Every admin write to an evaluation's content passes the same gate as the editor and the import
+        (:func:`evaluations.services.content_change`): lock, workflow guard, the admin's right to edit, history with
+        the path "admin", and the sections' revisions counted up so that an editor page opened before is stale."""
+        try:
+            with ExitStack() as stack:
+                for evaluation_id in sorted(set(evaluation_ids)):
+                    stack.enter_context(
+                        content_change(
+                            evaluation=Evaluation(pk=evaluation_id),
+                            actor=request.user,
+                            via=Via.ADMIN,
+                            sections=self.editor_sections,
+                        )
+                    )
+                yield
+        except ValidationError as error:
+            raise PermissionDenied(" ".join(error.messages)) from None
+
     def save_model(self, request, obj, form, change):
         evaluation_id = obj.pk if isinstance(obj, Evaluation) else obj.evaluation_id
-        evaluation = self._lock_editable(evaluation_id) if evaluation_id else None
-        super().save_model(request, obj, form, change)
-        if evaluation is not None:
-            count_up_sections(evaluation, self.editor_sections, request.user)
+        if evaluation_id is None:
+            # A new evaluation: nothing to guard yet, but its first content is history too.
+            with recording(actor=request.user, via=Via.ADMIN):
+                super().save_model(request, obj, form, change)
+            return
+        with self._changing(request, [evaluation_id]):
+            super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj):
-        evaluation = self._lock_editable(obj.pk if isinstance(obj, Evaluation) else obj.evaluation_id)
-        super().delete_model(request, obj)
-        if not isinstance(obj, Evaluation):
-            count_up_sections(evaluation, self.editor_sections, request.user)
+        if isinstance(obj, Evaluation):
+            with self._deleting_evaluations(request, [obj.pk]):
+                super().delete_model(request, obj)
+            return
+        with self._changing(request, [obj.evaluation_id]):
+            super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
-        field = "pk" if queryset.model is Evaluation else "evaluation_id"
-        evaluation_ids = set(queryset.values_list(field, flat=True))
-        locked = Evaluation.objects.select_for_update().filter(pk__in=evaluation_ids)
-        if any(not evaluation.is_editable for evaluation in locked):
-            raise PermissionDenied(EVALUATION_LOCKED)
-        super().delete_queryset(request, queryset)
-        if queryset.model is not Evaluation:
-            for evaluation in locked:
-                count_up_sections(evaluation, self.editor_sections, request.user)
+        if queryset.model is Evaluation:
+            with self._deleting_evaluations(request, queryset.values_list("pk", flat=True)):
+                super().delete_queryset(request, queryset)
+            return
+        with self._changing(request, queryset.values_list("evaluation_id", flat=True)):
+            super().delete_queryset(request, queryset)
+
+    @contextmanager
+    def _deleting_evaluations(self, request, evaluation_ids: Iterable[int]) -> Iterator[None]:
+        # A whole evaluation goes with its section revisions, so there is nothing to count up: only the guard and
+        # the history of every row deleted with it.
+        with transaction.atomic(), recording(actor=request.user, via=Via.ADMIN):
+            for evaluation in Evaluation.objects.select_for_update().filter(pk__in=list(evaluation_ids)):
+                try:
+                    ensure_editable(evaluation)
+                except ValidationError as error:
+                    raise PermissionDenied(" ".join(error.messages)) from None
+            yield
 
     def has_change_permission(self, request, obj=None):
         evaluation = self._evaluation_of(obj)

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .history import content_history
+
 
 class Unit(models.Model):
     """A budget unit (预算单位): a bureau, a township government, a county office."""
@@ -117,6 +119,8 @@ class Evaluation(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    history = content_history(excluded_fields=["status", "created_at", "updated_at"])
+
     class Meta:
         verbose_name = _("绩效自评")
         verbose_name_plural = _("绩效自评")
@@ -143,6 +147,8 @@ class Duty(models.Model):
     order = models.PositiveIntegerField(_("序号"), default=0)
     text = models.TextField(_("职能"))
 
+    history = content_history()
+
     class Meta:
         verbose_name = _("主要职能")
         verbose_name_plural = _("主要职能")
@@ -156,6 +162,8 @@ class Office(models.Model):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="offices")
     order = models.PositiveIntegerField(_("序号"), default=0)
     name = models.CharField(_("内设机构"), max_length=60)
+
+    history = content_history()
 
     class Meta:
         verbose_name = _("内设机构")
@@ -177,6 +185,8 @@ class StaffingLine(models.Model):
     establishment_type = models.CharField(_("编制类型"), max_length=40, help_text=_("例如：行政编制"))
     approved = models.PositiveIntegerField(_("编制数"), null=True, blank=True)
     actual = models.PositiveIntegerField(_("实有人数"), default=0)
+
+    history = content_history()
 
     class Meta:
         verbose_name = _("人员编制")

@@ -22,6 +22,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .history import create_rows, update_rows
+
 ROWS_DO_NOT_MATCH = _("页面上的行与当前内容不符，请重新打开本页。")
 
 # Prefix of the placeholder a renamed row holds for a moment (see write_rows): an invisible separator that nobody
@@ -95,26 +97,11 @@ def write_rows(writes: RowWrites) -> None:
     constraint row by row, so two rows swapping names in one UPDATE would collide half-way."""
     model = writes.model
     if writes.deleted:
+        # Through the collector, which sends a signal per row: each deletion is recorded in the history.
         model.objects.filter(pk__in=writes.deleted).delete()
     if writes.renamed:
+        # The placeholder is a moment inside this transaction, not a change anybody made: not recorded.
         parked = [model(pk=obj.pk, **{writes.unique: f"{_PARKED}{obj.pk}"}) for obj in writes.renamed]
         model.objects.bulk_update(parked, [writes.unique])
-    if writes.updated:
-        model.objects.bulk_update(writes.updated, sorted(writes.fields))
-    if writes.created:
-        model.objects.bulk_create(writes.created)
-
-
-def sync_rows(
-    model: type[models.Model],
-    evaluation: models.Model,
-    rows: Iterable[Mapping[str, Any]],
-    fields: Collection[str],
-    *,
-    unique: str | None = None,
-) -> RowWrites:
-    """Plan and write one list (see :func:`plan_rows`); returns what was created, updated and deleted. Call it
-    inside the caller's transaction (``evaluations.services.section_save``): a refusal raises before any write."""
-    writes = plan_rows(model, evaluation, rows, fields, unique=unique)
-    write_rows(writes)
-    return writes
+    update_rows(model, writes.updated, writes.fields)
+    create_rows(model, writes.created)

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Evaluation, Membership
+from .models import Evaluation, Membership, Unit
 
 
 def membership_of(user: AbstractBaseUser | AnonymousUser) -> Membership | None:
@@ -33,6 +33,20 @@ def role_in_unit(user: AbstractBaseUser | AnonymousUser, evaluation: Evaluation)
 
 def is_unit_staff(user: AbstractBaseUser | AnonymousUser, evaluation: Evaluation) -> bool:
     return role_in_unit(user, evaluation) in {Membership.Role.PREPARER, Membership.Role.HEAD}
+
+
+def may_start_evaluation(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
+    """Who may start a unit's evaluation of a new year: its preparers and head, and administrators."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    membership = membership_of(user)
+    return (
+        membership is not None
+        and membership.unit_id == unit.pk
+        and membership.role in {Membership.Role.PREPARER, Membership.Role.HEAD}
+    )
 
 
 def evaluations_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Evaluation]:

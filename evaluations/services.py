@@ -1,5 +1,7 @@
-"""Writes to evaluations. Every change of an evaluation's content passes :func:`ensure_editable` first, so that a
-submitted, approved or published report cannot be altered by any path (views, admin, import, shell)."""
+"""Writes to evaluations. Every change of an evaluation's content, from any path (editor, Excel import, admin, a new
+year, code), passes through :func:`content_change`: one gate that locks the evaluation, refuses a report that is no
+longer editable or a person who may not edit it, and records every row written in the history, so that a submitted,
+approved or published report cannot be altered by any path and every change is accounted for."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Duty, Evaluation, Office, SectionRevision, StaffingLine
+from .history import current_via, recording
+from .models import Duty, Evaluation, Office, Section, SectionRevision, StaffingLine
 from .rows import plan_rows, write_rows
 from .selectors import is_unit_staff
 
@@ -57,47 +60,86 @@ def stale_error(record: SectionRevision) -> ValidationError:
 
 
 @contextmanager
-def section_save(*, evaluation: Evaluation, section: str, revision: int, actor: Any) -> Iterator[Evaluation]:
-    """Lock the evaluation, apply the workflow guard, refuse a stale page, let the caller write, then count the
-    section's revision up. Everything happens in one transaction: a refusal or an error writes nothing.
+def content_change(
+    *,
+    evaluation: Evaluation,
+    actor: Any,
+    sections: Iterable[str],
+    via: str | None = None,
+    revisions: dict[str, int] | None = None,
+) -> Iterator[Evaluation]:
+    """The one gate of every content change, whatever the path (editor, import, admin, code).
 
-    The evaluation row lock serialises concurrent saves of the same evaluation, so two people who loaded the same
+    Lock the evaluation, apply the workflow guard, check that ``actor`` may edit it, refuse a stale page
+    (``revisions``: the revision of each section the page was loaded with), let the caller write, then count up the
+    revisions of ``sections`` so that any page opened before refuses to save over the change. ``sections`` is read
+    after the caller's writes, so it may be a set the caller fills. Every row written inside is recorded in the
+    history with ``actor`` and the path: ``via``, or the one the entry point named (``Via.SERVICE`` when none did).
+    One transaction: a refusal or an error writes nothing.
+
+    The evaluation row lock serialises concurrent writers of the same evaluation, so two people who loaded the same
     revision cannot both pass the check: the second one waits, then sees the first one's revision.
     """
-    with transaction.atomic():
+    with transaction.atomic(), recording(actor=actor, via=via or current_via()):
         locked = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
         ensure_editable(locked)
         if not may_edit_content(actor, locked):
             raise ValidationError(EDIT_NOT_ALLOWED, code="forbidden")
-        record, _created = SectionRevision.objects.select_related("saved_by").get_or_create(
-            evaluation=locked, section=section
-        )
-        if record.revision != revision:
-            raise stale_error(record)
+        records = _section_records(locked, revisions or {})
+        for section, revision in (revisions or {}).items():
+            if records[section].revision != revision:
+                raise stale_error(records[section])
         yield locked
+        # Read only now: an import learns which sections it changes while it plans under the lock.
+        sections = set(sections)
+        records.update(_section_records(locked, sections - set(records)))
         now = timezone.now()
-        record.revision += 1
-        record.saved_by = actor
-        record.saved_at = now
-        record.save(update_fields=["revision", "saved_by", "saved_at"])
+        for record in (records[section] for section in sorted(sections)):
+            record.revision += 1
+            record.saved_by = actor
+            record.saved_at = now
+            record.save(update_fields=["revision", "saved_by", "saved_at"])
+        # Not a content change of its own: the rows written above are the history.
         Evaluation.objects.filter(pk=locked.pk).update(updated_at=now)
 
 
-def count_up_sections(evaluation: Evaluation, sections: Iterable[str], actor: Any) -> None:
-    """Mark sections as changed by a path other than their editor page (an import, the admin), so that an editor
-    page opened before refuses to save over the change. Call it inside the writing transaction."""
-    now = timezone.now()
-    for section in sorted(set(sections)):
-        record, _created = SectionRevision.objects.get_or_create(evaluation=evaluation, section=section)
-        record.revision += 1
-        record.saved_by = actor
-        record.saved_at = now
-        record.save(update_fields=["revision", "saved_by", "saved_at"])
+def _section_records(evaluation: Evaluation, sections: Iterable[str]) -> dict[str, SectionRevision]:
+    sections = sorted(set(sections))
+    if not sections:
+        return {}
+    records = {
+        record.section: record
+        for record in SectionRevision.objects.select_related("saved_by").filter(
+            evaluation=evaluation, section__in=sections
+        )
+    }
+    for section in sections:
+        if section not in records:
+            records[section] = SectionRevision.objects.create(evaluation=evaluation, section=section)
+    return records
+
+
+@contextmanager
+def section_save(*, evaluation: Evaluation, section: str, revision: int, actor: Any) -> Iterator[Evaluation]:
+    """Saving one editor page: :func:`content_change` for its section, refusing a page older than ``revision``."""
+    with content_change(
+        evaluation=evaluation, actor=actor, sections=[section], revisions={section: revision}
+    ) as locked:
+        yield locked
 
 
 def section_revision(evaluation: Evaluation, section: str) -> SectionRevision | None:
     """The last save of a section (None if it was never saved in the editor)."""
     return SectionRevision.objects.select_related("saved_by").filter(evaluation=evaluation, section=section).first()
+
+
+def _save_changed_fields(evaluation: Evaluation, values: dict[str, Any]) -> None:
+    # Only a real change is written, so the history holds no entry for a save that changed nothing.
+    changed = [name for name, value in values.items() if getattr(evaluation, name) != value]
+    for name in changed:
+        setattr(evaluation, name, values[name])
+    if changed:
+        evaluation.save(update_fields=changed)
 
 
 def save_profile(
@@ -115,7 +157,7 @@ def save_profile(
     Each list is kept by id like every other list (:mod:`evaluations.rows`): rows with an ``id`` are updated, rows
     without one are new, rows left out are deleted. Nothing refers to these rows by id today, but one rule for all
     lists is simpler to trust than two, and it keeps two offices able to swap names under their unique constraint."""
-    with section_save(evaluation=evaluation, section="profile", revision=revision, actor=actor) as locked:
+    with section_save(evaluation=evaluation, section=Section.PROFILE, revision=revision, actor=actor) as locked:
         lists = [
             plan_rows(Duty, locked, duties, ["text"]),
             plan_rows(Office, locked, offices, ["name"], unique="name"),
@@ -127,9 +169,7 @@ def save_profile(
                 unique="establishment_type",
             ),
         ]
-        for name, value in profile.items():
-            setattr(locked, name, value)
-        locked.save(update_fields=[*profile, "updated_at"])
+        _save_changed_fields(locked, profile)
         for writes in lists:
             write_rows(writes)
     return locked
@@ -137,8 +177,6 @@ def save_profile(
 
 def save_narrative(*, evaluation: Evaluation, actor: Any, revision: int, fields: dict[str, Any]) -> Evaluation:
     """四、五、六 and the signature date."""
-    with section_save(evaluation=evaluation, section="narrative", revision=revision, actor=actor) as locked:
-        for name, value in fields.items():
-            setattr(locked, name, value)
-        locked.save(update_fields=[*fields, "updated_at"])
+    with section_save(evaluation=evaluation, section=Section.NARRATIVE, revision=revision, actor=actor) as locked:
+        _save_changed_fields(locked, fields)
     return locked

@@ -72,3 +72,8 @@ class EvaluationAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
             # Moving an evaluation to another unit or year would corrupt its history.
             return [*self.readonly_fields, "unit", "year"]
         return self.readonly_fields
+
+    def save_related(self, request, form, formsets, change):
+        # The inlines write the evaluation's rows: through the same gate as the evaluation's own fields.
+        with self._changing(request, [form.instance.pk]):
+            super().save_related(request, form, formsets, change)

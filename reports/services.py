@@ -11,9 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from achievements.models import Indicator, Theme
 from budgets.models import BasicSpending, BudgetExecution, FundSource
+from evaluations.history import Via, create_rows, recording
 from evaluations.models import Duty, Evaluation, Office, StaffingLine, Unit
+from evaluations.selectors import may_start_evaluation
 
 EVALUATION_EXISTS = _("%(year)s年度的绩效自评已经存在。")
+START_NOT_ALLOWED = _("只有本单位的填报人、单位负责人或系统管理员可以新建本单位的绩效自评。")
 
 # ---------------------------------------------------------------------------
 # A new year, from last year
@@ -25,7 +28,9 @@ def create_evaluation(*, unit: Unit, year: int, actor: Any) -> Evaluation:
     sources of project funds, theme titles, indicator definitions with their targets) and fill last year's basic
     spending from last year's amounts; everything that happens during the year (actuals, amounts, prose) starts
     empty. Without last year, start empty."""
-    with transaction.atomic():
+    if not may_start_evaluation(actor, unit):
+        raise ValidationError(START_NOT_ALLOWED, code="forbidden")
+    with transaction.atomic(), recording(actor=actor, via=Via.NEW_YEAR):
         previous = Evaluation.objects.filter(unit=unit, year=year - 1).first()
         try:
             with transaction.atomic():
@@ -40,54 +45,68 @@ def create_evaluation(*, unit: Unit, year: int, actor: Any) -> Evaluation:
 
         last_amounts: dict[str, Decimal] = {}
         if previous is not None:
-            Duty.objects.bulk_create(
-                Duty(evaluation=evaluation, order=row.order, text=row.text) for row in previous.duties.all()
+            create_rows(
+                Duty,
+                [Duty(evaluation=evaluation, order=row.order, text=row.text) for row in previous.duties.all()],
             )
-            Office.objects.bulk_create(
-                Office(evaluation=evaluation, order=row.order, name=row.name) for row in previous.offices.all()
+            create_rows(
+                Office,
+                [Office(evaluation=evaluation, order=row.order, name=row.name) for row in previous.offices.all()],
             )
             # The establishment carries over; the headcount at 31 December is this year's to enter.
-            StaffingLine.objects.bulk_create(
-                StaffingLine(
-                    evaluation=evaluation,
-                    order=row.order,
-                    establishment_type=row.establishment_type,
-                    approved=row.approved,
-                    actual=0,
-                )
-                for row in previous.staffing_lines.all()
+            create_rows(
+                StaffingLine,
+                [
+                    StaffingLine(
+                        evaluation=evaluation,
+                        order=row.order,
+                        establishment_type=row.establishment_type,
+                        approved=row.approved,
+                        actual=0,
+                    )
+                    for row in previous.staffing_lines.all()
+                ],
             )
-            FundSource.objects.bulk_create(
-                FundSource(evaluation=evaluation, order=row.order, name=row.name, description=row.description)
-                for row in previous.fund_sources.all()
+            create_rows(
+                FundSource,
+                [
+                    FundSource(evaluation=evaluation, order=row.order, name=row.name, description=row.description)
+                    for row in previous.fund_sources.all()
+                ],
             )
             last_amounts = {row.category: row.amount for row in previous.basic_spending.all()}
             new_theme_of: dict[int, Theme] = {}
             for theme in previous.themes.all():
-                new_theme_of[theme.pk] = Theme.objects.create(
-                    evaluation=evaluation, order=theme.order, title=theme.title
-                )
-            Indicator.objects.bulk_create(
-                Indicator(
-                    evaluation=evaluation,
-                    theme=new_theme_of.get(row.theme_id),
-                    order=row.order,
-                    level1=row.level1,
-                    level2=row.level2,
-                    name=row.name,
-                    measure_unit=row.measure_unit,
-                    direction=row.direction,
-                    target=row.target,
-                    target_text=row.target_text,
-                    weight=row.weight,
-                )
-                for row in previous.indicators.all()
+                new_theme_of[theme.pk] = Theme(evaluation=evaluation, order=theme.order, title=theme.title)
+            create_rows(Theme, new_theme_of.values())
+            create_rows(
+                Indicator,
+                [
+                    Indicator(
+                        evaluation=evaluation,
+                        theme=new_theme_of.get(row.theme_id),
+                        order=row.order,
+                        level1=row.level1,
+                        level2=row.level2,
+                        name=row.name,
+                        measure_unit=row.measure_unit,
+                        direction=row.direction,
+                        target=row.target,
+                        target_text=row.target_text,
+                        weight=row.weight,
+                    )
+                    for row in previous.indicators.all()
+                ],
             )
-        BasicSpending.objects.bulk_create(
-            BasicSpending(evaluation=evaluation, category=category, previous_amount=last_amounts.get(category, 0))
-            for category in BasicSpending.Category.values
+        create_rows(
+            BasicSpending,
+            [
+                BasicSpending(evaluation=evaluation, category=category, previous_amount=last_amounts.get(category, 0))
+                for category in BasicSpending.Category.values
+            ],
         )
-        BudgetExecution.objects.bulk_create(
-            BudgetExecution(evaluation=evaluation, kind=kind) for kind in BudgetExecution.Kind.values
+        create_rows(
+            BudgetExecution,
+            [BudgetExecution(evaluation=evaluation, kind=kind) for kind in BudgetExecution.Kind.values],
         )
     return evaluation

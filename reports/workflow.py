@@ -147,7 +147,8 @@ def record_transition(evaluation: Evaluation, actor: AbstractBaseUser, to_status
     """Move a locked evaluation to its new status and write the history row. Callers hold the row lock."""
     from_status = evaluation.status
     evaluation.status = to_status
-    evaluation.save(update_fields=["status", "updated_at"])
+    # The status is the workflow's, recorded in StatusChange below; the content history records content only.
+    evaluation.save_without_historical_record(update_fields=["status", "updated_at"])
     StatusChange.objects.create(
         evaluation=evaluation, actor=actor, from_status=from_status, to_status=to_status, comment=comment
     )

@@ -4,8 +4,9 @@
 2. :func:`read_workbook` parses and validates every cell of every data sheet into plain, JSON-able data and lists
    every problem with its sheet, row and column — nothing is written;
 3. :func:`plan_import` compares that data with the database and lists every change (additions, updates, deletions,
-   new order); :func:`apply_import` locks the evaluation, checks the workflow (``ensure_editable``) and that the
-   plan is still the one previewed, and writes all of it in one transaction.
+   new order); :func:`apply_import` writes all of it in one transaction through the gate of every content change
+   (lock, workflow guard, the actor's right to edit, history), after checking that the plan is still the one
+   previewed.
 
 Row matching: the hidden ID column. A row with an ID updates our row with that ID (an ID that is not ours is an
 error); a row without an ID is new; our rows missing from the sheet are deleted. An unknown 资金来源 is an error, not
@@ -25,7 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
@@ -34,10 +35,11 @@ from openpyxl.utils import get_column_letter
 from achievements.figures import completion_rate, is_shortfall
 from achievements.models import Indicator
 from budgets.models import BasicSpending, BudgetExecution, ProjectItem
-from evaluations.models import Evaluation
+from evaluations.history import Via
+from evaluations.models import Evaluation, Section
 from evaluations.money import format_percent
 from evaluations.rows import RowWrites, write_rows
-from evaluations.services import count_up_sections, ensure_editable
+from evaluations.services import content_change
 
 from . import cells, sheets
 from .cells import CellError
@@ -698,51 +700,42 @@ def preview_upload(evaluation: Evaluation, content: bytes) -> tuple[dict[str, An
 
 
 # The editor's sections that each sheet writes: their revision is counted up, so that an editor page opened before
-# the import refuses to save over it (evaluations.services.section_save).
+# the import refuses to save over it (evaluations.services.content_change).
 SHEET_SECTIONS = {
-    sheets.SHEET_BASIC: "basic",
-    sheets.SHEET_PROJECTS: "project",
-    sheets.SHEET_EXECUTION: "execution",
-    sheets.SHEET_INDICATORS: "achievements",
+    sheets.SHEET_BASIC: Section.BASIC,
+    sheets.SHEET_PROJECTS: Section.PROJECT,
+    sheets.SHEET_EXECUTION: Section.EXECUTION,
+    sheets.SHEET_INDICATORS: Section.ACHIEVEMENTS,
 }
 
 
-@transaction.atomic
 def apply_import(
     *,
-    evaluation_pk: int,
+    evaluation: Evaluation,
     data: dict[str, Any],
-    actor: Any = None,
+    actor: Any,
     expected_status: str | None = None,
     expected_digest: str | None = None,
 ) -> ImportPlan:
-    """Write the workbook's data in one transaction, or nothing.
+    """Write the workbook's data in one transaction, or nothing, as ``actor``.
 
-    The evaluation row is locked first, so that a submission, another import or an editor save cannot slip in
-    between the checks and the writes. Then: the workflow guard, the state and change list seen in the preview
-    (when given), and the database-dependent rules, all again."""
-    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation_pk)
-    ensure_editable(evaluation)
-    if expected_status is not None and evaluation.status != expected_status:
-        raise ValidationError(STATE_CHANGED, code="state_changed")
-    plan = plan_import(evaluation, data)
-    if plan.problems:
-        raise ImportRefused(plan.problems)
-    if expected_digest is not None and plan.digest != expected_digest:
-        raise ValidationError(DATA_CHANGED, code="data_changed")
-    _write(plan.writes)
-    if plan.changes:
-        count_up_sections(evaluation, {SHEET_SECTIONS[change.sheet] for change in plan.changes}, actor)
-        evaluation.save(update_fields=["updated_at"])
+    Through the gate of every content change (:func:`evaluations.services.content_change`): the evaluation row is
+    locked first, so that a submission, another import or an editor save cannot slip in between the checks and the
+    writes; the workflow guard and the actor's right to edit are checked there, and every row written is recorded in
+    the history as an import. Then: the state and change list seen in the preview (when given), and the
+    database-dependent rules, all again."""
+    changed_sections: set[str] = set()
+    with content_change(evaluation=evaluation, actor=actor, via=Via.IMPORT, sections=changed_sections) as locked:
+        if expected_status is not None and locked.status != expected_status:
+            raise ValidationError(STATE_CHANGED, code="state_changed")
+        plan = plan_import(locked, data)
+        if plan.problems:
+            raise ImportRefused(plan.problems)
+        if expected_digest is not None and plan.digest != expected_digest:
+            raise ValidationError(DATA_CHANGED, code="data_changed")
+        _write(plan.writes)
+        changed_sections.update(SHEET_SECTIONS[change.sheet] for change in plan.changes)
     return plan
-
-
-def import_workbook(*, evaluation: Evaluation, content: bytes, actor: Any = None) -> ImportPlan:
-    """Read, check and write in one call (for scripts and tests): ImportRefused lists every problem."""
-    data, plan = preview_upload(evaluation, content)
-    if plan.problems:
-        raise ImportRefused(plan.problems)
-    return apply_import(evaluation_pk=evaluation.pk, data=data, actor=actor)
 
 
 def _write(writes: _Writes) -> None:

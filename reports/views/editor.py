@@ -16,8 +16,9 @@ from achievements.forms import AchievementsPage
 from budgets.figures import basic_spending_figures, project_spending_figures, total_spending
 from budgets.forms import BasicSpendingPage, ExecutionPage, ProjectSpendingPage
 from evaluations.forms import NarrativePage, NewEvaluationForm, ProfilePage, SectionPage
+from evaluations.history import Via, recording
 from evaluations.models import Evaluation, Membership, Section
-from evaluations.selectors import get_evaluation_for_user, membership_of
+from evaluations.selectors import get_evaluation_for_user, may_start_evaluation, membership_of
 from evaluations.services import may_edit_content, section_revision
 
 from ..completeness import completeness_of
@@ -61,7 +62,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project,
             "total_spending": total_spending(basic, project),
             "completeness": completeness_of(evaluation),
-            "can_start_next_year": _may_start_evaluations(membership)
+            "can_start_next_year": _may_start_evaluations(request, membership)
             and membership.unit_id == evaluation.unit_id
             and not Evaluation.objects.filter(unit_id=evaluation.unit_id, year=evaluation.year + 1).exists(),
         },
@@ -77,7 +78,8 @@ def section_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
         page = page_class(evaluation, request.POST)
         if page.is_valid():
             try:
-                page.save(actor=request.user)
+                with recording(actor=request.user, via=Via.EDITOR):
+                    page.save(actor=request.user)
             except ValidationError as error:
                 page.add_error(error)
             else:
@@ -113,15 +115,17 @@ def section_figures(request: HttpRequest, pk: int, section: str) -> HttpResponse
     return render(request, f"editor/_figures_{section}.html", {"evaluation": evaluation, "page": page})
 
 
-def _may_start_evaluations(membership: Membership | None) -> bool:
-    return membership is not None and membership.unit_id is not None
+def _may_start_evaluations(request: HttpRequest, membership: Membership | None) -> bool:
+    return (
+        membership is not None and membership.unit is not None and may_start_evaluation(request.user, membership.unit)
+    )
 
 
 @login_required
 def evaluation_create(request: HttpRequest) -> HttpResponse:
     """Start a year's evaluation for the person's own unit, from last year's where there is one."""
     membership = membership_of(request.user)
-    if not _may_start_evaluations(membership):
+    if not _may_start_evaluations(request, membership):
         raise PermissionDenied
     unit = membership.unit
     latest = Evaluation.objects.filter(unit=unit).order_by("-year").values_list("year", flat=True).first()

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
-from evaluations.models import Evaluation, Membership
-from evaluations.selectors import get_evaluation_for_user, membership_of
+from evaluations.models import Evaluation
+from evaluations.selectors import get_evaluation_for_user
+from evaluations.services import may_edit_content
 
 from ..excel import exporter, importer, template
 from ..excel.forms import UploadForm
@@ -32,18 +33,6 @@ SESSION_KEY = "excel_import:{pk}"
 
 def _get_evaluation_for_user(request: HttpRequest, pk: int) -> Evaluation:
     return get_evaluation_for_user(request.user, pk)
-
-
-def _may_import(request: HttpRequest, evaluation: Evaluation) -> bool:
-    """The unit's own staff (and administrators) fill in its figures; the finance bureau reviews, it does not edit."""
-    if request.user.is_superuser:
-        return True
-    membership = membership_of(request.user)
-    return (
-        membership is not None
-        and membership.unit_id == evaluation.unit_id
-        and membership.role in {Membership.Role.PREPARER, Membership.Role.HEAD}
-    )
 
 
 def _xlsx(wb: Workbook, filename: str) -> HttpResponse:
@@ -76,7 +65,7 @@ def excel_export(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def excel_upload(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _get_evaluation_for_user(request, pk)
-    if not _may_import(request, evaluation):
+    if not may_edit_content(request.user, evaluation):
         raise PermissionDenied
     context = {"evaluation": evaluation, "sheets": DATA_SHEETS}
     if not evaluation.is_editable:
@@ -117,7 +106,7 @@ def excel_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def excel_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _get_evaluation_for_user(request, pk)
-    if not _may_import(request, evaluation):
+    if not may_edit_content(request.user, evaluation):
         raise PermissionDenied
     pending = request.session.pop(SESSION_KEY.format(pk=evaluation.pk), None)
     if "cancel" in request.POST:
@@ -133,7 +122,7 @@ def excel_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("evaluation_excel_upload", pk=evaluation.pk)
     try:
         plan = importer.apply_import(
-            evaluation_pk=evaluation.pk,
+            evaluation=evaluation,
             data=pending["data"],
             actor=request.user,
             expected_status=pending["status"],

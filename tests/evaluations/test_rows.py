@@ -14,16 +14,23 @@ from openpyxl.utils import column_index_from_string
 from achievements.models import Indicator, Theme
 from budgets.models import FundSource, ProjectItem
 from evaluations.models import Duty, Evaluation, Office, SectionRevision, StaffingLine
-from evaluations.rows import ROWS_DO_NOT_MATCH, sync_rows
-from reports.excel import importer, sheets
+from evaluations.rows import ROWS_DO_NOT_MATCH, RowWrites, plan_rows, write_rows
+from reports.excel import sheets
 from tests.base import SeedTestCase
 from tests.reports.test_editor import page_data
-from tests.reports.test_excel_import import give_seed_reasons, row_of, template_of, to_bytes
+from tests.reports.test_excel_import import give_seed_reasons, import_file, row_of, template_of, to_bytes
 
 
 def ids(model, evaluation: Evaluation) -> list[int]:
     """The evaluation's rows of ``model`` in the order the report shows them."""
     return list(model.objects.filter(evaluation=evaluation).values_list("id", flat=True))
+
+
+def sync(model, evaluation, rows, fields, *, unique=None) -> RowWrites:
+    """Plan and write one list, as the section services do."""
+    writes = plan_rows(model, evaluation, rows, fields, unique=unique)
+    write_rows(writes)
+    return writes
 
 
 class SyncRowsTests(SeedTestCase):
@@ -36,7 +43,7 @@ class SyncRowsTests(SeedTestCase):
         kept[0]["name"] = "政策法规和审批股"
         kept.reverse()
         kept.append({"id": None, "name": "人事股"})
-        result = sync_rows(Office, self.evaluation, kept, ["name"], unique="name")
+        result = sync(Office, self.evaluation, kept, ["name"], unique="name")
         self.assertEqual([obj.pk for obj in result.updated], [row["id"] for row in kept[:-1]])
         self.assertEqual([obj.name for obj in result.created], ["人事股"])
         self.assertEqual(result.deleted, [gone["id"]])
@@ -49,7 +56,7 @@ class SyncRowsTests(SeedTestCase):
     def test_an_unchanged_list_writes_nothing(self):
         rows = self.offices()
         with self.assertNumQueries(1):  # the evaluation's offices
-            result = sync_rows(Office, self.evaluation, rows, ["name"], unique="name")
+            result = sync(Office, self.evaluation, rows, ["name"], unique="name")
         self.assertTrue(result.is_empty)
 
     def test_the_query_count_does_not_grow_with_the_rows(self):
@@ -63,16 +70,17 @@ class SyncRowsTests(SeedTestCase):
             for row in rows:
                 row["name"] += "（改）"
             rows.append({"id": None, "name": f"新股{extra}"})
-            # the offices; delete the first; park the renamed; update them; insert the new one
-            with self.subTest(rows=len(rows)), self.assertNumQueries(5):
-                sync_rows(Office, self.evaluation, rows, ["name"], unique="name")
+            # the offices; delete the first (the collector fetches it, deletes it, and its deletion is recorded in the
+            # history); park the renamed; update them and record them; insert the new one and record it
+            with self.subTest(rows=len(rows)), self.assertNumQueries(9):
+                sync(Office, self.evaluation, rows, ["name"], unique="name")
 
     def test_an_id_of_another_evaluation_is_refused_before_anything_is_written(self):
         other = Evaluation.objects.create(unit=self.unit_b, year=2024)
         foreign = Office.objects.create(evaluation=other, name="别人的股室")
         rows = [*self.offices()[1:], {"id": foreign.pk, "name": "别人的股室"}]
         with self.assertRaisesMessage(ValidationError, str(ROWS_DO_NOT_MATCH)), self.assertNumQueries(1):
-            sync_rows(Office, self.evaluation, rows, ["name"], unique="name")
+            sync(Office, self.evaluation, rows, ["name"], unique="name")
         self.assertEqual(Office.objects.filter(evaluation=self.evaluation).count(), 6)
         self.assertEqual(Office.objects.get(pk=foreign.pk).name, "别人的股室")
 
@@ -80,12 +88,12 @@ class SyncRowsTests(SeedTestCase):
         rows = self.offices()
         rows.append(dict(rows[0]))
         with self.assertRaisesMessage(ValidationError, str(ROWS_DO_NOT_MATCH)):
-            sync_rows(Office, self.evaluation, rows, ["name"], unique="name")
+            sync(Office, self.evaluation, rows, ["name"], unique="name")
 
     def test_two_rows_swap_names_under_the_unique_constraint(self):
         rows = self.offices()
         rows[0]["name"], rows[1]["name"] = rows[1]["name"], rows[0]["name"]
-        sync_rows(Office, self.evaluation, rows, ["name"], unique="name")
+        sync(Office, self.evaluation, rows, ["name"], unique="name")
         names = list(Office.objects.filter(evaluation=self.evaluation).values_list("name", flat=True))
         self.assertEqual(names[:2], ["政策法规股", "办公室"])
 
@@ -235,7 +243,7 @@ class TemplateAfterEditorSaveTests(SeedTestCase):
         self.assertEqual(indicators.cell(row=2, column=1).value, indicator_ids[0])
         indicators.cell(row=2, column=actual, value=99)
 
-        plan = importer.import_workbook(evaluation=self.evaluation, content=to_bytes(wb), actor=self.wangfang)
+        plan = import_file(self.evaluation, to_bytes(wb), actor=self.wangfang)
         self.assertEqual({change.action for change in plan.changes} - {"reorder"}, {"update"})
         self.assertEqual(ids(ProjectItem, self.evaluation), item_ids)
         self.assertEqual(ids(Indicator, self.evaluation), indicator_ids)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db import connection
 from django.urls import reverse
 
 from achievements.models import Indicator, Theme
@@ -469,16 +470,17 @@ class QueryCountTests(EditorTestCase):
             data[f"staffing-{blank}-establishment_type"] = f"工勤编制（{rows}）"
             data.update({f"staffing-{blank}-approved": "1", f"staffing-{blank}-actual": "1"})
             # session, user, membership, evaluation (access); duties, offices, staffing (page); savepoint; lock the
-            # evaluation; section revision; each list's rows (3); update the evaluation; duties: delete, update,
-            # insert (3); offices: delete, park the renamed, update, insert (4); staffing: park, update, insert (3);
-            # revision update; updated_at; release savepoint: the same whatever the number of rows.
-            with self.subTest(rows=rows), self.assertNumQueries(27):
+            # evaluation; section revision; each list's rows (3); duties: delete (fetch, delete, history), update
+            # (+ history), insert (+ history) (7); offices: the same and park the renamed (8); staffing: park,
+            # update (+ history), insert (+ history) (5); revision update; updated_at; release savepoint: the same
+            # whatever the number of rows. The profile's own fields are unchanged, so the evaluation is not written.
+            with self.subTest(rows=rows), self.assertNumQueries(36):
                 response = self.client.post(self.url("profile"), data)
             self.assertEqual(response.status_code, 302)
             self.assertTrue(Office.objects.filter(evaluation=self.evaluation, name=f"人事股（{rows}）").exists())
-            # A save that changes nothing writes nothing but the evaluation and the revision: 27 less 10.
+            # A save that changes nothing writes nothing but the revision and updated_at: 36 less 20.
             data = self.open("profile")
-            with self.subTest(rows=rows, change="none"), self.assertNumQueries(17):
+            with self.subTest(rows=rows, change="none"), self.assertNumQueries(16):
                 self.client.post(self.url("profile"), data)
 
     def test_saving_long_project_and_indicator_lists_costs_a_fixed_number_of_queries(self):
@@ -503,14 +505,20 @@ class QueryCountTests(EditorTestCase):
             new_indicator = {"level1": "产出指标", "level2": "数量指标", "name": "新指标", "direction": "ge"}
             self.change_every_kind_of_row(achievements, "indicators", ("ranking", "全市第二"), new_indicator)
             # session, user, membership, evaluation (access); the page's rows (2); savepoint; lock; revision; the
-            # section's rows again (2); then the writes; revision update; updated_at; release.
+            # section's rows again (2); then the writes, each with its history; revision update; updated_at; release.
             expected = {
-                # items: delete, update, insert; sources: park the renamed, update
-                "project": (project, 19),
-                # indicators: delete, update, insert; themes: update, insert
-                "achievements": (achievements, 19),
+                # items: delete (fetch, delete, history), update (+ history), insert (+ history); sources: park the
+                # renamed, update (+ history)
+                "project": (project, 24),
+                # indicators: delete (fetch, delete, history), update (+ history), insert (+ history); themes:
+                # update (+ history), insert (+ history)
+                "achievements": (achievements, 25),
             }
             for section, (data, count) in expected.items():
+                if connection.vendor == "sqlite" and section == "achievements" and rows != "seed":
+                    # SQLite caps a statement at 999 parameters: the historical rows of the 60-odd renumbered
+                    # indicators (21 columns each) take two INSERTs there, one on PostgreSQL.
+                    count += 1
                 with self.subTest(section=section, rows=rows), self.assertNumQueries(count):
                     response = self.client.post(self.url(section), data)
                 self.assertEqual(response.status_code, 302)

@@ -40,6 +40,14 @@ def to_bytes(wb: Workbook) -> bytes:
     return workbook_bytes(wb)
 
 
+def import_file(evaluation: Evaluation, content: bytes, *, actor) -> importer.ImportPlan:
+    """Upload and confirm in one go, as the two pages do: every problem refuses the whole file."""
+    data, plan = importer.preview_upload(evaluation, content)
+    if plan.problems:
+        raise ImportRefused(plan.problems)
+    return importer.apply_import(evaluation=evaluation, data=data, actor=actor)
+
+
 def row_of(ws, column: int, text: str) -> int:
     for row in range(2, ws.max_row + 1):
         if ws.cell(row=row, column=column).value == text:
@@ -99,7 +107,7 @@ class ImportTestCase(SeedTestCase):
     def assertRefusedWithoutEffect(self, wb: Workbook) -> list[tuple]:
         before = snapshot(self.evaluation)
         with self.assertRaises(ImportRefused) as caught:
-            importer.import_workbook(evaluation=self.evaluation, content=to_bytes(wb), actor=self.wangfang)
+            import_file(self.evaluation, to_bytes(wb), actor=self.wangfang)
         self.assertEqual(snapshot(self.evaluation), before)
         return [(p.sheet, p.row, p.column, p.message) for p in caught.exception.problems]
 
@@ -110,7 +118,7 @@ class _RoundTrip:
         _data, plan = importer.preview_upload(self.evaluation, to_bytes(template_of(self.evaluation)))
         self.assertEqual(plan.problems, [])
         self.assertEqual(plan.changes, [])
-        importer.import_workbook(evaluation=self.evaluation, content=to_bytes(template_of(self.evaluation)))
+        import_file(self.evaluation, to_bytes(template_of(self.evaluation)), actor=self.wangfang)
         self.assertEqual(snapshot(self.evaluation), before)
 
     def test_the_export_uploaded_unchanged_changes_nothing(self):
@@ -118,7 +126,7 @@ class _RoundTrip:
         content = workbook_bytes(build_export(self.evaluation))
         _data, plan = importer.preview_upload(self.evaluation, content)
         self.assertEqual((plan.problems, plan.changes), ([], []))
-        importer.import_workbook(evaluation=self.evaluation, content=content)
+        import_file(self.evaluation, content, actor=self.wangfang)
         self.assertEqual(snapshot(self.evaluation), before)
 
     def test_the_seed_as_published_is_refused_for_its_two_unexplained_shortfalls(self):
@@ -168,7 +176,7 @@ class _Change:
             [("本年决算数（元）", "3864449.00", "3900000.50")],
         )
 
-        importer.import_workbook(evaluation=self.evaluation, content=to_bytes(wb), actor=self.wangfang)
+        import_file(self.evaluation, to_bytes(wb), actor=self.wangfang)
         personnel = BasicSpending.objects.get(evaluation=self.evaluation, category="personnel")
         self.assertEqual(personnel.amount, Decimal("3900000.50"))
         self.assertEqual(personnel.change_reason, "因人员到龄退休减少了人员经费")
@@ -201,7 +209,7 @@ class _Change:
         ):
             indicators.cell(row=n, column=column, value=value)
 
-        importer.import_workbook(evaluation=self.evaluation, content=to_bytes(wb))
+        import_file(self.evaluation, to_bytes(wb), actor=self.wangfang)
         item = ProjectItem.objects.get(evaluation=self.evaluation, name="维稳救助经费")
         self.assertEqual(item.source.name, "新开指标其他项目经费")
         timely = Indicator.objects.get(evaluation=self.evaluation, name="项目资金拨付及时率")
@@ -216,7 +224,7 @@ class _Change:
         wb = template_of(self.evaluation)
         ws = wb["预算执行"]
         ws["B2"], ws["C2"], ws["D2"] = 4800000, 4900000, 4745000
-        importer.import_workbook(evaluation=self.evaluation, content=to_bytes(wb))
+        import_file(self.evaluation, to_bytes(wb), actor=self.wangfang)
         basic = BudgetExecution.objects.get(evaluation=self.evaluation, kind="basic")
         self.assertEqual(
             (basic.initial_budget, basic.full_year_budget, basic.executed),
@@ -295,7 +303,7 @@ class _Refusal:
             [("绩效指标", 2, "L", "实际完成值未达到年度指标值（完成率81.97%），必须填写偏差原因分析及改进措施。")],
         )
         ws["L2"] = "上限指标超出，原因已说明。"
-        importer.import_workbook(evaluation=self.evaluation, content=to_bytes(wb))
+        import_file(self.evaluation, to_bytes(wb), actor=self.wangfang)
         self.assertEqual(Indicator.objects.get(evaluation=self.evaluation, name="规模工业增加值增速").direction, "le")
 
     def test_ids_that_are_not_ours_or_repeated_are_refused(self):
@@ -365,14 +373,14 @@ class _Workflow:
         self.set_status(Evaluation.Status.SUBMITTED)
         before = snapshot(self.evaluation)
         with self.assertRaisesMessage(ValidationError, "该绩效自评已提交、已审核或已公开，不能修改"):
-            importer.import_workbook(evaluation=self.evaluation, content=to_bytes(wb))
+            import_file(self.evaluation, to_bytes(wb), actor=self.wangfang)
         self.assertEqual(snapshot(self.evaluation), before)
 
     def test_a_returned_evaluation_can_be_imported(self):
         wb = template_of(self.evaluation)
         wb["基本支出"]["B2"] = 1
         self.set_status(Evaluation.Status.RETURNED)
-        importer.import_workbook(evaluation=self.evaluation, content=to_bytes(wb))
+        import_file(self.evaluation, to_bytes(wb), actor=self.wangfang)
         self.assertEqual(BasicSpending.objects.get(evaluation=self.evaluation, category="personnel").amount, 1)
 
     def test_a_confirm_after_a_change_of_state_writes_nothing(self):
@@ -384,7 +392,11 @@ class _Workflow:
         before = snapshot(self.evaluation)
         with self.assertRaisesMessage(ValidationError, "预览之后，该绩效自评的状态已经改变"):
             importer.apply_import(
-                evaluation_pk=self.evaluation.pk, data=data, expected_status="draft", expected_digest=plan.digest
+                evaluation=self.evaluation,
+                data=data,
+                actor=self.wangfang,
+                expected_status="draft",
+                expected_digest=plan.digest,
             )
         self.assertEqual(snapshot(self.evaluation), before)
 
@@ -396,7 +408,11 @@ class _Workflow:
         before = snapshot(self.evaluation)
         with self.assertRaisesMessage(ValidationError, "预览之后，该绩效自评的数据已被修改"):
             importer.apply_import(
-                evaluation_pk=self.evaluation.pk, data=data, expected_status="draft", expected_digest=plan.digest
+                evaluation=self.evaluation,
+                data=data,
+                actor=self.wangfang,
+                expected_status="draft",
+                expected_digest=plan.digest,
             )
         self.assertEqual(snapshot(self.evaluation), before)
 
@@ -405,7 +421,7 @@ class _Workflow:
         data, _plan = importer.preview_upload(self.evaluation, to_bytes(wb))
         ProjectItem.objects.filter(evaluation=self.evaluation, name="维稳救助经费").delete()
         with self.assertRaises(ImportRefused) as caught:
-            importer.apply_import(evaluation_pk=self.evaluation.pk, data=data)
+            importer.apply_import(evaluation=self.evaluation, data=data, actor=self.wangfang)
         self.assertEqual([(p.sheet, p.column) for p in caught.exception.problems], [("项目支出", "A")])
 
 
@@ -474,7 +490,7 @@ class _Order:
             ws.cell(row=2, column=column, value=value)
         _data, plan = importer.preview_upload(self.evaluation, to_bytes(wb))
         self.assertEqual([(c.action, c.label) for c in plan.changes], [("reorder", "全部指标")])
-        importer.import_workbook(evaluation=self.evaluation, content=to_bytes(wb))
+        import_file(self.evaluation, to_bytes(wb), actor=self.wangfang)
         self.assertEqual(
             list(Indicator.objects.filter(evaluation=self.evaluation).values_list("name", flat=True)[:2]),
             ["企业诉求满意率", "规模工业增加值增速"],

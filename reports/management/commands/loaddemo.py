@@ -11,6 +11,7 @@ from django.db import transaction
 
 from achievements.models import Indicator, Theme
 from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem
+from evaluations.history import create_rows
 from evaluations.models import Duty, Evaluation, Membership, Office, StaffingLine, Unit
 from reports.demo import lukou_2024 as seed
 
@@ -127,55 +128,72 @@ def build_seed_evaluation(unit: Unit) -> Evaluation:
         signature_date=datetime.date(*seed.SIGNATURE_DATE),
         **seed.MOVEMENTS,
     )
-    Duty.objects.bulk_create(
-        Duty(evaluation=evaluation, order=n, text=text) for n, text in enumerate(seed.DUTIES, start=1)
+    create_rows(
+        Duty,
+        [Duty(evaluation=evaluation, order=n, text=text) for n, text in enumerate(seed.DUTIES, start=1)],
     )
-    Office.objects.bulk_create(
-        Office(evaluation=evaluation, order=n, name=name) for n, name in enumerate(seed.OFFICES, start=1)
+    create_rows(
+        Office,
+        [Office(evaluation=evaluation, order=n, name=name) for n, name in enumerate(seed.OFFICES, start=1)],
     )
-    StaffingLine.objects.bulk_create(
-        StaffingLine(evaluation=evaluation, order=n, establishment_type=kind, approved=approved, actual=actual)
-        for n, (kind, approved, actual) in enumerate(seed.STAFFING, start=1)
+    create_rows(
+        StaffingLine,
+        [
+            StaffingLine(evaluation=evaluation, order=n, establishment_type=kind, approved=approved, actual=actual)
+            for n, (kind, approved, actual) in enumerate(seed.STAFFING, start=1)
+        ],
     )
-    BasicSpending.objects.bulk_create(
-        BasicSpending(
-            evaluation=evaluation, category=category, amount=amount, previous_amount=previous, change_reason=why
-        )
-        for category, (amount, previous, why) in seed.BASIC_SPENDING.items()
+    create_rows(
+        BasicSpending,
+        [
+            BasicSpending(
+                evaluation=evaluation, category=category, amount=amount, previous_amount=previous, change_reason=why
+            )
+            for category, (amount, previous, why) in seed.BASIC_SPENDING.items()
+        ],
     )
     for source_order, (source_name, source_description, items) in enumerate(seed.PROJECT_SOURCES, start=1):
         source = FundSource.objects.create(
             evaluation=evaluation, order=source_order, name=source_name, description=source_description
         )
-        ProjectItem.objects.bulk_create(
-            ProjectItem(evaluation=evaluation, source=source, order=n, name=name, description=wording, amount=amount)
-            for n, (name, wording, amount) in enumerate(items, start=1)
+        create_rows(
+            ProjectItem,
+            [
+                ProjectItem(
+                    evaluation=evaluation, source=source, order=n, name=name, description=wording, amount=amount
+                )
+                for n, (name, wording, amount) in enumerate(items, start=1)
+            ],
         )
     # The seed publishes no budget-execution figures: the lines exist, empty, for the preparer to fill in.
-    BudgetExecution.objects.bulk_create(
-        BudgetExecution(evaluation=evaluation, kind=kind) for kind in BudgetExecution.Kind.values
+    create_rows(
+        BudgetExecution,
+        [BudgetExecution(evaluation=evaluation, kind=kind) for kind in BudgetExecution.Kind.values],
     )
     themes = [
         Theme.objects.create(evaluation=evaluation, order=n, title=title, body=body)
         for n, (title, body) in enumerate(seed.THEMES, start=1)
     ]
-    Indicator.objects.bulk_create(
-        Indicator(
-            evaluation=evaluation,
-            theme=themes[theme_index],
-            order=n,
-            level1=level1,
-            level2=level2,
-            name=name,
-            measure_unit=measure_unit,
-            direction=direction,
-            target=target,
-            actual=actual,
-            ranking=ranking,
-        )
-        for n, (theme_index, level1, level2, name, measure_unit, direction, target, actual, ranking) in enumerate(
-            seed.INDICATORS, start=1
-        )
+    create_rows(
+        Indicator,
+        [
+            Indicator(
+                evaluation=evaluation,
+                theme=themes[theme_index],
+                order=n,
+                level1=level1,
+                level2=level2,
+                name=name,
+                measure_unit=measure_unit,
+                direction=direction,
+                target=target,
+                actual=actual,
+                ranking=ranking,
+            )
+            for n, (theme_index, level1, level2, name, measure_unit, direction, target, actual, ranking) in enumerate(
+                seed.INDICATORS, start=1
+            )
+        ],
     )
     return evaluation
 
@@ -189,15 +207,17 @@ def build_other_evaluation(unit: Unit) -> Evaluation:
     )
     Office.objects.create(evaluation=evaluation, order=1, name="办公室")
     StaffingLine.objects.create(evaluation=evaluation, order=1, establishment_type="行政编制", approved=12, actual=11)
-    BasicSpending.objects.bulk_create(
+    create_rows(
+        BasicSpending,
         [
             BasicSpending(
                 evaluation=evaluation, category="personnel", amount="2100000.00", previous_amount="2050000.00"
             ),
             BasicSpending(evaluation=evaluation, category="operating", amount="400000.00", previous_amount="420000.00"),
-        ]
+        ],
     )
-    BudgetExecution.objects.bulk_create(
-        BudgetExecution(evaluation=evaluation, kind=kind) for kind in BudgetExecution.Kind.values
+    create_rows(
+        BudgetExecution,
+        [BudgetExecution(evaluation=evaluation, kind=kind) for kind in BudgetExecution.Kind.values],
     )
     return evaluation
