@@ -22,6 +22,7 @@ from evaluations.selectors import get_evaluation_for_user
 from .. import workflow
 from ..completeness import completeness_of
 from ..diff import changes_since_last_submission
+from ..history import changes_since_previous_submission
 from ..proofreading import proofreading_context
 from ..publication import PublicationError
 
@@ -97,6 +98,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "figure_changes": [change for change in changes if change.is_figure],
             "text_changes": [change for change in changes if not change.is_figure],
             "has_previous_submission": has_previous,
+            "edits": changes_since_previous_submission(evaluation),
             "history": history,
             "return_reason": workflow.open_return_reason(evaluation, history),
             "actions": workflow.allowed_actions(evaluation, request.user),
