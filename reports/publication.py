@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation, Publication
 
+from . import rendering
+
 logger = logging.getLogger(__name__)
 
 RENDER_FAILED = _("报告PDF生成失败，报告未公开，仍为“已审核”状态。请稍后重试；如反复失败，请联系系统管理员。")
@@ -29,29 +31,6 @@ FILE_MISSING = _("已公开的报告文件缺失，请联系系统管理员。")
 
 class PublicationError(Exception):
     """Publishing failed; nothing was published. The message is for the person who clicked 公开."""
-
-
-def _rendering():
-    # The report engineer's module; imported on use so that this module loads whatever state that work is in.
-    from . import rendering
-
-    return rendering
-
-
-def render_pdf(evaluation: Evaluation) -> bytes:
-    return _rendering().render_report_pdf(evaluation)
-
-
-def render_body(evaluation: Evaluation) -> str:
-    return _rendering().render_report_body(evaluation)
-
-
-def download_filename(evaluation: Evaluation) -> str:
-    return _rendering().report_filename(evaluation)
-
-
-def pdf_response(data: bytes, filename: str, *, inline: bool = False) -> HttpResponse:
-    return _rendering().pdf_response(data, filename, inline=inline)
 
 
 def publications_storage() -> Storage:
@@ -103,9 +82,9 @@ def create_publication(evaluation: Evaluation, actor: AbstractBaseUser) -> Publi
     evaluation's row locked; raises PublicationError (and writes nothing to the database) if anything fails."""
     version = (evaluation.publications.aggregate(latest=Max("version"))["latest"] or 0) + 1
     try:
-        pdf = render_pdf(evaluation)
-        body = render_body(evaluation)
-        filename = download_filename(evaluation)
+        pdf = rendering.render_report_pdf(evaluation)
+        body = rendering.render_report_body(evaluation)
+        filename = rendering.report_filename(evaluation)
     except Exception as error:
         logger.exception("Rendering evaluation %s for publication failed", evaluation.pk)
         raise PublicationError(str(RENDER_FAILED)) from error
@@ -134,7 +113,7 @@ def create_publication(evaluation: Evaluation, actor: AbstractBaseUser) -> Publi
 
 def pdf_download(publication: Publication, *, inline: bool = False) -> HttpResponse:
     """The stored file, byte for byte, never rendered again."""
-    response = pdf_response(read_pdf(publication), publication.pdf_filename, inline=inline)
+    response = rendering.pdf_response(read_pdf(publication), publication.pdf_filename, inline=inline)
     # The bytes behind a version never change, so caches may keep them; the ETag is the fingerprint itself.
     response["ETag"] = f'"{publication.pdf_sha256}"'
     response["Cache-Control"] = "public, max-age=86400"
