@@ -1,4 +1,4 @@
-"""Publishing: render the report once, keep the PDF's bytes for ever, and serve exactly those bytes.
+"""Publishing: render the report once, keep the PDF's bytes for ever, and hand the portal exactly those bytes.
 
 The PDF goes to the ``publications`` storage (the file system by default, an S3-compatible store through settings)
 under a content-addressed name, ``<sha256>.pdf``: the name says what the bytes are, so an existing file is never
@@ -14,7 +14,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.db.models import Max
-from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +30,11 @@ FILE_MISSING = _("已公开的报告文件缺失，请联系系统管理员。")
 
 class PublicationError(Exception):
     """Publishing failed; nothing was published. The message is for the person who clicked 公开."""
+
+
+class PublishedFileMissing(Exception):
+    """The stored PDF of a published version is gone or no longer matches its fingerprint. Not a
+    PublicationError: nothing failed to publish, and the portal answers it with a 404, not a message."""
 
 
 def publications_storage() -> Storage:
@@ -62,18 +66,19 @@ def store_pdf(data: bytes) -> tuple[str, str]:
 
 
 def read_pdf(publication: Publication) -> bytes:
-    """The stored bytes of a published version, checked against the fingerprint shown to the public."""
+    """The stored bytes of a published version, checked against the fingerprint shown to the public;
+    :class:`PublishedFileMissing` if they are gone or are not those bytes."""
     storage = publications_storage()
     try:
         with storage.open(publication.pdf_name, "rb") as stored:
             data = stored.read()
     except FileNotFoundError:
         logger.error("Publication %s: %s is missing from the store", publication.pk, publication.pdf_name)
-        raise Http404(FILE_MISSING) from None
+        raise PublishedFileMissing(str(FILE_MISSING)) from None
     if sha256_of(data) != publication.pdf_sha256:
         # Serving bytes that do not match the fingerprint on the page would be worse than serving nothing.
         logger.error("Publication %s: %s does not match its SHA-256", publication.pk, publication.pdf_name)
-        raise Http404(FILE_MISSING)
+        raise PublishedFileMissing(str(FILE_MISSING))
     return data
 
 
@@ -109,12 +114,3 @@ def create_publication(evaluation: Evaluation, actor: AbstractBaseUser) -> Publi
         pdf_sha256=digest,
         pdf_size=len(pdf),
     )
-
-
-def pdf_download(publication: Publication, *, inline: bool = False) -> HttpResponse:
-    """The stored file, byte for byte, never rendered again."""
-    response = rendering.pdf_response(read_pdf(publication), publication.pdf_filename, inline=inline)
-    # The bytes behind a version never change, so caches may keep them; the ETag is the fingerprint itself.
-    response["ETag"] = f'"{publication.pdf_sha256}"'
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
