@@ -24,6 +24,7 @@ from ..completeness import completeness_of
 from ..diff import changes_since_last_submission
 from ..proofreading import proofreading_context
 from ..publication import PublicationError
+from ..rendering import render_report_body
 
 
 class CommentForm(forms.Form):
@@ -65,15 +66,6 @@ def _refused(request: HttpRequest, evaluation: Evaluation, error: ValidationErro
     return _overview(evaluation)
 
 
-def report_body_or_none(evaluation: Evaluation) -> str | None:
-    """The report body as the report engineer renders it (escaped HTML), or None while that module is absent."""
-    try:
-        from ..rendering import render_report_body
-    except ImportError:
-        return None
-    return render_report_body(evaluation)
-
-
 @login_required
 @require_GET
 def review(request: HttpRequest, pk: int) -> HttpResponse:
@@ -92,7 +84,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "completeness": completeness_of(evaluation),
             # Hints, like completeness: the head decides. Before the body, which reuses the rows it prefetches.
             **proofreading_context(evaluation),
-            "body": report_body_or_none(evaluation),
+            "body": render_report_body(evaluation),
             "changes": changes,
             "figure_changes": [change for change in changes if change.is_figure],
             "text_changes": [change for change in changes if not change.is_figure],
