@@ -19,6 +19,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from achievements.models import Indicator
 from budgets.models import BasicSpending
 from evaluations.models import Evaluation, Section
 
@@ -334,8 +335,6 @@ def _field_label(model: type, name: str) -> str:
 
 def stored_texts(evaluation: Evaluation) -> list[Text]:
     """Every text a person typed, in the report's order, with the label of where the editor shows it."""
-    from achievements.models import Indicator
-
     prefetch_related_objects([evaluation], *_prefetches())
     texts = [Text(Section.PROFILE, _field_label(Evaluation, "mandate"), evaluation.mandate)]
     texts += [
