@@ -65,10 +65,6 @@ class Finding:
     position: int = 0
 
     @property
-    def excerpt(self) -> str:
-        return f"{self.before}{self.match}{self.after}"
-
-    @property
     def kind_label(self) -> str:
         return str(KIND_LABELS[self.kind])
 
