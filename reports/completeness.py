@@ -15,6 +15,9 @@ from typing import Any
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
 
+from achievements.figures import is_shortfall
+from achievements.models import Indicator, Theme
+from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem
 from evaluations.models import Duty, Evaluation, Office, Section, StaffingLine
 
 EMPTY = "empty"
@@ -91,9 +94,6 @@ def _grouped(rows: Iterable[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
 
 def completeness_for(evaluations: Iterable[Evaluation]) -> dict[int, Completeness]:
     """Completeness of each evaluation, by primary key, in nine queries whatever the number of evaluations."""
-    from achievements.models import Indicator, Theme
-    from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem
-
     evaluations = list(evaluations)
     ids = [evaluation.pk for evaluation in evaluations]
     if not ids:
@@ -178,8 +178,6 @@ def _profile(evaluation: Evaluation, duties: int, offices: int, staffing: dict[s
 
 
 def _basic(rows: list[dict[str, Any]]) -> SectionCompleteness:
-    from budgets.models import BasicSpending
-
     by_category = {row["category"]: row for row in rows}
     missing = []
     for category, label in BasicSpending.Category.choices:
@@ -207,8 +205,6 @@ def _project(sources: list[dict[str, Any]], items: list[dict[str, Any]]) -> Sect
 
 
 def _execution(rows: list[dict[str, Any]]) -> SectionCompleteness:
-    from budgets.models import BudgetExecution
-
     by_kind = {row["kind"]: row for row in rows}
     labels = {
         "initial_budget": _("年初预算数"),
@@ -226,9 +222,6 @@ def _execution(rows: list[dict[str, Any]]) -> SectionCompleteness:
 
 
 def _achievements(themes: list[dict[str, Any]], indicators: list[dict[str, Any]]) -> SectionCompleteness:
-    from achievements.figures import is_shortfall
-    from achievements.models import Indicator
-
     missing: list[Any] = []
     if not themes:
         missing.append(_("工作成效（至少一项）"))

@@ -19,6 +19,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from achievements.models import Indicator
 from budgets.models import BasicSpending
 from evaluations.models import Evaluation, Section
 
@@ -62,10 +63,6 @@ class Finding:
     after: str
     # Where the match starts in its text: findings of one text are listed in reading order.
     position: int = 0
-
-    @property
-    def excerpt(self) -> str:
-        return f"{self.before}{self.match}{self.after}"
 
     @property
     def kind_label(self) -> str:
@@ -334,8 +331,6 @@ def _field_label(model: type, name: str) -> str:
 
 def stored_texts(evaluation: Evaluation) -> list[Text]:
     """Every text a person typed, in the report's order, with the label of where the editor shows it."""
-    from achievements.models import Indicator
-
     prefetch_related_objects([evaluation], *_prefetches())
     texts = [Text(Section.PROFILE, _field_label(Evaluation, "mandate"), evaluation.mandate)]
     texts += [

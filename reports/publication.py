@@ -1,4 +1,4 @@
-"""Publishing: render the report once, keep the PDF's bytes for ever, and serve exactly those bytes.
+"""Publishing: render the report once, keep the PDF's bytes for ever, and hand the portal exactly those bytes.
 
 The PDF goes to the ``publications`` storage (the file system by default, an S3-compatible store through settings)
 under a content-addressed name, ``<sha256>.pdf``: the name says what the bytes are, so an existing file is never
@@ -14,11 +14,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.db.models import Max
-from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation, Publication
+
+from . import rendering
 
 logger = logging.getLogger(__name__)
 
@@ -31,27 +32,9 @@ class PublicationError(Exception):
     """Publishing failed; nothing was published. The message is for the person who clicked 公开."""
 
 
-def _rendering():
-    # The report engineer's module; imported on use so that this module loads whatever state that work is in.
-    from . import rendering
-
-    return rendering
-
-
-def render_pdf(evaluation: Evaluation) -> bytes:
-    return _rendering().render_report_pdf(evaluation)
-
-
-def render_body(evaluation: Evaluation) -> str:
-    return _rendering().render_report_body(evaluation)
-
-
-def download_filename(evaluation: Evaluation) -> str:
-    return _rendering().report_filename(evaluation)
-
-
-def pdf_response(data: bytes, filename: str, *, inline: bool = False) -> HttpResponse:
-    return _rendering().pdf_response(data, filename, inline=inline)
+class PublishedFileMissing(Exception):
+    """The stored PDF of a published version is gone or no longer matches its fingerprint. Not a
+    PublicationError: nothing failed to publish, and the portal answers it with a 404, not a message."""
 
 
 def publications_storage() -> Storage:
@@ -83,18 +66,19 @@ def store_pdf(data: bytes) -> tuple[str, str]:
 
 
 def read_pdf(publication: Publication) -> bytes:
-    """The stored bytes of a published version, checked against the fingerprint shown to the public."""
+    """The stored bytes of a published version, checked against the fingerprint shown to the public;
+    :class:`PublishedFileMissing` if they are gone or are not those bytes."""
     storage = publications_storage()
     try:
         with storage.open(publication.pdf_name, "rb") as stored:
             data = stored.read()
     except FileNotFoundError:
         logger.error("Publication %s: %s is missing from the store", publication.pk, publication.pdf_name)
-        raise Http404(FILE_MISSING) from None
+        raise PublishedFileMissing(str(FILE_MISSING)) from None
     if sha256_of(data) != publication.pdf_sha256:
         # Serving bytes that do not match the fingerprint on the page would be worse than serving nothing.
         logger.error("Publication %s: %s does not match its SHA-256", publication.pk, publication.pdf_name)
-        raise Http404(FILE_MISSING)
+        raise PublishedFileMissing(str(FILE_MISSING))
     return data
 
 
@@ -103,9 +87,9 @@ def create_publication(evaluation: Evaluation, actor: AbstractBaseUser) -> Publi
     evaluation's row locked; raises PublicationError (and writes nothing to the database) if anything fails."""
     version = (evaluation.publications.aggregate(latest=Max("version"))["latest"] or 0) + 1
     try:
-        pdf = render_pdf(evaluation)
-        body = render_body(evaluation)
-        filename = download_filename(evaluation)
+        pdf = rendering.render_report_pdf(evaluation)
+        body = rendering.render_report_body(evaluation)
+        filename = rendering.report_filename(evaluation)
     except Exception as error:
         logger.exception("Rendering evaluation %s for publication failed", evaluation.pk)
         raise PublicationError(str(RENDER_FAILED)) from error
@@ -130,12 +114,3 @@ def create_publication(evaluation: Evaluation, actor: AbstractBaseUser) -> Publi
         pdf_sha256=digest,
         pdf_size=len(pdf),
     )
-
-
-def pdf_download(publication: Publication, *, inline: bool = False) -> HttpResponse:
-    """The stored file, byte for byte, never rendered again."""
-    response = pdf_response(read_pdf(publication), publication.pdf_filename, inline=inline)
-    # The bytes behind a version never change, so caches may keep them; the ETag is the fingerprint itself.
-    response["ETag"] = f'"{publication.pdf_sha256}"'
-    response["Cache-Control"] = "public, max-age=86400"
-    return response

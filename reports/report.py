@@ -119,10 +119,6 @@ class Paragraph:
     variant: str = ""
     kind: str = "paragraph"
 
-    @property
-    def full_text(self) -> str:
-        return f"{self.number}{self.lead}{self.text}"
-
 
 @dataclass(frozen=True)
 class Column:

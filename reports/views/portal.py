@@ -6,14 +6,15 @@ from __future__ import annotations
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from evaluations.models import Publication, Unit
 
-from ..publication import pdf_download
+from ..publication import PublishedFileMissing, read_pdf
+from ..rendering import pdf_response
 
 PAGE_SIZE = 20
 
@@ -76,4 +77,13 @@ def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def publication_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The stored bytes of this version, never rendered again."""
-    return pdf_download(get_object_or_404(Publication, pk=pk))
+    publication = get_object_or_404(Publication, pk=pk)
+    try:
+        data = read_pdf(publication)
+    except PublishedFileMissing as error:
+        raise Http404(str(error)) from None
+    response = pdf_response(data, publication.pdf_filename)
+    # The bytes behind a version never change, so caches may keep them; the ETag is the fingerprint itself.
+    response["ETag"] = f'"{publication.pdf_sha256}"'
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -25,6 +25,7 @@ from ..diff import changes_since_last_submission
 from ..history import changes_since_previous_submission
 from ..proofreading import proofreading_context
 from ..publication import PublicationError
+from ..rendering import render_report_body
 
 
 class CommentForm(forms.Form):
@@ -66,15 +67,6 @@ def _refused(request: HttpRequest, evaluation: Evaluation, error: ValidationErro
     return _overview(evaluation)
 
 
-def report_body_or_none(evaluation: Evaluation) -> str | None:
-    """The report body as the report engineer renders it (escaped HTML), or None while that module is absent."""
-    try:
-        from ..rendering import render_report_body
-    except ImportError:
-        return None
-    return render_report_body(evaluation)
-
-
 @login_required
 @require_GET
 def review(request: HttpRequest, pk: int) -> HttpResponse:
@@ -93,7 +85,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "completeness": completeness_of(evaluation),
             # Hints, like completeness: the head decides. Before the body, which reuses the rows it prefetches.
             **proofreading_context(evaluation),
-            "body": report_body_or_none(evaluation),
+            "body": render_report_body(evaluation),
             "changes": changes,
             "figure_changes": [change for change in changes if change.is_figure],
             "text_changes": [change for change in changes if not change.is_figure],

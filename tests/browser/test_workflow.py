@@ -81,8 +81,8 @@ def test_a_report_goes_from_draft_to_the_public_portal(page, live_server, draft_
     # The stand-in renderer keeps the browser test fast; the real renderer is tested in test_publication.
     pdf = b"%PDF-1.7\n% browser story\n%%EOF\n"
     with (
-        mock.patch("reports.publication.render_pdf", return_value=pdf),
-        mock.patch("reports.publication.render_body", return_value="<p>基本支出474.50万元</p>"),
+        mock.patch("reports.rendering.render_report_pdf", return_value=pdf),
+        mock.patch("reports.rendering.render_report_body", return_value="<p>基本支出474.50万元</p>"),
     ):
         page.get_by_role("button", name="公开").click()
     expect(page.get_by_text("报告已公开（第1版）")).to_be_visible()

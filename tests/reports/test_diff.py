@@ -10,6 +10,7 @@ from budgets.models import BasicSpending
 from evaluations.models import Evaluation
 from reports import workflow
 from reports.diff import changes_between, snapshot, text_pieces
+from reports.rendering import render_report_body
 from tests.base import SeedTestCase
 
 
@@ -63,7 +64,8 @@ class ReviewPageTests(SeedTestCase):
         self.assertContains(response, "请核对人员经费")  # the history
         self.assertContains(response, reverse("workflow_approve", args=[self.evaluation.pk]))
         self.assertContains(response, reverse("workflow_return", args=[self.evaluation.pk]))
-        self.assertContains(response, "基本支出")  # the report body
+        body = render_report_body(Evaluation.objects.get(pk=self.evaluation.pk))
+        self.assertContains(response, body)  # the whole report body, as rendered
 
     def test_the_first_submission_has_nothing_to_compare(self):
         workflow.submit(evaluation=self.evaluation, actor=self.wangfang)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from unittest import mock
 
+from django.http import Http404
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from evaluations.models import Evaluation, Publication
 from reports import workflow
+from reports.publication import PublishedFileMissing, publications_storage, read_pdf, store_pdf
 from reports.views import portal
 from tests.base import SeedTestCase
-from tests.reports.workflow_support import TemporaryPublicationsStore, fake_rendering
+from tests.reports.workflow_support import FAKE_PDF, TemporaryPublicationsStore, fake_rendering
 
 Status = Evaluation.Status
 
@@ -55,6 +58,33 @@ class PortalTests(TemporaryPublicationsStore, SeedTestCase):
         self.assertEqual(self.client.get(reverse("publication_detail", args=[9999])).status_code, 404)
         self.assertEqual(self.client.get(reverse("publication_pdf", args=[9999])).status_code, 404)
         self.assertEqual(self.client.get(reverse("evaluation_detail", args=[draft.pk])).status_code, 302)
+
+    def test_the_pdf_is_the_stored_file_and_may_be_cached_under_its_fingerprint(self):
+        response = self.client.get(reverse("publication_pdf", args=[self.newer.pk]))
+        self.assertEqual(response.content, FAKE_PDF)
+        self.assertEqual(response["ETag"], f'"{self.newer.pdf_sha256}"')
+        self.assertEqual(response["Cache-Control"], "public, max-age=86400")
+        self.assertTrue(response["Content-Disposition"].startswith("attachment; "))
+
+    def test_a_file_gone_from_the_store_is_logged_and_404_with_its_message(self):
+        publications_storage().delete(self.newer.pdf_name)
+        try:
+            with (
+                self.assertLogs("reports.publication", "ERROR"),
+                self.assertRaisesMessage(PublishedFileMissing, "已公开的报告文件缺失"),
+            ):
+                read_pdf(self.newer)
+            # The view turns the domain's error into the 404 (its message shows on the DEBUG page only).
+            request = RequestFactory().get(reverse("publication_pdf", args=[self.newer.pk]))
+            with (
+                self.assertLogs("reports.publication", "ERROR"),
+                self.assertRaisesMessage(Http404, "已公开的报告文件缺失"),
+            ):
+                portal.publication_pdf(request, self.newer.pk)
+            with self.assertLogs("reports.publication", "ERROR"):
+                self.assertEqual(self.client.get(reverse("publication_pdf", args=[self.newer.pk])).status_code, 404)
+        finally:
+            store_pdf(FAKE_PDF)
 
     def test_it_pages_through_many_reports(self):
         with mock.patch.object(portal, "PAGE_SIZE", 1):

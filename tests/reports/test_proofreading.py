@@ -184,8 +184,9 @@ class SeedTests(SeedTestCase):
         )
         by_match = {f.match: f for f in findings}
         self.assertEqual(by_match["今年"].message, "“今年”在次年读来指的是下一年：建议改为“2024年”。")
-        self.assertIn("12.2 %", findings[4].excerpt)
-        self.assertIn("10 余次", findings[-1].excerpt)
+        # The context the editor shows around each match.
+        self.assertIn("12.2 %", "".join([findings[4].before, findings[4].match, findings[4].after]))
+        self.assertIn("10 余次", "".join([findings[-1].before, findings[-1].match, findings[-1].after]))
 
     def test_findings_are_grouped_in_the_editors_order(self):
         groups = findings_by_section(proofread(fresh(self.evaluation)))

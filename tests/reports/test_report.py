@@ -87,7 +87,8 @@ class SeedReportTests(SeedTestCase):
         cls.report = build_report(fresh(cls.evaluation))
 
     def texts(self) -> list[str]:
-        return [p.full_text for p in self.report.paragraphs]
+        # As a reader reads them: list number, run-in heading, text.
+        return [f"{p.number}{p.lead}{p.text}" for p in self.report.paragraphs]
 
     def test_it_titles_the_report_with_the_units_full_name_and_year(self):
         self.assertEqual(self.report.title, "株洲市渌口区科技和工业信息化局2024年度部门整体支出绩效自评报告")

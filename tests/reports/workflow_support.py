@@ -49,10 +49,13 @@ class TemporaryPublicationsStore:
 
 @contextmanager
 def fake_rendering(pdf: bytes = FAKE_PDF, body: str = FAKE_BODY):
-    """Publish without WeasyPrint (1.5 s a render): most tests are about the workflow, not the PDF."""
+    """Publish without WeasyPrint (1.5 s a render): most tests are about the workflow, not the PDF.
+
+    Publication calls these through the rendering module (``rendering.render_report_pdf``), so they are patched
+    there; modules that imported them by name (the review page's body) keep rendering for real."""
     with (
-        mock.patch("reports.publication.render_pdf", return_value=pdf) as render_pdf,
-        mock.patch("reports.publication.render_body", return_value=body),
-        mock.patch("reports.publication.download_filename", return_value="report.pdf"),
+        mock.patch("reports.rendering.render_report_pdf", return_value=pdf) as render_pdf,
+        mock.patch("reports.rendering.render_report_body", return_value=body),
+        mock.patch("reports.rendering.report_filename", return_value="report.pdf"),
     ):
         yield render_pdf

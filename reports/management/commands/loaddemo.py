@@ -13,7 +13,9 @@ from achievements.models import Indicator, Theme
 from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem
 from evaluations.history import create_rows
 from evaluations.models import Duty, Evaluation, Membership, Office, StaffingLine, Unit
+from reports import workflow
 from reports.demo import lukou_2024 as seed
+from reports.publication import PublicationError
 
 DEMO_PASSWORD = "lukou-demo-2024"
 
@@ -77,9 +79,6 @@ def publish_seed_evaluation(unit: Unit) -> str:
     """Take the seed's 2024 report through the real workflow, so the portal has a real report to show: 王芳 submits
     it, 李强 approves and publishes it. Each step runs only if the report is still before it, so running the command
     again publishes nothing twice; a report someone has returned or reopened is left alone."""
-    from reports import workflow
-    from reports.publication import PublicationError
-
     User = get_user_model()
     preparer, head = User.objects.get(username="wangfang"), User.objects.get(username="liqiang")
     evaluation = Evaluation.objects.get(unit=unit, year=seed.YEAR)
