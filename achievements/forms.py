@@ -37,11 +37,24 @@ class ThemeRowForm(RowModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 4})}
 
 
-class IndicatorRowForm(RowModelForm):
-    theme_id = forms.TypedChoiceField(label=_("所属成效"), coerce=int, required=False, empty_value=None)
+class IndicatorFigureFields(forms.Form):
+    """What every indicator form shares, the editor's rows and the admin's: the figures are read by
+    :func:`evaluations.money.parse_quantity`, as the spreadsheet import reads them, and a shortfall needs a reason."""
+
     target = QuantityField(label=_("年度指标值"), required=False)
     actual = QuantityField(label=_("实际完成值"), required=False)
     weight = QuantityField(label=_("分值"), required=False, decimal_places=2, max_value=Decimal("9999.99"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        error = shortfall_error(cleaned)
+        if error is not None:
+            self.add_error("deviation_reason", error)
+        return cleaned
+
+
+class IndicatorRowForm(IndicatorFigureFields, RowModelForm):
+    theme_id = forms.TypedChoiceField(label=_("所属成效"), coerce=int, required=False, empty_value=None)
 
     class Meta:
         model = Indicator
@@ -53,13 +66,6 @@ class IndicatorRowForm(RowModelForm):
         super().__init__(*args, **kwargs)
         # Choices are fetched once for the whole page, not once per row.
         self.fields["theme_id"].choices = [("", "——"), *theme_choices]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        error = shortfall_error(cleaned)
-        if error is not None:
-            self.add_error("deviation_reason", error)
-        return cleaned
 
 
 def shortfall_error(cleaned: dict[str, Any]) -> ValidationError | None:
@@ -83,20 +89,13 @@ def shortfall_error(cleaned: dict[str, Any]) -> ValidationError | None:
     )
 
 
-class IndicatorAdminForm(forms.ModelForm):
-    """The admin edits indicators directly; it obeys the same shortfall rule as the editor."""
+class IndicatorAdminForm(IndicatorFigureFields, forms.ModelForm):
+    """The admin edits indicators directly; it reads figures and applies the shortfall rule as the editor does."""
 
     class Meta:
         model = Indicator
         # The editor's fields, with the relations the editor sets itself.
         fields = ["evaluation", "theme", "order", *(name for name in INDICATOR_FIELDS if name != "theme_id")]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        error = shortfall_error(cleaned)
-        if error is not None:
-            self.add_error("deviation_reason", error)
-        return cleaned
 
 
 ThemeRowFormSet = row_formset(ThemeRowForm)

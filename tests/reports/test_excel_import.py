@@ -237,7 +237,9 @@ class _Refusal:
             projects.cell(row=first + n, column=3, value=f"新增项目{n}")
             projects.cell(row=first + n, column=5, value=1000 + n)
         projects.cell(row=first + 57, column=5, value="12.345")
-        self.assertEqual(self.assertRefusedWithoutEffect(wb), [("项目支出", first + 57, "E", "最多保留2位小数。")])
+        self.assertEqual(
+            self.assertRefusedWithoutEffect(wb), [("项目支出", first + 57, "E", "金额最多保留两位小数（到分）。")]
+        )
         self.assertFalse(ProjectItem.objects.filter(name__startswith="新增项目").exists())
 
     def test_every_problem_is_listed_with_sheet_row_and_column(self):
@@ -257,7 +259,7 @@ class _Refusal:
             self.assertRefusedWithoutEffect(wb),
             [
                 ("基本支出", 2, "C", "必填，不能为空。"),
-                ("基本支出", 3, "B", "不能为负数。"),
+                ("基本支出", 3, "B", "金额不能为负数。"),
                 (
                     "项目支出",
                     2,
@@ -268,7 +270,7 @@ class _Refusal:
                 ("项目支出", 3, "C", "必填，不能为空。"),
                 ("项目支出", 4, "E", "该单元格是公式（=SUM(1,2)）。系统不计算公式，请改为直接填写数值或文字。"),
                 ("绩效指标", 2, "F", "“大于”不在可选范围内，请从下拉列表中选择：≥、≤、=、定性。"),
-                ("绩效指标", 3, "G", "不接受科学计数法（如 1e5），请填写完整的数字。"),
+                ("绩效指标", 3, "G", "不接受 NaN、Infinity 或科学计数法，请填写普通数字。"),
                 ("绩效指标", 4, "L", "实际完成值未达到年度指标值（完成率5.00%），必须填写偏差原因分析及改进措施。"),
                 ("绩效指标", 5, "D", "最多100个字，现有101个字。"),
             ],
