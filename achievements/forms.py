@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.forms import QuantityField, RowModelForm, SectionPage, initial_rows, is_kept_as_typed, row_formset
+from evaluations.money import format_quantity
 
 from . import figures
 from .models import Indicator, Theme
@@ -23,11 +24,6 @@ from .services import INDICATOR_FIELDS
 SHORTFALL_NEEDS_REASON = _(
     "实际完成值 %(actual)s 未达到年度指标值 %(target)s（%(direction)s），请填写偏差原因分析及改进措施。"
 )
-
-
-def _plain(value: Decimal) -> str:
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class ThemeRowForm(RowModelForm):
@@ -82,8 +78,8 @@ def shortfall_error(cleaned: dict[str, Any]) -> ValidationError | None:
         SHORTFALL_NEEDS_REASON,
         code="shortfall",
         params={
-            "actual": _plain(probe.actual),
-            "target": _plain(probe.target),
+            "actual": format_quantity(probe.actual),
+            "target": format_quantity(probe.target),
             "direction": probe.get_direction_display(),
         },
     )
@@ -113,13 +109,13 @@ class IndicatorFigures:
     def target_display(self) -> str:
         if self.indicator.is_qualitative:
             return self.indicator.target_text
-        return _plain(self.indicator.target) if self.indicator.target is not None else "—"
+        return format_quantity(self.indicator.target) if self.indicator.target is not None else "—"
 
     @property
     def actual_display(self) -> str:
         if self.indicator.is_qualitative:
             return self.indicator.actual_text
-        return _plain(self.indicator.actual) if self.indicator.actual is not None else "—"
+        return format_quantity(self.indicator.actual) if self.indicator.actual is not None else "—"
 
 
 class AchievementsPage(SectionPage):
