@@ -1,7 +1,8 @@
 """Editor page for 三、部门整体支出绩效情况: the themed achievements and the indicators with targets and actuals.
 
 Completion rates, shortfalls and scores beside the inputs come from :mod:`achievements.figures`, the same code as
-the report. A shortfall against the target (direction-aware) cannot be saved without a deviation reason.
+the report. A shortfall against the target (direction-aware) cannot be saved without a deviation reason
+(:mod:`achievements.rules`, the rule the admin, the spreadsheet import and the service apply too).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.forms import QuantityField, RowModelForm, SectionPage, initial_rows, is_kept_as_typed, row_formset
@@ -19,11 +19,8 @@ from evaluations.money import format_quantity
 
 from . import figures
 from .models import Indicator, Theme
+from .rules import shortfall_reason_error
 from .services import INDICATOR_FIELDS
-
-SHORTFALL_NEEDS_REASON = _(
-    "实际完成值 %(actual)s 未达到年度指标值 %(target)s（%(direction)s），请填写偏差原因分析及改进措施。"
-)
 
 
 class ThemeRowForm(RowModelForm):
@@ -43,7 +40,13 @@ class IndicatorFigureFields(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        error = shortfall_error(cleaned)
+        error = shortfall_reason_error(
+            name=cleaned.get("name") or "",
+            direction=cleaned.get("direction"),
+            target=cleaned.get("target"),
+            actual=cleaned.get("actual"),
+            reason=cleaned.get("deviation_reason"),
+        )
         if error is not None:
             self.add_error("deviation_reason", error)
         return cleaned
@@ -62,27 +65,6 @@ class IndicatorRowForm(IndicatorFigureFields, RowModelForm):
         super().__init__(*args, **kwargs)
         # Choices are fetched once for the whole page, not once per row.
         self.fields["theme_id"].choices = [("", "——"), *theme_choices]
-
-
-def shortfall_error(cleaned: dict[str, Any]) -> ValidationError | None:
-    """The rule every indicator form applies (editor and admin): a shortfall against the target, in the indicator's
-    direction, needs a deviation reason."""
-    probe = Indicator(
-        direction=cleaned.get("direction") or Indicator.Direction.AT_LEAST,
-        target=cleaned.get("target"),
-        actual=cleaned.get("actual"),
-    )
-    if not figures.is_shortfall(probe) or (cleaned.get("deviation_reason") or "").strip():
-        return None
-    return ValidationError(
-        SHORTFALL_NEEDS_REASON,
-        code="shortfall",
-        params={
-            "actual": format_quantity(probe.actual),
-            "target": format_quantity(probe.target),
-            "direction": probe.get_direction_display(),
-        },
-    )
 
 
 class IndicatorAdminForm(IndicatorFigureFields, forms.ModelForm):
