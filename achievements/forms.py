@@ -1,7 +1,8 @@
 """Editor page for 三、部门整体支出绩效情况: the themed achievements and the indicators with targets and actuals.
 
 Completion rates, shortfalls and scores beside the inputs come from :mod:`achievements.figures`, the same code as
-the report. A shortfall against the target (direction-aware) cannot be saved without a deviation reason.
+the report. A shortfall against the target (direction-aware) cannot be saved without a deviation reason
+(:mod:`achievements.rules`, the rule the admin, the spreadsheet import and the service apply too).
 """
 
 from __future__ import annotations
@@ -11,23 +12,15 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.forms import QuantityField, RowModelForm, SectionPage, initial_rows, is_kept_as_typed, row_formset
+from evaluations.money import format_quantity
 
 from . import figures
 from .models import Indicator, Theme
+from .rules import shortfall_reason_error
 from .services import INDICATOR_FIELDS
-
-SHORTFALL_NEEDS_REASON = _(
-    "实际完成值 %(actual)s 未达到年度指标值 %(target)s（%(direction)s），请填写偏差原因分析及改进措施。"
-)
-
-
-def _plain(value: Decimal) -> str:
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class ThemeRowForm(RowModelForm):
@@ -37,11 +30,30 @@ class ThemeRowForm(RowModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 4})}
 
 
-class IndicatorRowForm(RowModelForm):
-    theme_id = forms.TypedChoiceField(label=_("所属成效"), coerce=int, required=False, empty_value=None)
+class IndicatorFigureFields(forms.Form):
+    """What every indicator form shares, the editor's rows and the admin's: the figures are read by
+    :func:`evaluations.money.parse_quantity`, as the spreadsheet import reads them, and a shortfall needs a reason."""
+
     target = QuantityField(label=_("年度指标值"), required=False)
     actual = QuantityField(label=_("实际完成值"), required=False)
     weight = QuantityField(label=_("分值"), required=False, decimal_places=2, max_value=Decimal("9999.99"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        error = shortfall_reason_error(
+            name=cleaned.get("name") or "",
+            direction=cleaned.get("direction"),
+            target=cleaned.get("target"),
+            actual=cleaned.get("actual"),
+            reason=cleaned.get("deviation_reason"),
+        )
+        if error is not None:
+            self.add_error("deviation_reason", error)
+        return cleaned
+
+
+class IndicatorRowForm(IndicatorFigureFields, RowModelForm):
+    theme_id = forms.TypedChoiceField(label=_("所属成效"), coerce=int, required=False, empty_value=None)
 
     class Meta:
         model = Indicator
@@ -54,49 +66,14 @@ class IndicatorRowForm(RowModelForm):
         # Choices are fetched once for the whole page, not once per row.
         self.fields["theme_id"].choices = [("", "——"), *theme_choices]
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        error = shortfall_error(cleaned)
-        if error is not None:
-            self.add_error("deviation_reason", error)
-        return cleaned
 
-
-def shortfall_error(cleaned: dict[str, Any]) -> ValidationError | None:
-    """The rule every indicator form applies (editor and admin): a shortfall against the target, in the indicator's
-    direction, needs a deviation reason."""
-    probe = Indicator(
-        direction=cleaned.get("direction") or Indicator.Direction.AT_LEAST,
-        target=cleaned.get("target"),
-        actual=cleaned.get("actual"),
-    )
-    if not figures.is_shortfall(probe) or (cleaned.get("deviation_reason") or "").strip():
-        return None
-    return ValidationError(
-        SHORTFALL_NEEDS_REASON,
-        code="shortfall",
-        params={
-            "actual": _plain(probe.actual),
-            "target": _plain(probe.target),
-            "direction": probe.get_direction_display(),
-        },
-    )
-
-
-class IndicatorAdminForm(forms.ModelForm):
-    """The admin edits indicators directly; it obeys the same shortfall rule as the editor."""
+class IndicatorAdminForm(IndicatorFigureFields, forms.ModelForm):
+    """The admin edits indicators directly; it reads figures and applies the shortfall rule as the editor does."""
 
     class Meta:
         model = Indicator
         # The editor's fields, with the relations the editor sets itself.
         fields = ["evaluation", "theme", "order", *(name for name in INDICATOR_FIELDS if name != "theme_id")]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        error = shortfall_error(cleaned)
-        if error is not None:
-            self.add_error("deviation_reason", error)
-        return cleaned
 
 
 ThemeRowFormSet = row_formset(ThemeRowForm)
@@ -114,13 +91,13 @@ class IndicatorFigures:
     def target_display(self) -> str:
         if self.indicator.is_qualitative:
             return self.indicator.target_text
-        return _plain(self.indicator.target) if self.indicator.target is not None else "—"
+        return format_quantity(self.indicator.target) if self.indicator.target is not None else "—"
 
     @property
     def actual_display(self) -> str:
         if self.indicator.is_qualitative:
             return self.indicator.actual_text
-        return _plain(self.indicator.actual) if self.indicator.actual is not None else "—"
+        return format_quantity(self.indicator.actual) if self.indicator.actual is not None else "—"
 
 
 class AchievementsPage(SectionPage):

@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation, Section
 from evaluations.rows import ROWS_DO_NOT_MATCH, plan_rows, write_rows
 from evaluations.services import section_save
 
-from .figures import is_shortfall
 from .models import Indicator, Theme
+from .rules import shortfall_reason_error
 
 THEME_FIELDS = ["title", "body"]
 INDICATOR_FIELDS = [
@@ -31,7 +30,6 @@ INDICATOR_FIELDS = [
     "deviation_reason",
     "ranking",
 ]
-SHORTFALL_WITHOUT_REASON = _("指标“%(name)s”未达到年度指标值，必须填写偏差原因分析及改进措施。")
 
 
 def save_achievements(
@@ -49,9 +47,15 @@ def save_achievements(
     """
     # The rule holds for every path (import, shell), not only for the editor's form.
     for row in indicators:
-        probe = Indicator(direction=row["direction"], target=row.get("target"), actual=row.get("actual"))
-        if is_shortfall(probe) and not (row.get("deviation_reason") or "").strip():
-            raise ValidationError(SHORTFALL_WITHOUT_REASON, code="shortfall", params={"name": row["name"]})
+        error = shortfall_reason_error(
+            name=row["name"],
+            direction=row["direction"],
+            target=row.get("target"),
+            actual=row.get("actual"),
+            reason=row.get("deviation_reason"),
+        )
+        if error is not None:
+            raise error
 
     with section_save(evaluation=evaluation, section=Section.ACHIEVEMENTS, revision=revision, actor=actor) as locked:
         theme_writes = plan_rows(Theme, locked, themes, THEME_FIELDS)

@@ -7,9 +7,8 @@ the person typed either becomes exactly that amount or is refused with a message
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -21,58 +20,17 @@ from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from .models import Duty, Evaluation, Office, StaffingLine
-from .money import MAX_AMOUNT
+from .money import MAX_AMOUNT, MAX_QUANTITY, format_quantity, parse_amount, parse_quantity
 from .rows import ROWS_DO_NOT_MATCH
 
 # ---------------------------------------------------------------------------
 # Amounts
 # ---------------------------------------------------------------------------
 
-# Full-width digits and punctuation come from Chinese input methods and from copying out of Word; they mean the same
-# as their ASCII forms, so they are normalised on purpose. Other Unicode digits (Arabic-Indic, circled, ...) are not
-# something anyone types into a 决算 figure and are refused, although Python's Decimal would accept some of them.
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋　", "0123456789.,-+ ")
-_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
-_SPECIAL = re.compile(r"(?i)^[+-]?(?:nan|s?nan|inf|infinity)$")
-
-AMOUNT_NOT_A_NUMBER = _("请填写金额数字（单位：元），例如 3864449.00。")
-AMOUNT_SPECIAL = _("不接受 NaN、Infinity 或科学计数法，请填写普通数字。")
-AMOUNT_NEGATIVE = _("金额不能为负数。")
-AMOUNT_TOO_PRECISE = _("金额最多保留两位小数（到分）。")
-AMOUNT_TOO_LARGE = _("金额不能超过 %(max)s 元，请检查是否多输了位数。")
-
-
-def parse_amount(raw: str, *, max_value: Decimal = MAX_AMOUNT, decimal_places: int = 2) -> Decimal:
-    """Turn what was typed into an exact Decimal, or raise ValidationError with a Chinese message.
-
-    Accepted on purpose: surrounding spaces, full-width digits and full-width ．，, and thousands separators in the
-    usual groups of three ("3,864,449.00"). Refused: signs, exponents, NaN/Infinity, more than ``decimal_places``
-    decimals, amounts above ``max_value``, units typed after the number, anything else.
-    """
-    text = raw.translate(_FULL_WIDTH).strip()
-    if _SPECIAL.match(text) or re.fullmatch(r"[0-9.,+-]*[eE][0-9+-]*", text):
-        raise ValidationError(AMOUNT_SPECIAL, code="special")
-    if text.startswith("-") and _PLAIN.fullmatch(text[1:].replace(",", "")):
-        raise ValidationError(AMOUNT_NEGATIVE, code="negative")
-    if _GROUPED.fullmatch(text):
-        text = text.replace(",", "")
-    if not _PLAIN.fullmatch(text):
-        raise ValidationError(AMOUNT_NOT_A_NUMBER, code="invalid")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:  # pragma: no cover - the pattern above admits only plain decimals
-        raise ValidationError(AMOUNT_NOT_A_NUMBER, code="invalid") from None
-    if "." in text and len(text.split(".", 1)[1]) > decimal_places:
-        raise ValidationError(AMOUNT_TOO_PRECISE, code="precision")
-    if value > max_value:
-        raise ValidationError(AMOUNT_TOO_LARGE, code="too_large", params={"max": f"{max_value:f}"})
-    return value
-
 
 class AmountField(forms.Field):
-    """An amount in 元: a text input (so that what was typed is shown back exactly, even when refused) parsed by
-    :func:`parse_amount`."""
+    """An amount in 元: a text input (so that what was typed is shown back exactly, even when refused) read by
+    :func:`evaluations.money.parse_amount`, the rule the admin and the spreadsheet import use too."""
 
     default_error_messages = {"required": _("请填写此项。")}
 
@@ -86,11 +44,15 @@ class AmountField(forms.Field):
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> Decimal | None:
-        if value in self.empty_values:
+        # Only spaces is nothing typed, as a blank spreadsheet cell is (reports.excel.cells.is_blank).
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
             return None
         if isinstance(value, Decimal):
             return value
-        return parse_amount(str(value), max_value=self.max_value, decimal_places=self.decimal_places)
+        return self.parse(str(value))
+
+    def parse(self, text: str) -> Decimal:
+        return parse_amount(text, max_value=self.max_value, decimal_places=self.decimal_places)
 
     def prepare_value(self, value: Any) -> Any:
         # Stored amounts are shown as plain 元 with their two decimals, never in exponent form.
@@ -100,31 +62,20 @@ class AmountField(forms.Field):
 
 
 class QuantityField(AmountField):
-    """A non-negative indicator value (target or actual): up to four decimals, as the model stores."""
+    """A non-negative indicator value (target or actual): up to four decimals, as the model stores, read by
+    :func:`evaluations.money.parse_quantity`."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("decimal_places", 4)
-        kwargs.setdefault("max_value", Decimal("99999999999999.9999"))
+        kwargs.setdefault("max_value", MAX_QUANTITY)
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> Decimal | None:
-        try:
-            return super().to_python(value)
-        except ValidationError as error:
-            # The money wording would confuse here: an indicator is not always an amount.
-            if error.code == "precision":
-                raise ValidationError(
-                    _("最多保留 %(places)s 位小数。"), code="precision", params={"places": self.decimal_places}
-                ) from None
-            if error.code == "invalid":
-                raise ValidationError(_("请填写数字，例如 12.55。"), code="invalid") from None
-            raise
+    def parse(self, text: str) -> Decimal:
+        return parse_quantity(text, max_value=self.max_value, decimal_places=self.decimal_places)
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, Decimal):
-            # 12.5500 as stored reads better as 12.55.
-            text = f"{value:f}"
-            return text.rstrip("0").rstrip(".") if "." in text else text
+            return format_quantity(value)
         return value
 
 

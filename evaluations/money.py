@@ -6,8 +6,10 @@ exact amounts. That is what makes the seed's 17.96% come out right (domain.md §
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,8 @@ TEN_THOUSAND = Decimal("10000")
 HUNDRED = Decimal("100")
 # One trillion 元 is far above any unit's budget; anything larger is a typing slip.
 MAX_AMOUNT = Decimal("999999999999.99")
+# An indicator's target and actual are DecimalField(max_digits=18, decimal_places=4): the largest value they hold.
+MAX_QUANTITY = Decimal("99999999999999.9999")
 
 
 class MoneyField(models.DecimalField):
@@ -35,6 +39,116 @@ class MoneyField(models.DecimalField):
         name, path, args, kwargs = super().deconstruct()
         kwargs.pop("validators", None)
         return name, path, args, kwargs
+
+    def formfield(self, **kwargs):
+        # Every form of an amount, the admin's included, reads what was typed by parse_amount, like the editor.
+        # DecimalField.formfield would add max_digits and decimal_places, which the text input has no use for.
+        from .forms import AmountField  # evaluations.forms imports this module
+
+        return models.Field.formfield(self, **{"form_class": AmountField, **kwargs})
+
+
+# ---------------------------------------------------------------------------
+# Reading a typed number: the one rule for the editor, the admin and the spreadsheet import
+# ---------------------------------------------------------------------------
+
+# What Chinese input methods produce and what is copied out of Word means the same as its ASCII form: full-width
+# digits and ．，－＋, the ideographic space. Nothing else is read as a digit: circled ①, superscripts, Arabic-Indic
+# digits and the like are not something anyone types into a 决算 figure, although NFKC or Python's Decimal would
+# read some of them. The full-width Ｅ and the typographic minus (U+2212, as the report prints changes) are mapped
+# only so that their refusal names the real problem (an exponent, a negative number).
+_TYPED = str.maketrans("０１２３４５６７８９．，－＋　ｅＥ\u2212", "0123456789.,-+ eE-")
+_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+_SPECIAL = re.compile(r"(?i)^[+-]?(?:nan|s?nan|inf|infinity)$")
+_EXPONENT = re.compile(r"[0-9.,+-]*[eE][0-9+-]*")
+
+AMOUNT_NOT_A_NUMBER = _("请填写金额数字（单位：元），例如 3864449.00。")
+AMOUNT_SPECIAL = _("不接受 NaN、Infinity 或科学计数法，请填写普通数字。")
+AMOUNT_NEGATIVE = _("金额不能为负数。")
+AMOUNT_TOO_PRECISE = _("金额最多保留两位小数（到分）。")
+AMOUNT_TOO_LARGE = _("金额不能超过 %(max)s 元，请检查是否多输了位数。")
+
+# An indicator's figures are read by the same rule; the money wording would confuse, as they are not always amounts.
+QUANTITY_NOT_A_NUMBER = _("请填写数字，例如 12.55。")
+QUANTITY_NEGATIVE = _("不能为负数。")
+QUANTITY_TOO_PRECISE = _("最多保留 %(places)s 位小数。")
+QUANTITY_TOO_LARGE = _("数值过大（上限为%(max)s），请检查是否多输入了数字。")
+_QUANTITY_MESSAGES = {
+    "invalid": QUANTITY_NOT_A_NUMBER,
+    "negative": QUANTITY_NEGATIVE,
+    "precision": QUANTITY_TOO_PRECISE,
+    "too_large": QUANTITY_TOO_LARGE,
+}
+
+
+def parse_amount(raw: str | Decimal, *, max_value: Decimal = MAX_AMOUNT, decimal_places: int = 2) -> Decimal:
+    """What was typed as an exact Decimal with ``decimal_places`` decimals, or ValidationError with a Chinese
+    message and a code (``invalid``, ``special``, ``negative``, ``precision``, ``too_large``).
+
+    Accepted on purpose: surrounding spaces, full-width digits and ．，, and thousands separators in the usual groups
+    of three ("3,864,449.00"). Refused: signs, exponents, NaN/Infinity, more decimals than ``decimal_places`` (zeros
+    after them are no extra precision: "1.500" is 1.50), values above ``max_value``, units typed after the number,
+    anything else. Nothing is rounded.
+
+    A Decimal (a spreadsheet's numeric cell, already read exactly) skips the reading of text and meets the same
+    bounds.
+    """
+    if isinstance(raw, Decimal):
+        return _within_bounds(raw, max_value=max_value, decimal_places=decimal_places)
+    text = raw.translate(_TYPED).strip()
+    if _SPECIAL.match(text) or _EXPONENT.fullmatch(text):
+        raise ValidationError(AMOUNT_SPECIAL, code="special")
+    if text.startswith("-") and _PLAIN.fullmatch(text[1:].replace(",", "")):
+        raise ValidationError(AMOUNT_NEGATIVE, code="negative")
+    if _GROUPED.fullmatch(text):
+        text = text.replace(",", "")
+    if not _PLAIN.fullmatch(text):
+        raise ValidationError(AMOUNT_NOT_A_NUMBER, code="invalid")
+    return _within_bounds(Decimal(text), max_value=max_value, decimal_places=decimal_places)
+
+
+def _within_bounds(value: Decimal, *, max_value: Decimal, decimal_places: int) -> Decimal:
+    if not value.is_finite():
+        raise ValidationError(AMOUNT_SPECIAL, code="special")
+    # is_signed, not < 0: "-0" is refused like any other negative, as typed text is.
+    if value.is_signed():
+        raise ValidationError(AMOUNT_NEGATIVE, code="negative")
+    # The bound first: below it, quantize cannot overflow the context's 28 digits.
+    if value > max_value:
+        raise ValidationError(AMOUNT_TOO_LARGE, code="too_large", params={"max": f"{max_value:f}"})
+    step = Decimal(1).scaleb(-decimal_places)
+    if value != value.quantize(step):
+        raise ValidationError(AMOUNT_TOO_PRECISE, code="precision", params={"places": decimal_places})
+    return value.quantize(step)
+
+
+def parse_quantity(raw: str | Decimal, *, max_value: Decimal = MAX_QUANTITY, decimal_places: int = 4) -> Decimal:
+    """An indicator's figure (target, actual, weight): :func:`parse_amount`, with messages that do not speak of
+    money."""
+    try:
+        return parse_amount(raw, max_value=max_value, decimal_places=decimal_places)
+    except ValidationError as error:
+        message = _QUANTITY_MESSAGES.get(error.code)
+        if message is None:
+            raise
+        raise ValidationError(message, code=error.code, params=error.params) from None
+
+
+def plain_quantity(value: Decimal) -> Decimal:
+    """A stored quantity without the zeros its four decimal places add: 12.5500 → 12.55, 100.0000 → 100 (not
+    1E+2, which normalize() would give)."""
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return Decimal(text)
+
+
+def format_quantity(value: Decimal | None) -> str:
+    """A quantity as people write it: 10.0000 → "10", 12.5500 → "12.55"; none as ""."""
+    if value is None:
+        return ""
+    return f"{plain_quantity(value):f}"
 
 
 def quantize_half_up(value: Decimal, exponent: Decimal = FEN) -> Decimal:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from achievements.models import Indicator
 from budgets.models import BudgetExecution, ProjectItem
 from evaluations.models import Evaluation
-from evaluations.money import format_wan
+from evaluations.money import format_quantity, format_wan
 
 MONEY = "money"
 NUMBER = "number"
@@ -32,8 +32,8 @@ def _entry(key: str, section: str, label: str, kind: str, value: Any) -> dict[st
     if value is None:
         text = ""
     elif isinstance(value, Decimal):
-        # normalize() drops the trailing zeros of DecimalField(decimal_places=4): 10.0000 and 10 are one value.
-        text = format(value.normalize(), "f") if kind == NUMBER else str(value)
+        # Without the trailing zeros of DecimalField(decimal_places=4): 10.0000 and 10 are one value.
+        text = format_quantity(value) if kind == NUMBER else str(value)
     else:
         text = str(value)
     return {"key": key, "section": section, "label": label, "kind": kind, "value": text}

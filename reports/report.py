@@ -34,6 +34,7 @@ from evaluations.models import Evaluation
 from evaluations.money import (
     format_percent,
     format_percent_signed,
+    format_quantity,
     format_wan,
     format_wan_signed,
     quantize_half_up,
@@ -266,16 +267,6 @@ def format_date(value: datetime.date | None) -> str:
     if value is None:
         return "　　年　　月　　日"
     return f"{value.year}年{value.month}月{value.day}日"
-
-
-def format_quantity(value: Decimal | None) -> str:
-    """An indicator value without trailing zeros: 10.0000 → 10, 12.5500 → 12.55."""
-    if value is None:
-        return ""
-    text = f"{value:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
 
 
 # ---------------------------------------------------------------------------

@@ -1,113 +1,85 @@
 """One cell's value → a Decimal, a text, an ID or a choice, or a :class:`CellError` with a Chinese message.
 
-Decisions (documented in README.md, tested in tests/evaluations/test_excel_cells.py):
+Decisions (documented in README.md, tested in tests/reports/test_excel_cells.py):
+- A number typed as text is read by the editor's own rule, :func:`evaluations.money.parse_amount` (or
+  ``parse_quantity``), so that a cell accepts and refuses exactly what the web form does, with the same message
+  (tests/evaluations/test_parse_amount.py runs one table of inputs through both).
 - Numbers typed as numbers arrive from openpyxl as int or float; a float is read through ``Decimal(str(v))`` (the
-  shortest repr, i.e. what was typed), never through binary arithmetic.
-- Numbers typed as text are accepted when they are plain decimals. Full-width digits and points (１２．５) are
-  normalised on purpose (NFKC): they are a common IME slip, and the value is unambiguous. Thousands separators are
-  accepted only in correct groups of three (1,234,567.89).
-- Rejected with a message: negatives, NaN, Infinity, exponents (1e5: nobody types budgets that way, and it hides
-  slips), currency signs or units in the cell, more decimals than the field holds, values above the field's bound,
-  dates, TRUE/FALSE, and formulas (openpyxl never calculates them, so the value we would store is unknown).
+  shortest repr, i.e. what was typed), never through binary arithmetic, and then meets the same bounds.
+- Refused here, before that rule: dates, TRUE/FALSE, and formulas (openpyxl never calculates them, so the value we
+  would store is unknown).
 """
 
 from __future__ import annotations
 
 import datetime
-import math
-import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from evaluations.money import MAX_AMOUNT
+from evaluations.money import format_quantity
+from evaluations.money import parse_amount as read_amount
+from evaluations.money import parse_quantity as read_quantity
 
-_PLAIN = re.compile(r"[0-9]+(\.[0-9]+)?")
-_GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
-_EXPONENT = re.compile(r"[0-9.]+[eE][+-]?[0-9]+")
-
-AMOUNT_PLACES = 2
-VALUE_PLACES = 4
-# Indicator values are DecimalField(max_digits=18, decimal_places=4).
-MAX_VALUE = Decimal("99999999999999.9999")
 # The national form's weights add up to 100; a single weight above that is a typing slip.
 MAX_WEIGHT = Decimal("100")
 
 
 class CellError(ValueError):
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        # The code of the rule that refused the cell (evaluations.money), so that tests can compare it with the form's.
+        self.code = code
 
 
 def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
-def parse_decimal(value: object, *, places: int, maximum: Decimal) -> Decimal | None:
-    """A non-negative number with at most ``places`` decimals and at most ``maximum``; ``None`` when blank."""
-    if is_blank(value):
-        return None
-    number = _to_decimal(value)
-    if number < 0:
-        raise CellError(_("不能为负数。"))
-    if number != number.quantize(Decimal(1).scaleb(-places)):
-        raise CellError(_("最多保留%(places)d位小数。") % {"places": places})
-    if number > maximum:
-        raise CellError(_("数值过大（上限为%(maximum)s），请检查是否多输入了数字。") % {"maximum": f"{maximum:f}"})
-    return number.quantize(Decimal(1).scaleb(-places))
-
-
 def parse_amount(value: object) -> Decimal | None:
-    """An amount in 元 to the fen."""
-    return parse_decimal(value, places=AMOUNT_PLACES, maximum=MAX_AMOUNT)
+    """An amount in 元 to the fen; ``None`` when blank."""
+    return _number(value, read_amount)
 
 
 def parse_value(value: object) -> Decimal | None:
-    """An indicator's target or actual value."""
-    return parse_decimal(value, places=VALUE_PLACES, maximum=MAX_VALUE)
+    """An indicator's target or actual value; ``None`` when blank."""
+    return _number(value, read_quantity)
 
 
 def parse_weight(value: object) -> Decimal | None:
-    return parse_decimal(value, places=AMOUNT_PLACES, maximum=MAX_WEIGHT)
+    return _number(value, lambda number: read_quantity(number, max_value=MAX_WEIGHT, decimal_places=2))
 
 
-def _to_decimal(value: object) -> Decimal:
+def _number(value: object, read: Callable[[str | Decimal], Decimal]) -> Decimal | None:
+    if is_blank(value):
+        return None
+    try:
+        return read(_cell_number(value))
+    except ValidationError as error:
+        raise CellError(error.messages[0], code=error.code) from None
+
+
+def _cell_number(value: object) -> str | Decimal:
+    """What a number cell holds, as evaluations.money reads it: text as typed, a number as the exact Decimal."""
     # bool is an int subclass: TRUE in a number column is a slip, not 1.
     if isinstance(value, bool):
-        raise CellError(_("应填写数字，不能是逻辑值（TRUE/FALSE）。"))
+        raise CellError(_("应填写数字，不能是逻辑值（TRUE/FALSE）。"), code="boolean")
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        if not math.isfinite(value):
-            raise CellError(_("不是有效的数字。"))
+        # NaN and infinity become Decimal("NaN") and Decimal("Infinity"), which the rule refuses.
         return Decimal(str(value))
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise CellError(_("不是有效的数字。"))
+    if isinstance(value, Decimal | str):
         return value
     if isinstance(value, datetime.date | datetime.time | datetime.timedelta):
-        raise CellError(_("应填写数字，该单元格却是日期或时间；请将单元格格式设为“常规”或“数值”后重新填写。"))
-    if isinstance(value, str):
-        return _text_to_decimal(value)
-    raise CellError(_("不是有效的数字。"))
-
-
-def _text_to_decimal(raw: str) -> Decimal:
-    text = unicodedata.normalize("NFKC", raw).strip()
-    if text.startswith("-") or text.startswith("−"):
-        raise CellError(_("不能为负数。"))
-    if _EXPONENT.fullmatch(text):
-        raise CellError(_("不接受科学计数法（如 1e5），请填写完整的数字。"))
-    if _GROUPED.fullmatch(text):
-        text = text.replace(",", "")
-    if not _PLAIN.fullmatch(text):
-        raise CellError(_("“%(text)s”不是有效的数字；只填数字，不要带单位、货币符号或空格。") % {"text": raw.strip()})
-    try:
-        return Decimal(text)
-    except InvalidOperation:  # pragma: no cover - the pattern above admits only valid decimals
-        raise CellError(_("不是有效的数字。")) from None
+        raise CellError(
+            _("应填写数字，该单元格却是日期或时间；请将单元格格式设为“常规”或“数值”后重新填写。"), code="date"
+        )
+    raise CellError(_("不是有效的数字。"), code="invalid")
 
 
 def parse_text(value: object, *, max_length: int | None = None) -> str:
@@ -118,7 +90,7 @@ def parse_text(value: object, *, max_length: int | None = None) -> str:
         text = "TRUE" if value else "FALSE"
     elif isinstance(value, int | float | Decimal):
         number = Decimal(str(value))
-        text = f"{number.normalize():f}" if number.is_finite() else str(value)
+        text = format_quantity(number) if number.is_finite() else str(value)
     elif isinstance(value, datetime.datetime | datetime.date):
         text = value.strftime("%Y-%m-%d")
     else:

@@ -19,11 +19,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from achievements.figures import indicator_score
 from budgets.figures import FUNDS_WEIGHT, ExecutionLine, execution_figures
 from evaluations.models import Evaluation
-from evaluations.money import HUNDRED, as_percent, quantize_half_up, to_wan
+from evaluations.money import HUNDRED, as_percent, plain_quantity, quantize_half_up, to_wan
 
 from . import sheets
 from .safe_writer import write
-from .template import BORDER, HEADER_FILL, EvaluationRows, add_data_sheets, add_guide_sheet, fetch_rows, plain_decimal
+from .template import BORDER, HEADER_FILL, EvaluationRows, add_data_sheets, add_guide_sheet, fetch_rows
 
 WAN_FORMAT = "0.00"
 PERCENT_FORMAT = "0.00%"
@@ -200,7 +200,7 @@ def _indicator_grid(ws: Worksheet, rows: EvaluationRows, *, first_row: int) -> i
 def _shown_value(number: Decimal | None, text: str, qualitative: bool) -> object:
     if qualitative or number is None:
         return text
-    return plain_decimal(number)
+    return plain_quantity(number)
 
 
 def _merge_runs(ws: Worksheet, rows: EvaluationRows, first_row: int) -> None:

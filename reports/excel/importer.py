@@ -32,12 +32,11 @@ from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from achievements.figures import completion_rate, is_shortfall
 from achievements.models import Indicator
+from achievements.rules import shortfall_reason_error
 from budgets.models import BasicSpending, BudgetExecution, ProjectItem
 from evaluations.history import Via
 from evaluations.models import Evaluation, Section
-from evaluations.money import format_percent
 from evaluations.rows import RowWrites, write_rows
 from evaluations.services import content_change
 
@@ -358,16 +357,16 @@ class _Reader:
             return
         if record.get("deviation_reason") is _INVALID:
             return
-        probe = Indicator(direction=direction, target=record.get("target"), actual=record.get("actual"))
-        if is_shortfall(probe) and not record.get("deviation_reason"):
-            self.problem(
-                sheet,
-                row,
-                index["deviation_reason"],
-                columns,
-                _("实际完成值未达到年度指标值（完成率%(rate)s），必须填写偏差原因分析及改进措施。")
-                % {"rate": format_percent(completion_rate(probe))},
-            )
+        name = record.get("name")
+        error = shortfall_reason_error(
+            name=name if isinstance(name, str) else "",
+            direction=direction,
+            target=record.get("target"),
+            actual=record.get("actual"),
+            reason=record.get("deviation_reason"),
+        )
+        if error is not None:
+            self.problem(sheet, row, index["deviation_reason"], columns, error.messages[0])
             record["deviation_reason"] = _INVALID
 
 

@@ -9,7 +9,6 @@ and a row of ours that is missing from the sheet is deleted (the preview lists e
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from achievements.models import Indicator
 from budgets.figures import project_spending_figures
 from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem
 from evaluations.models import Evaluation
+from evaluations.money import plain_quantity
 
 from . import sheets
 from .safe_writer import write, write_row
@@ -221,11 +221,6 @@ def _add_execution_sheet(ws: Worksheet, rows: EvaluationRows) -> None:
     _list_validation(ws, _inline_list(list(sheets.execution_kinds())), 1, _("支出类型只能是基本支出或项目支出。"))
 
 
-def plain_decimal(value: Decimal) -> Decimal:
-    """12.2000 → 12.2 and 100.0000 → 100 (not 1E+2, which normalize() would give)."""
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
-
-
 def direction_label(direction: str) -> str:
     return {value: label for label, value in sheets.directions().items()}.get(direction, direction)
 
@@ -240,7 +235,7 @@ def _add_indicators_sheet(ws: Worksheet, rows: EvaluationRows) -> None:
         # Stored with four decimals (10.0000); written normalised so that the cell shows 10, as typed.
         for key in ("target", "actual"):
             if record[key] is not None:
-                record[key] = plain_decimal(record[key])
+                record[key] = plain_quantity(record[key])
         _write_record(ws, number, columns, record)
     direction_column = next(i for i, c in enumerate(columns, start=1) if c.key == "direction")
     _list_validation(ws, _inline_list(list(sheets.directions())), direction_column, _("指标性质只能是≥、≤、=或定性。"))

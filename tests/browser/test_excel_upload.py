@@ -64,7 +64,7 @@ def test_wangfang_imports_her_figures_from_excel(page, live_server, draft_demo, 
             "绩效指标",
             str(loan),
             "L（偏差原因分析及改进措施）",
-            "实际完成值未达到年度指标值（完成率57.00%），必须填写偏差原因分析及改进措施。",
+            "指标“知识价值信用贷款”的实际完成值 11400 未达到年度指标值 20000（≥），请填写偏差原因分析及改进措施。",
         ]
     )
 

@@ -13,8 +13,9 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from budgets.forms import BasicLineForm
 from budgets.models import BasicSpending
-from evaluations.forms import AmountField, parse_amount
+from evaluations.forms import AmountField
 from evaluations.models import SectionRevision
+from evaluations.money import parse_amount
 from tests.base import SeedTestCase
 
 

@@ -152,7 +152,10 @@ class AchievementsServiceTests(SeedTestCase):
             "deviation_reason": "  ",
             "ranking": "",
         }
-        with self.assertRaisesMessage(ValidationError, "指标“知识价值信用贷款”未达到年度指标值"):
+        with self.assertRaisesMessage(
+            ValidationError,
+            "指标“知识价值信用贷款”的实际完成值 11400 未达到年度指标值 20000（≥），请填写偏差原因分析及改进措施。",
+        ):
             save_achievements(
                 evaluation=self.evaluation, actor=self.wangfang, revision=0, themes=themes, indicators=[indicator]
             )

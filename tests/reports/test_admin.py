@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from budgets.services import save_project_spending
 from evaluations.models import Evaluation, SectionRevision
+from evaluations.money import AMOUNT_NOT_A_NUMBER, AMOUNT_SPECIAL
 from tests.base import SeedTestCase
 
 
@@ -89,6 +90,48 @@ class AdminBehindTheWorkflowTests(SeedTestCase):
 
     def setUp(self):
         self.client.force_login(self.admin)
+
+    def test_the_admin_reads_amounts_and_indicator_values_as_the_editor_does(self):
+        item = self.evaluation.project_items.get(name="维稳救助经费")
+        url = reverse("admin:budgets_projectitem_change", args=[item.pk])
+        data = {
+            "evaluation": self.evaluation.pk,
+            "source": item.source_id,
+            "order": item.order,
+            "name": item.name,
+            "description": item.description,
+        }
+        for typed, message in [
+            ("①②３", AMOUNT_NOT_A_NUMBER),
+            ("١٢٣", AMOUNT_NOT_A_NUMBER),  # Django's DecimalField would have stored 123
+            ("1e3", AMOUNT_SPECIAL),
+        ]:
+            with self.subTest(typed=typed):
+                response = self.client.post(url, {**data, "amount": typed})
+                self.assertEqual(response.status_code, 200)
+                self.assertFormError(response.context["adminform"].form, "amount", [message])
+        response = self.client.post(url, {**data, "amount": "１６１，８００．５０"})
+        self.assertEqual(response.status_code, 302)
+        item.refresh_from_db()
+        self.assertEqual(item.amount, Decimal("161800.50"))
+
+        loans = self.evaluation.indicators.get(name="知识价值信用贷款")
+        url = reverse("admin:achievements_indicator_change", args=[loans.pk])
+        response = self.client.post(
+            url,
+            {
+                "evaluation": self.evaluation.pk,
+                "order": loans.order,
+                "level1": loans.level1,
+                "level2": loans.level2,
+                "name": loans.name,
+                "direction": loans.direction,
+                "target": "２００００",
+                "actual": "١١٤٠٠",
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertFormError(response.context["adminform"].form, "actual", ["请填写数字，例如 12.55。"])
 
     def test_bulk_deleting_rows_of_a_submitted_evaluation_is_refused(self):
         self.set_status("submitted")

@@ -31,7 +31,7 @@ class AmountTests(SimpleTestCase):
         self.assertEqual(cells.parse_amount("３，８６４，４４９"), Decimal("3864449.00"))
 
     def test_it_refuses_badly_grouped_thousands(self):
-        self.assertRefused("38,64,449", "不是有效的数字")
+        self.assertRefused("38,64,449", "请填写金额数字")
 
     def test_it_refuses_negative_amounts(self):
         self.assertRefused(-1, "不能为负数")
@@ -39,26 +39,26 @@ class AmountTests(SimpleTestCase):
         self.assertRefused("－5", "不能为负数")
 
     def test_it_refuses_more_than_two_decimals(self):
-        self.assertRefused(1.005, "最多保留2位小数")
-        self.assertRefused("0.001", "最多保留2位小数")
+        self.assertRefused(1.005, "金额最多保留两位小数（到分）")
+        self.assertRefused("0.001", "金额最多保留两位小数（到分）")
         # Trailing zeros are not extra precision.
         self.assertEqual(cells.parse_amount("1.500"), Decimal("1.50"))
 
     def test_it_refuses_amounts_above_the_upper_bound(self):
-        self.assertRefused(Decimal("1000000000000"), "数值过大")
+        self.assertRefused(Decimal("1000000000000"), "金额不能超过 999999999999.99 元")
         self.assertEqual(cells.parse_amount("999999999999.99"), Decimal("999999999999.99"))
 
     def test_it_refuses_nan_infinity_and_exponents(self):
-        self.assertRefused(float("nan"), "不是有效的数字")
-        self.assertRefused(float("inf"), "不是有效的数字")
-        self.assertRefused("NaN", "不是有效的数字")
-        self.assertRefused("Infinity", "不是有效的数字")
+        self.assertRefused(float("nan"), "不接受 NaN、Infinity")
+        self.assertRefused(float("inf"), "不接受 NaN、Infinity")
+        self.assertRefused("NaN", "不接受 NaN、Infinity")
+        self.assertRefused("Infinity", "不接受 NaN、Infinity")
         self.assertRefused("1e5", "科学计数法")
         self.assertRefused("１Ｅ５", "科学计数法")
 
     def test_it_refuses_units_currency_signs_dates_and_booleans(self):
-        self.assertRefused("386.44万元", "不是有效的数字")
-        self.assertRefused("¥100", "不是有效的数字")
+        self.assertRefused("386.44万元", "请填写金额数字")
+        self.assertRefused("¥100", "请填写金额数字")
         self.assertRefused(True, "逻辑值")
         self.assertRefused(datetime.date(2024, 1, 1), "日期")
 
@@ -66,7 +66,7 @@ class AmountTests(SimpleTestCase):
 class OtherCellTests(SimpleTestCase):
     def test_indicator_values_keep_four_decimals(self):
         self.assertEqual(cells.parse_value("98.3125"), Decimal("98.3125"))
-        with self.assertRaisesMessage(CellError, "最多保留4位小数"):
+        with self.assertRaisesMessage(CellError, "最多保留 4 位小数"):
             cells.parse_value("0.00001")
 
     def test_a_weight_above_100_is_a_slip(self):

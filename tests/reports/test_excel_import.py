@@ -26,6 +26,11 @@ REASONS = {
 }
 
 
+def unexplained(name: str, actual: str, target: str, direction: str = "≥") -> str:
+    """The one message for a shortfall without a reason (achievements.rules), as the upload lists it."""
+    return f"指标“{name}”的实际完成值 {actual} 未达到年度指标值 {target}（{direction}），请填写偏差原因分析及改进措施。"
+
+
 def give_seed_reasons(evaluation: Evaluation) -> None:
     """The seed publishes two shortfalls without a reason (domain.md §6); the import insists on one."""
     for name, reason in REASONS.items():
@@ -137,13 +142,8 @@ class _RoundTrip:
         self.assertEqual(
             self.assertRefusedWithoutEffect(wb),
             [
-                ("绩效指标", loan, "L", "实际完成值未达到年度指标值（完成率57.00%），必须填写偏差原因分析及改进措施。"),
-                (
-                    "绩效指标",
-                    share,
-                    "L",
-                    "实际完成值未达到年度指标值（完成率98.67%），必须填写偏差原因分析及改进措施。",
-                ),
+                ("绩效指标", loan, "L", unexplained("知识价值信用贷款", "11400", "20000")),
+                ("绩效指标", share, "L", unexplained("地方财政科技支出占地方财政支出比值", "7.4", "7.5")),
             ],
         )
 
@@ -245,7 +245,9 @@ class _Refusal:
             projects.cell(row=first + n, column=3, value=f"新增项目{n}")
             projects.cell(row=first + n, column=5, value=1000 + n)
         projects.cell(row=first + 57, column=5, value="12.345")
-        self.assertEqual(self.assertRefusedWithoutEffect(wb), [("项目支出", first + 57, "E", "最多保留2位小数。")])
+        self.assertEqual(
+            self.assertRefusedWithoutEffect(wb), [("项目支出", first + 57, "E", "金额最多保留两位小数（到分）。")]
+        )
         self.assertFalse(ProjectItem.objects.filter(name__startswith="新增项目").exists())
 
     def test_every_problem_is_listed_with_sheet_row_and_column(self):
@@ -265,7 +267,7 @@ class _Refusal:
             self.assertRefusedWithoutEffect(wb),
             [
                 ("基本支出", 2, "C", "必填，不能为空。"),
-                ("基本支出", 3, "B", "不能为负数。"),
+                ("基本支出", 3, "B", "金额不能为负数。"),
                 (
                     "项目支出",
                     2,
@@ -276,8 +278,8 @@ class _Refusal:
                 ("项目支出", 3, "C", "必填，不能为空。"),
                 ("项目支出", 4, "E", "该单元格是公式（=SUM(1,2)）。系统不计算公式，请改为直接填写数值或文字。"),
                 ("绩效指标", 2, "F", "“大于”不在可选范围内，请从下拉列表中选择：≥、≤、=、定性。"),
-                ("绩效指标", 3, "G", "不接受科学计数法（如 1e5），请填写完整的数字。"),
-                ("绩效指标", 4, "L", "实际完成值未达到年度指标值（完成率5.00%），必须填写偏差原因分析及改进措施。"),
+                ("绩效指标", 3, "G", "不接受 NaN、Infinity 或科学计数法，请填写普通数字。"),
+                ("绩效指标", 4, "L", unexplained("企业诉求办结率", "5", "100")),
                 ("绩效指标", 5, "D", "最多100个字，现有101个字。"),
             ],
         )
@@ -300,7 +302,7 @@ class _Refusal:
         problems = self.assertRefusedWithoutEffect(wb)
         self.assertEqual(
             problems,
-            [("绩效指标", 2, "L", "实际完成值未达到年度指标值（完成率81.97%），必须填写偏差原因分析及改进措施。")],
+            [("绩效指标", 2, "L", unexplained("规模工业增加值增速", "12.2", "10", "≤"))],
         )
         ws["L2"] = "上限指标超出，原因已说明。"
         import_file(self.evaluation, to_bytes(wb), actor=self.wangfang)
