@@ -75,7 +75,11 @@ def test_a_report_goes_from_draft_to_the_public_portal(page, live_server, draft_
     sign_in(page, live_server, "liqiang")
     page.get_by_role("link", name="审核", exact=True).click()
     expect(page.get_by_text("改动的文字（1处）")).to_be_visible()
-    expect(page.locator("ins", has_text="入库企业融资需求不足")).to_be_visible()
+    changes = page.get_by_role("region", name="与上一次提交相比的改动")
+    expect(changes.locator("ins", has_text="入库企业融资需求不足")).to_be_visible()
+    # …and who made the change, through which path, from the content history.
+    edits = page.locator("#content-edits")
+    expect(edits.get_by_role("row").filter(has_text="王芳").filter(has_text="编辑页面").first).to_be_visible()
     page.get_by_role("button", name="审核通过").click()
     expect(page.get_by_text("报告已审核通过，可以公开。")).to_be_visible()
     # The stand-in renderer keeps the browser test fast; the real renderer is tested in test_publication.
