@@ -23,8 +23,9 @@ class BasicSpending(models.Model):
         Evaluation, on_delete=models.CASCADE, related_name="basic_spending", verbose_name=_("绩效自评")
     )
     category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
-    amount = MoneyField(_("本年决算数（元）"), default=0)
-    previous_amount = MoneyField(_("上年决算数（元）"), default=0)
+    # Blank is unknown, never zero: a unit may know this year's amount and not last year's.
+    amount = MoneyField(_("本年决算数（元）"), null=True, blank=True)
+    previous_amount = MoneyField(_("上年决算数（元）"), null=True, blank=True)
     change_reason = models.TextField(_("增减原因"), blank=True)
 
     history = content_history()
@@ -35,8 +36,13 @@ class BasicSpending(models.Model):
         ordering = ["evaluation", "category"]
         constraints = [
             models.UniqueConstraint(fields=["evaluation", "category"], name="one_basic_line_per_category"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="basic_amount_not_negative"),
-            models.CheckConstraint(condition=Q(previous_amount__gte=0), name="basic_previous_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0) | Q(amount__isnull=True), name="basic_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(previous_amount__gte=0) | Q(previous_amount__isnull=True),
+                name="basic_previous_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -79,7 +85,15 @@ class ProjectItem(models.Model):
     evaluation = models.ForeignKey(
         Evaluation, on_delete=models.CASCADE, related_name="project_items", verbose_name=_("绩效自评")
     )
-    source = models.ForeignKey(FundSource, on_delete=models.PROTECT, related_name="items", verbose_name=_("资金来源"))
+    # Optional: many reports list items without saying where the money came from.
+    source = models.ForeignKey(
+        FundSource,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("资金来源"),
+    )
     order = models.PositiveIntegerField(_("序号"), default=0)
     name = models.CharField(_("项目名称"), max_length=120)
     description = models.CharField(
@@ -146,3 +160,68 @@ class BudgetExecution(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class SpendingSummary(models.Model):
+    """The totals a report may state without their parts: total budget (预算安排) and total actual spending, and
+    basic and project spending as totals. Each is optional; when the parts are entered too, they must reconcile."""
+
+    evaluation = models.OneToOneField(
+        Evaluation, on_delete=models.CASCADE, related_name="spending_summary", verbose_name=_("绩效自评")
+    )
+    total_budget = MoneyField(_("预算安排（元）"), null=True, blank=True)
+    total_spending = MoneyField(_("实际支出合计（元）"), null=True, blank=True)
+    basic_total = MoneyField(_("基本支出合计（元）"), null=True, blank=True)
+    project_total = MoneyField(_("项目支出合计（元）"), null=True, blank=True)
+
+    history = content_history()
+
+    class Meta:
+        verbose_name = _("支出总体情况")
+        verbose_name_plural = _("支出总体情况")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(total_budget__gte=0) | Q(total_budget__isnull=True))
+                & (Q(total_spending__gte=0) | Q(total_spending__isnull=True))
+                & (Q(basic_total__gte=0) | Q(basic_total__isnull=True))
+                & (Q(project_total__gte=0) | Q(project_total__isnull=True)),
+                name="summary_amounts_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+
+class FundTypeSpending(models.Model):
+    """Spending from one of the budgets beside the general public budget: 政府性基金预算, 国有资本经营预算,
+    社会保险基金预算. ``has_spending`` is None while nobody has said; False prints the outline's "本单位无此项支出"."""
+
+    class FundType(models.TextChoices):
+        GOVERNMENT_FUND = "government_fund", _("政府性基金预算")
+        STATE_CAPITAL = "state_capital", _("国有资本经营预算")
+        SOCIAL_INSURANCE = "social_insurance", _("社会保险基金预算")
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="fund_type_spending", verbose_name=_("绩效自评")
+    )
+    fund_type = models.CharField(_("预算类型"), max_length=30, choices=FundType.choices)
+    has_spending = models.BooleanField(_("本年有此项支出"), null=True, blank=True)
+    amount = MoneyField(_("支出金额（元）"), null=True, blank=True)
+    narrative = models.TextField(_("支出情况说明"), blank=True)
+
+    history = content_history()
+
+    class Meta:
+        verbose_name = _("其他预算类型支出")
+        verbose_name_plural = _("其他预算类型支出")
+        ordering = ["evaluation", "fund_type"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "fund_type"], name="one_line_per_fund_type"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0) | Q(amount__isnull=True), name="fund_type_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_fund_type_display()

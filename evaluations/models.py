@@ -22,9 +22,18 @@ class Unit(models.Model):
         default="我单位",
         help_text=_("报告中单位的自称，例如“我局”“我单位”。"),
     )
-    level = models.CharField(_("级别和性质"), max_length=40, help_text=_("例如：正科级行政单位"))
+    level = models.CharField(_("级别和性质"), max_length=40, blank=True, help_text=_("例如：正科级行政单位"))
     region = models.CharField(_("所属地区"), max_length=60, blank=True)
     code = models.CharField(_("单位编码"), max_length=30, blank=True)
+    outline = models.ForeignKey(
+        "ReportOutline",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("报告提纲"),
+        help_text=_("留空则使用财政局为本地区和年度选定的提纲。"),
+    )
 
     class Meta:
         verbose_name = _("预算单位")
@@ -77,6 +86,13 @@ class Membership(models.Model):
         return f"{self.user} · {where} · {self.get_role_display()}"
 
 
+class AmountUnit(models.TextChoices):
+    """The unit amounts are typed in. They are always stored in 元 to the fen; 万元 with up to six decimals is exact."""
+
+    YUAN = "yuan", _("元")
+    WAN = "wan", _("万元")
+
+
 class Evaluation(models.Model):
     """One unit's self-evaluation of one fiscal year, with that year's profile and narrative sections."""
 
@@ -98,10 +114,16 @@ class Evaluation(models.Model):
         blank=True,
         help_text=_("接在“……是”之后、级别之前，例如：主管全区科技、工业和信息化"),
     )
-    staff_transferred_in = models.PositiveIntegerField(_("全年调入在职人员"), default=0)
-    staff_transferred_out = models.PositiveIntegerField(_("全年调出在职人员"), default=0)
-    staff_retired = models.PositiveIntegerField(_("办理在职人员退休"), default=0)
-    retirees_deceased = models.PositiveIntegerField(_("退休人员去世"), default=0)
+    # Blank is unknown, never zero: a figure nobody entered produces no sentence (issue 9).
+    staff_transferred_in = models.PositiveIntegerField(_("全年调入在职人员"), null=True, blank=True)
+    staff_transferred_out = models.PositiveIntegerField(_("全年调出在职人员"), null=True, blank=True)
+    staff_retired = models.PositiveIntegerField(_("办理在职人员退休"), null=True, blank=True)
+    retirees_deceased = models.PositiveIntegerField(_("退休人员去世"), null=True, blank=True)
+    staff_on_roll = models.PositiveIntegerField(_("在编人数"), null=True, blank=True)
+    staffing_authority = models.CharField(_("编制核定机关"), max_length=60, blank=True, help_text=_("例如：县编委"))
+    staffing_date = models.DateField(
+        _("人员情况截止日期"), null=True, blank=True, help_text=_("留空则为当年12月31日。")
+    )
 
     # Narrative sections
     overall_goal = models.TextField(_("年度总体目标"), blank=True)
@@ -115,6 +137,9 @@ class Evaluation(models.Model):
         help_text=_("例如：本单位无政府性基金预算、国有资本经营预算和社会保险基金预算支出。"),
     )
     signature_date = models.DateField(_("落款日期"), null=True, blank=True)
+    amount_unit = models.CharField(
+        _("金额录入单位"), max_length=10, choices=AmountUnit.choices, default=AmountUnit.YUAN
+    )
 
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -167,7 +192,7 @@ class Office(models.Model):
 
     class Meta:
         verbose_name = _("内设机构")
-        verbose_name_plural = _("内设机构")
+        verbose_name_plural = _("机构设置")
         ordering = ["order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["evaluation", "name"], name="office_name_unique_per_evaluation"),
@@ -184,7 +209,7 @@ class StaffingLine(models.Model):
     order = models.PositiveIntegerField(_("序号"), default=0)
     establishment_type = models.CharField(_("编制类型"), max_length=40, help_text=_("例如：行政编制"))
     approved = models.PositiveIntegerField(_("编制数"), null=True, blank=True)
-    actual = models.PositiveIntegerField(_("实有人数"), default=0)
+    actual = models.PositiveIntegerField(_("实有人数"), null=True, blank=True)
 
     history = content_history()
 
@@ -342,3 +367,147 @@ class Publication(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("A publication is never deleted.")
+
+
+# ---------------------------------------------------------------------------
+# Report outlines (报告提纲): which headings a report has, how they are numbered, and what fills them
+# ---------------------------------------------------------------------------
+
+
+class Numbering(models.TextChoices):
+    """How the headings of one level (or the items of a list) are numbered."""
+
+    CHINESE = "chinese", "一、"
+    CHINESE_PAREN = "chinese_paren", "（一）"
+    ARABIC_DOT = "arabic_dot", "1."
+    ARABIC_PAREN = "arabic_paren", "（1）"
+    ARABIC_COMMA = "arabic_comma", "1、"
+    ARABIC_HALF_PAREN = "arabic_half_paren", "(1)"
+    NONE = "none", _("不编号")
+
+
+class Block(models.TextChoices):
+    """The content blocks a section of an outline can be filled with. The report builder has one function each."""
+
+    HEADING_ONLY = "", _("（只有标题，内容在下级标题中）")
+    UNIT_INTRO = "unit_intro", _("单位简介和主要职能")
+    OFFICES = "offices", _("机构设置")
+    STAFFING = "staffing", _("人员编制")
+    DUTIES = "duties", _("主要职能职责")
+    GOALS = "goals", _("绩效目标设定")
+    TOTAL_SPENDING = "total_spending", _("支出总体情况")
+    BASIC_SPENDING = "basic_spending", _("基本支出")
+    PROJECT_SPENDING = "project_spending", _("项目支出")
+    GOVERNMENT_FUND = "government_fund", _("政府性基金预算支出")
+    STATE_CAPITAL = "state_capital", _("国有资本经营预算支出")
+    SOCIAL_INSURANCE = "social_insurance", _("社会保险基金预算支出")
+    NO_SPENDING_NOTE = "no_spending_note", _("无支出的预算类型说明")
+    EXECUTION = "execution", _("预算执行情况")
+    ACHIEVEMENTS = "achievements", _("工作成效")
+    SELF_EVALUATION_TABLE = "self_evaluation_table", _("部门整体支出绩效自评表")
+    PROBLEMS = "problems", _("存在的问题及原因分析")
+    MEASURES = "measures", _("下一步改进措施")
+    RESULTS_USE = "results_use", _("绩效自评结果拟应用和公开情况")
+    FREE_TEXT = "free_text", _("自由撰写的内容")
+
+
+class ReportOutline(models.Model):
+    """A report outline: a tree of headings (:class:`OutlineNode`). The finance bureau chooses one for a region and
+    year (:class:`OutlineAssignment`); an administrator may give a unit its own (``Unit.outline``). Changing an
+    outline changes no data: it only decides which headings the report has and where the data are printed."""
+
+    name = models.CharField(_("提纲名称"), max_length=60, unique=True)
+    description = models.TextField(_("说明"), blank=True)
+    builtin = models.CharField(
+        _("内置提纲"), max_length=30, blank=True, help_text=_("随系统提供的提纲的代号；自建的提纲留空。")
+    )
+
+    class Meta:
+        verbose_name = _("报告提纲")
+        verbose_name_plural = _("报告提纲")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["builtin"], condition=~Q(builtin=""), name="builtin_outline_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OutlineNode(models.Model):
+    """One heading of an outline. Its number is generated in its numbering style among the siblings that are
+    printed; an optional section with nothing to say is left out and the numbers close up."""
+
+    outline = models.ForeignKey(ReportOutline, on_delete=models.CASCADE, related_name="nodes")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("上级标题")
+    )
+    order = models.PositiveIntegerField(_("序号"), default=0)
+    key = models.SlugField(_("代号"), max_length=40, help_text=_("在本提纲内唯一，用于单位自撰内容的对应。"))
+    title = models.CharField(_("标题"), max_length=80)
+    numbering = models.CharField(_("编号样式"), max_length=20, choices=Numbering.choices, default=Numbering.CHINESE)
+    block = models.CharField(_("内容"), max_length=30, choices=Block.choices, blank=True)
+    required = models.BooleanField(_("必填"), default=False)
+    item_numbering = models.CharField(
+        _("条目编号样式"),
+        max_length=20,
+        choices=Numbering.choices,
+        default=Numbering.CHINESE_PAREN,
+        help_text=_("列表内容（如主要职能）的编号样式。"),
+    )
+    items_inline = models.BooleanField(_("条目写在同一段"), default=False)
+
+    class Meta:
+        verbose_name = _("提纲标题")
+        verbose_name_plural = _("提纲标题")
+        ordering = ["outline", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["outline", "key"], name="outline_node_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OutlineAssignment(models.Model):
+    """The finance bureau's choice of outline for a region (blank: every region) and a year (blank: every year).
+    The most specific assignment wins: region and year, then region, then year, then the default."""
+
+    region = models.CharField(_("地区"), max_length=60, blank=True)
+    year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
+    outline = models.ForeignKey(ReportOutline, on_delete=models.PROTECT, related_name="assignments")
+
+    class Meta:
+        verbose_name = _("提纲适用范围")
+        verbose_name_plural = _("提纲适用范围")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year"], condition=Q(year__isnull=False), name="one_outline_per_region_and_year"
+            ),
+            models.UniqueConstraint(fields=["region"], condition=Q(year__isnull=True), name="one_outline_per_region"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region or _('全部地区')} · {self.year or _('全部年度')} · {self.outline}"
+
+
+class WrittenText(models.Model):
+    """Text the unit wrote for one place of its report: the content of a free section of its outline, or its own
+    wording in place of a generated paragraph. Kept beside the data, so the figures can still be checked."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="written_texts")
+    key = models.CharField(_("位置"), max_length=60)
+    text = models.TextField(_("内容"), blank=True)
+
+    history = content_history()
+
+    class Meta:
+        verbose_name = _("自撰内容")
+        verbose_name_plural = _("自撰内容")
+        ordering = ["key"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "key"], name="one_written_text_per_place"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

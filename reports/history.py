@@ -17,9 +17,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from achievements.models import Indicator, Theme
-from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem
+from budgets.models import BasicSpending, BudgetExecution, FundSource, FundTypeSpending, ProjectItem, SpendingSummary
 from evaluations.history import Via
-from evaluations.models import Duty, Evaluation, Office, StaffingLine, Submission
+from evaluations.models import Duty, Evaluation, Office, StaffingLine, Submission, WrittenText
 
 # The content models in the report's order; the evaluation's own fields first.
 CONTENT_MODELS: list[type[models.Model]] = [
@@ -27,12 +27,15 @@ CONTENT_MODELS: list[type[models.Model]] = [
     Duty,
     Office,
     StaffingLine,
+    SpendingSummary,
     BasicSpending,
     FundSource,
     ProjectItem,
+    FundTypeSpending,
     BudgetExecution,
     Theme,
     Indicator,
+    WrittenText,
 ]
 # Fields that are bookkeeping, not content a reviewer reads: renumbering after a deletion is not an edit of its own.
 _NOT_SHOWN = {"id", "evaluation", "order", "unit", "year"}
@@ -157,6 +160,12 @@ def _row_label(model: type[models.Model], record: Any) -> str:
         return str(BasicSpending.Category(record.category).label)
     if model is BudgetExecution:
         return str(BudgetExecution.Kind(record.kind).label)
+    if model is FundTypeSpending:
+        return str(FundTypeSpending.FundType(record.fund_type).label)
+    if model is SpendingSummary:
+        return str(SpendingSummary._meta.verbose_name)
+    if model is WrittenText:
+        return record.key
     text = getattr(record, "name", None) or getattr(record, "title", None) or getattr(record, "text", None)
     if text is None:
         text = getattr(record, "establishment_type", "")

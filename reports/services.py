@@ -43,7 +43,7 @@ def create_evaluation(*, unit: Unit, year: int, actor: Any) -> Evaluation:
         except IntegrityError:
             raise ValidationError(EVALUATION_EXISTS, code="exists", params={"year": year}) from None
 
-        last_amounts: dict[str, Decimal] = {}
+        last_amounts: dict[str, Decimal | None] = {}
         if previous is not None:
             create_rows(
                 Duty,
@@ -62,7 +62,7 @@ def create_evaluation(*, unit: Unit, year: int, actor: Any) -> Evaluation:
                         order=row.order,
                         establishment_type=row.establishment_type,
                         approved=row.approved,
-                        actual=0,
+                        actual=None,
                     )
                     for row in previous.staffing_lines.all()
                 ],
@@ -101,7 +101,7 @@ def create_evaluation(*, unit: Unit, year: int, actor: Any) -> Evaluation:
         create_rows(
             BasicSpending,
             [
-                BasicSpending(evaluation=evaluation, category=category, previous_amount=last_amounts.get(category, 0))
+                BasicSpending(evaluation=evaluation, category=category, previous_amount=last_amounts.get(category))
                 for category in BasicSpending.Category.values
             ],
         )

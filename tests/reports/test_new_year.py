@@ -25,12 +25,12 @@ class NewYearServiceTests(SeedTestCase):
         )
         self.assertEqual(
             list(StaffingLine.objects.filter(evaluation=new).values_list("establishment_type", "actual")),
-            [("行政编制", 0), ("全额财政拨款事业编制", 0)],
+            [("行政编制", None), ("全额财政拨款事业编制", None)],
         )
         basic = {row.category: row for row in BasicSpending.objects.filter(evaluation=new)}
         self.assertEqual(basic["personnel"].previous_amount, Decimal("3864449.00"))
         self.assertEqual(basic["operating"].previous_amount, Decimal("880551.00"))
-        self.assertEqual((basic["personnel"].amount, basic["personnel"].change_reason), (Decimal("0"), ""))
+        self.assertEqual((basic["personnel"].amount, basic["personnel"].change_reason), (None, ""))
         self.assertEqual(
             list(FundSource.objects.filter(evaluation=new).values_list("name", flat=True)),
             ["区本级专项资金", "省市下达项目资金", "新开指标其他项目经费"],
@@ -57,7 +57,8 @@ class NewYearServiceTests(SeedTestCase):
         self.assertFalse(Duty.objects.filter(evaluation=new).exists())
         self.assertEqual(
             sorted(BasicSpending.objects.filter(evaluation=new).values_list("category", "previous_amount")),
-            [("operating", Decimal("0")), ("personnel", Decimal("0"))],
+            # Unknown, not zero: nobody has said what the unit spent last year.
+            [("operating", None), ("personnel", None)],
         )
         self.assertEqual(BudgetExecution.objects.filter(evaluation=new).count(), 2)
         self.assertFalse(Theme.objects.filter(evaluation=new).exists())
