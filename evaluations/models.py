@@ -231,11 +231,13 @@ class Section(models.TextChoices):
     """The editor's sections, in the report's order. Every place that names a section names one of these."""
 
     PROFILE = "profile", _("单位基本情况")
+    TOTALS = "totals", _("支出总体情况和其他预算")
     BASIC = "basic", _("基本支出")
     PROJECT = "project", _("项目支出")
     EXECUTION = "execution", _("预算执行")
     ACHIEVEMENTS = "achievements", _("工作成效和绩效指标")
     NARRATIVE = "narrative", _("问题、措施、应用和公开")
+    TEXTS = "texts", _("报告文字")
 
 
 class SectionRevision(models.Model):
