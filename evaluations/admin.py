@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from .forms import AmountField
 from .history import Via, recording
 from .models import (
     Duty,
@@ -18,6 +19,7 @@ from .models import (
     Submission,
     Unit,
 )
+from .money import MoneyField
 from .services import content_change, ensure_editable
 
 
@@ -30,6 +32,9 @@ class LockedWhenSubmittedMixin:
     # The editor sections whose revision an admin change counts up, so that an editor page opened before the change
     # refuses to save over it.
     editor_sections: tuple[str, ...] = ()
+    # Amounts typed in the admin are read by parse_amount, like the editor's. (The field's own Decimal form field
+    # would add max_digits and decimal_places, which a text input has no use for.)
+    formfield_overrides = {MoneyField: {"form_class": AmountField}}
 
     def _evaluation_of(self, obj):
         if obj is None:

@@ -37,6 +37,8 @@ class AmountField(forms.Field):
     def __init__(self, *, max_value: Decimal = MAX_AMOUNT, decimal_places: int = 2, **kwargs: Any) -> None:
         self.max_value = max_value
         self.decimal_places = decimal_places
+        # Given by a model DecimalField's formfield (the admin): the bound is max_value, checked by parse_amount.
+        kwargs.pop("max_digits", None)
         kwargs.setdefault(
             "widget",
             forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "class": "text-end amount"}),

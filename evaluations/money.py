@@ -40,13 +40,6 @@ class MoneyField(models.DecimalField):
         kwargs.pop("validators", None)
         return name, path, args, kwargs
 
-    def formfield(self, **kwargs):
-        # Every form of an amount, the admin's included, reads what was typed by parse_amount, like the editor.
-        # DecimalField.formfield would add max_digits and decimal_places, which the text input has no use for.
-        from .forms import AmountField  # evaluations.forms imports this module
-
-        return models.Field.formfield(self, **{"form_class": AmountField, **kwargs})
-
 
 # ---------------------------------------------------------------------------
 # Reading a typed number: the one rule for the editor, the admin and the spreadsheet import
