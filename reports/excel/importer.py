@@ -540,6 +540,7 @@ def plan_import(evaluation: Evaluation, data: dict[str, Any]) -> ImportPlan:
     """Compare the workbook's data with the evaluation's rows: every change, and every problem that only the
     database can reveal (IDs that are not ours, unknown sources). Reads seven queries; writes nothing."""
     plan = ImportPlan()
+    # In the workbook's order, so that the preview lists the changes sheet by sheet.
     _plan_summary(plan, evaluation, data["summary"])
     _plan_fixed(
         plan,
@@ -552,17 +553,7 @@ def plan_import(evaluation: Evaluation, data: dict[str, Any]) -> ImportPlan:
         "category",
         sheets.basic_categories(),
     )
-    _plan_fixed(
-        plan,
-        evaluation,
-        sheets.SHEET_EXECUTION,
-        sheets.EXECUTION_COLUMNS,
-        data["execution"],
-        list(evaluation.budget_execution.all()),
-        BudgetExecution,
-        "kind",
-        sheets.execution_kinds(),
-    )
+    _plan_projects(plan, evaluation, data["projects"])
     _plan_fixed(
         plan,
         evaluation,
@@ -574,7 +565,17 @@ def plan_import(evaluation: Evaluation, data: dict[str, Any]) -> ImportPlan:
         "fund_type",
         sheets.fund_types(),
     )
-    _plan_projects(plan, evaluation, data["projects"])
+    _plan_fixed(
+        plan,
+        evaluation,
+        sheets.SHEET_EXECUTION,
+        sheets.EXECUTION_COLUMNS,
+        data["execution"],
+        list(evaluation.budget_execution.all()),
+        BudgetExecution,
+        "kind",
+        sheets.execution_kinds(),
+    )
     _plan_indicators(plan, evaluation, data["indicators"])
     return plan
 

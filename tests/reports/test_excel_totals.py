@@ -379,7 +379,7 @@ class _QueryCounts:
         for rows in (5, 100):
             evaluation = self.grow(rows)
             content = to_bytes(template_of(evaluation))
-            # spending summary, basic spending, budget execution, other budget types, fund sources, project items,
+            # spending summary, basic spending, fund sources, project items, other budget types, budget execution,
             # indicators
             with self.subTest(rows=rows), self.assertNumQueries(7):
                 _data, plan = importer.preview_upload(evaluation, content)
