@@ -540,8 +540,9 @@ def plan_import(evaluation: Evaluation, data: dict[str, Any]) -> ImportPlan:
     """Compare the workbook's data with the evaluation's rows: every change, and every problem that only the
     database can reveal (IDs that are not ours, unknown sources). Reads seven queries; writes nothing."""
     plan = ImportPlan()
-    # In the workbook's order, so that the preview lists the changes sheet by sheet.
-    _plan_summary(plan, evaluation, data["summary"])
+    # In the workbook's order, so that the preview lists the changes sheet by sheet. The two sheets of issue 9 are
+    # read with .get: a preview made by the previous version may still wait in someone's session.
+    _plan_summary(plan, evaluation, data.get("summary"))
     _plan_fixed(
         plan,
         evaluation,
@@ -559,7 +560,7 @@ def plan_import(evaluation: Evaluation, data: dict[str, Any]) -> ImportPlan:
         evaluation,
         sheets.SHEET_FUND_TYPES,
         sheets.FUND_TYPE_COLUMNS,
-        data["fund_types"],
+        data.get("fund_types", {}),
         list(evaluation.fund_type_spending.all()),
         FundTypeSpending,
         "fund_type",

@@ -258,6 +258,17 @@ class _Totals:
         line = FundTypeSpending.objects.get(evaluation=self.evaluation)
         self.assertEqual((line.has_spending, line.amount), (None, None))
 
+    def test_a_preview_made_before_the_new_sheets_existed_still_confirms(self):
+        wb = template_of(self.evaluation)
+        wb[BASIC]["B2"] = 3900000
+        data, plan = importer.preview_upload(self.evaluation, to_bytes(wb))
+        del data["summary"], data["fund_types"]  # as the previous version left it in the session
+        importer.apply_import(evaluation=self.evaluation, data=data, actor=self.wangfang, expected_digest=plan.digest)
+        self.assertEqual(
+            BasicSpending.objects.get(evaluation=self.evaluation, category="personnel").amount, Decimal("3900000")
+        )
+        self.assertFalse(SpendingSummary.objects.exists())
+
 
 class _TotalsRefused:
     def test_every_rule_of_the_new_sheets_is_listed_and_nothing_is_written(self):
