@@ -1,4 +1,4 @@
-"""One cell's value → a Decimal, a text, an ID or a choice, or a :class:`CellError` with a Chinese message.
+"""One cell's value → a Decimal, a text, an ID, a choice or an answer, or a :class:`CellError` with a Chinese message.
 
 Decisions (documented in README.md, tested in tests/reports/test_excel_cells.py):
 - A number typed as text is read by the editor's own rule, :func:`evaluations.money.parse_amount` (or
@@ -113,6 +113,18 @@ def parse_choice(value: object, choices: dict[str, str], aliases: dict[str, str]
     allowed = "、".join(choices)
     raise CellError(
         _("“%(text)s”不在可选范围内，请从下拉列表中选择：%(allowed)s。") % {"text": text, "allowed": allowed}
+    )
+
+
+def parse_answer(value: object, answers: dict[str, bool | None]) -> bool | None:
+    """A yes or no that may be unknown (未填写 / 无 / 有); a blank cell is unknown, like 未填写."""
+    if is_blank(value):
+        return None
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if text in answers:
+        return answers[text]
+    raise CellError(
+        _("“%(text)s”不在可选范围内，请从下拉列表中选择：%(allowed)s。") % {"text": text, "allowed": "、".join(answers)}
     )
 
 

@@ -1,8 +1,11 @@
 """The export: the 部门整体支出绩效自评表 laid out like the national form (财预〔2020〕10号 annex), followed by the
 data sheets of the template, so that an exported workbook can be edited and uploaded again.
 
+Beside the national form's funds block, the sheet shows the totals a report may state without their parts (支出总体
+情况) and the other budget types (其他预算类型支出); a figure nobody entered stays an empty cell, never 0.
+
 Every figure comes from budgets.figures and achievements.figures; this module only places them. The whole
-workbook costs the five queries of :func:`~.template.fetch_rows`, whatever the number of rows.
+workbook costs the seven queries of :func:`~.template.fetch_rows`, whatever the number of rows.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from achievements.figures import indicator_score
-from budgets.figures import FUNDS_WEIGHT, ExecutionLine, execution_figures
+from budgets.figures import FUNDS_WEIGHT, ExecutionLine, execution_figures, execution_rate
 from evaluations.models import Evaluation
 from evaluations.money import HUNDRED, as_percent, plain_quantity, quantize_half_up, to_wan
 
@@ -124,25 +127,71 @@ def add_self_evaluation_sheet(ws: Worksheet, rows: EvaluationRows) -> None:
         _box(ws, row, 8, _percent(line.rate), number_format=PERCENT_FORMAT)
         _box(ws, row, 9, _funds_score(line) if is_total else "—", right=LAST_COLUMN, number_format=SCORE_FORMAT)
 
-    # 年度总体目标: rows 8 and 9.
-    _box(ws, 8, 1, _("年度总体目标"), bottom=9, header=True)
-    _box(ws, 8, 2, _("预期目标"), right=6, header=True)
-    _box(ws, 8, 7, _("实际完成情况"), right=LAST_COLUMN, header=True)
-    _box(ws, 9, 2, evaluation.overall_goal, right=6, align=LEFT)
-    _box(ws, 9, 7, evaluation.overall_goal_result, right=LAST_COLUMN, align=LEFT)
+    goal_row = _fund_types_block(ws, rows, first_row=_summary_block(ws, rows, first_row=8))
+
+    # 年度总体目标: two rows.
+    _box(ws, goal_row, 1, _("年度总体目标"), bottom=goal_row + 1, header=True)
+    _box(ws, goal_row, 2, _("预期目标"), right=6, header=True)
+    _box(ws, goal_row, 7, _("实际完成情况"), right=LAST_COLUMN, header=True)
+    _box(ws, goal_row + 1, 2, evaluation.overall_goal, right=6, align=LEFT)
+    _box(ws, goal_row + 1, 7, evaluation.overall_goal_result, right=LAST_COLUMN, align=LEFT)
     longest = max(len(evaluation.overall_goal), len(evaluation.overall_goal_result))
     # About 30 characters fit on a line of the merged cell; Excel does not grow merged rows by itself.
-    ws.row_dimensions[9].height = max(40, 15 * (longest // 30 + 1))
+    ws.row_dimensions[goal_row + 1].height = max(40, 15 * (longest // 30 + 1))
 
-    end = _indicator_grid(ws, rows, first_row=10)
+    grid_row = goal_row + 2
+    end = _indicator_grid(ws, rows, first_row=grid_row)
     ws.freeze_panes = "A5"
-    ws.print_title_rows = "10:10"
+    ws.print_title_rows = f"{grid_row}:{grid_row}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_area = f"A1:{get_column_letter(LAST_COLUMN)}{end}"
+
+
+def _summary_block(ws: Worksheet, rows: EvaluationRows, *, first_row: int) -> int:
+    """支出总体情况 (万元): the totals as entered, and the execution rate when both of its figures are known.
+    Returns the next free row."""
+    summary = rows.summary
+    figures = {
+        key: getattr(summary, key, None) for key in ("total_budget", "total_spending", "basic_total", "project_total")
+    }
+    rate = execution_rate(figures["total_spending"], figures["total_budget"])
+    boxes = [
+        (2, 3, _("预算安排"), _wan(figures["total_budget"]), WAN_FORMAT),
+        (4, 5, _("实际支出合计"), _wan(figures["total_spending"]), WAN_FORMAT),
+        (6, 6, _("执行率"), _percent(rate), PERCENT_FORMAT),
+        (7, 8, _("基本支出合计"), _wan(figures["basic_total"]), WAN_FORMAT),
+        (9, LAST_COLUMN, _("项目支出合计"), _wan(figures["project_total"]), WAN_FORMAT),
+    ]
+    _box(ws, first_row, 1, _("支出总体情况（万元）"), bottom=first_row + 1, header=True)
+    for left, right, title, value, number_format in boxes:
+        _box(ws, first_row, left, title, right=right, header=True)
+        _box(ws, first_row + 1, left, value, right=right, number_format=number_format)
+    return first_row + 2
+
+
+def _fund_types_block(ws: Worksheet, rows: EvaluationRows, *, first_row: int) -> int:
+    """其他预算类型支出 (万元): one row per budget type; a question nobody answered stays blank.
+    Returns the next free row."""
+    by_type = {line.fund_type: line for line in rows.fund_types}
+    types = list(sheets.fund_types().items())
+    last_row = first_row + len(types)
+    _box(ws, first_row, 1, _("其他预算类型支出（万元）"), bottom=last_row, header=True)
+    _box(ws, first_row, 2, _("预算类型"), right=3, header=True)
+    _box(ws, first_row, 4, _("是否有此项支出"), right=5, header=True)
+    _box(ws, first_row, 6, _("支出金额"), header=True)
+    _box(ws, first_row, 7, _("支出情况说明"), right=LAST_COLUMN, header=True)
+    for row, (label, fund_type) in enumerate(types, start=first_row + 1):
+        line = by_type.get(fund_type)
+        answer = None if line is None or line.has_spending is None else sheets.answer_label(line.has_spending)
+        _box(ws, row, 2, label, right=3, align=LEFT)
+        _box(ws, row, 4, answer, right=5)
+        _box(ws, row, 6, _wan(line.amount) if line else None, number_format=WAN_FORMAT)
+        _box(ws, row, 7, line.narrative if line else None, right=LAST_COLUMN, align=LEFT)
+    return last_row + 1
 
 
 def _indicator_grid(ws: Worksheet, rows: EvaluationRows, *, first_row: int) -> int:

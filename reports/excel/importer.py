@@ -11,7 +11,11 @@
 Row matching: the hidden ID column. A row with an ID updates our row with that ID (an ID that is not ours is an
 error); a row without an ID is new; our rows missing from the sheet are deleted. An unknown 资金来源 is an error, not
 a new source: a typo would otherwise split one source's subtotal in two, and sources carry report wording that a
-sheet cannot supply.
+sheet cannot supply. A blank 资金来源 is an item without a source.
+
+Blank is not zero: a blank amount is stored as NULL (unknown) and a 0 as 0. A sheet with one row per fixed category
+(支出总体情况, 基本支出, 其他预算类型支出, 预算执行) creates no row for a category left entirely blank, so that the
+unchanged template of an empty evaluation writes nothing.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from openpyxl.utils import get_column_letter
 
 from achievements.models import Indicator
 from achievements.rules import shortfall_reason_error
-from budgets.models import BasicSpending, BudgetExecution, ProjectItem
+from budgets.models import BasicSpending, BudgetExecution, FundTypeSpending, ProjectItem, SpendingSummary
 from evaluations.history import Via
 from evaluations.models import Evaluation, Section
 from evaluations.rows import RowWrites, write_rows
@@ -128,8 +132,10 @@ def read_workbook(content: bytes) -> tuple[dict[str, Any], list[Problem]]:
             )
         reader = _Reader()
         data = {
+            "summary": reader.summary(wb[sheets.SHEET_SUMMARY]),
             "basic": reader.basic(wb[sheets.SHEET_BASIC]),
             "projects": reader.projects(wb[sheets.SHEET_PROJECTS]),
+            "fund_types": reader.fund_types(wb[sheets.SHEET_FUND_TYPES]),
             "execution": reader.execution(wb[sheets.SHEET_EXECUTION]),
             "indicators": reader.indicators(wb[sheets.SHEET_INDICATORS]),
         }
@@ -256,6 +262,7 @@ class _Reader:
             Kind.AMOUNT: lambda column, raw: cells.parse_amount(raw),
             Kind.VALUE: lambda column, raw: cells.parse_value(raw),
             Kind.WEIGHT: lambda column, raw: cells.parse_weight(raw),
+            Kind.ANSWER: lambda column, raw: cells.parse_answer(raw, sheets.ANSWERS),
             # Free-text choices (资金来源) are checked against the database in plan_import.
             Kind.CHOICE: (
                 (lambda column, raw: cells.parse_choice(raw, choices, aliases))
@@ -264,13 +271,17 @@ class _Reader:
             ),
         }
 
-    def _fixed_rows(self, ws, columns, choices: dict[str, str], key: str) -> dict[str, dict[str, object]]:
-        """Sheets with one row per fixed category (基本支出, 预算执行): each category exactly once."""
+    def _fixed_rows(
+        self, ws, columns, choices: dict[str, str], key: str, check: Callable | None = None
+    ) -> dict[str, dict[str, object]]:
+        """Sheets with one row per fixed category (基本支出, 其他预算类型支出, 预算执行): each category exactly once."""
         sheet = ws.title
         found: dict[str, dict[str, object]] = {}
         parsers = self._parsers(choices)
         for row, values in self.rows(ws, columns):
             record = self.fields(sheet, row, columns, values, parsers)
+            if check is not None:
+                check(sheet, row, columns, record)
             category = record.pop(key)
             if category is _INVALID:
                 continue
@@ -299,6 +310,47 @@ class _Reader:
 
     def execution(self, ws) -> dict[str, dict[str, object]]:
         return self._fixed_rows(ws, sheets.EXECUTION_COLUMNS, sheets.execution_kinds(), "kind")
+
+    def fund_types(self, ws) -> dict[str, dict[str, object]]:
+        return self._fixed_rows(
+            ws, sheets.FUND_TYPE_COLUMNS, sheets.fund_types(), "fund_type", check=self._check_fund_type
+        )
+
+    def _check_fund_type(self, sheet: str, row: int, columns, record: dict[str, object]) -> None:
+        """The answer and the figures of one budget type must say the same thing: the report prints either
+        “本单位无此项支出” or the amount and its narrative, never both, and never figures whose answer is unknown."""
+        index = {column.key: number for number, column in enumerate(columns, start=1)}
+        answer = record.get("has_spending")
+        if answer is _INVALID:
+            return
+        if answer is False and record.get("amount") not in (None, _INVALID):
+            self.problem(sheet, row, index["amount"], columns, _("已选择“无”（本单位无此项支出），不能再填写金额。"))
+            record["amount"] = _INVALID
+        if answer is None and (record.get("amount") is not None or record.get("narrative")):
+            self.problem(
+                sheet,
+                row,
+                index["has_spending"],
+                columns,
+                _("填写了金额或说明，请在“是否有此项支出”中选择“有”或“无”。"),
+            )
+            record["has_spending"] = _INVALID
+
+    def summary(self, ws) -> dict[str, object] | None:
+        """The one row of totals; every cell blank when the sheet's row is blank. None when a cell is invalid."""
+        sheet, columns = ws.title, sheets.SUMMARY_COLUMNS
+        rows = self.rows(ws, columns)
+        if not self.rows_were_read(sheet):
+            return None
+        for row, _values in rows[1:]:
+            self.problem(sheet, row, None, columns, _("本表只填一行（第2行），请把多余的行删掉。"))
+        if not rows:
+            return {"row": 2, **dict.fromkeys((column.key for column in columns), None)}
+        row, values = rows[0]
+        record = self.fields(sheet, row, columns, values, self._parsers())
+        if _INVALID in record.values() or len(rows) > 1:
+            return None
+        return {"row": row, **{k: _decimal_text(v) for k, v in record.items()}}
 
     def _listed_rows(self, ws, columns, parsers, check: Callable | None = None) -> list[dict[str, object]]:
         sheet = ws.title
@@ -445,6 +497,8 @@ class ImportPlan:
 def _shown(value: object) -> str:
     if value is None or value == "":
         return _("（空）")
+    if isinstance(value, bool):  # 是否有此项支出
+        return sheets.answer_label(value)
     if isinstance(value, Decimal):
         return f"{value:f}"
     return str(value)
@@ -484,8 +538,11 @@ def _generic_display(key: str, value: object) -> str:
 
 def plan_import(evaluation: Evaluation, data: dict[str, Any]) -> ImportPlan:
     """Compare the workbook's data with the evaluation's rows: every change, and every problem that only the
-    database can reveal (IDs that are not ours, unknown sources). Reads five queries; writes nothing."""
+    database can reveal (IDs that are not ours, unknown sources). Reads seven queries; writes nothing."""
     plan = ImportPlan()
+    # In the workbook's order, so that the preview lists the changes sheet by sheet. The two sheets of issue 9 are
+    # read with .get: a preview made by the previous version may still wait in someone's session.
+    _plan_summary(plan, evaluation, data.get("summary"))
     _plan_fixed(
         plan,
         evaluation,
@@ -496,6 +553,18 @@ def plan_import(evaluation: Evaluation, data: dict[str, Any]) -> ImportPlan:
         BasicSpending,
         "category",
         sheets.basic_categories(),
+    )
+    _plan_projects(plan, evaluation, data["projects"])
+    _plan_fixed(
+        plan,
+        evaluation,
+        sheets.SHEET_FUND_TYPES,
+        sheets.FUND_TYPE_COLUMNS,
+        data.get("fund_types", {}),
+        list(evaluation.fund_type_spending.all()),
+        FundTypeSpending,
+        "fund_type",
+        sheets.fund_types(),
     )
     _plan_fixed(
         plan,
@@ -508,9 +577,39 @@ def plan_import(evaluation: Evaluation, data: dict[str, Any]) -> ImportPlan:
         "kind",
         sheets.execution_kinds(),
     )
-    _plan_projects(plan, evaluation, data["projects"])
     _plan_indicators(plan, evaluation, data["indicators"])
     return plan
+
+
+def _is_blank_record(columns: tuple[Column, ...], record: dict[str, Any]) -> bool:
+    return all(record.get(column.key) in (None, "") for column in columns if column.kind is not Kind.CHOICE)
+
+
+def _added_fields(columns: tuple[Column, ...], record: dict[str, Any]) -> tuple[FieldChange, ...]:
+    return tuple(
+        FieldChange(c.header, _shown(None), _shown(record[c.key]))
+        for c in columns
+        if c.key in record and record[c.key] not in (None, "")
+    )
+
+
+def _plan_summary(plan: ImportPlan, evaluation: Evaluation, record: dict[str, Any] | None) -> None:
+    sheet, columns = sheets.SHEET_SUMMARY, sheets.SUMMARY_COLUMNS
+    if record is None:  # a cell was refused; its problem is listed
+        return
+    label = str(SpendingSummary._meta.verbose_name)
+    summary = SpendingSummary.objects.filter(evaluation=evaluation).first()
+    if summary is None:
+        if _is_blank_record(columns, record):
+            return
+        summary = SpendingSummary(evaluation=evaluation)
+        _compare(summary, columns, record, None)
+        plan.writes.add(summary)
+        plan.changes.append(RowChange(sheet, "add", record["row"], label, _added_fields(columns, record)))
+        return
+    fields = _compare(summary, columns, record, plan.writes)
+    if fields:
+        plan.changes.append(RowChange(sheet, "update", record["row"], label, fields))
 
 
 def _plan_fixed(plan, evaluation, sheet, columns, records, existing, model, key, choices) -> None:
@@ -522,15 +621,13 @@ def _plan_fixed(plan, evaluation, sheet, columns, records, existing, model, key,
             continue
         obj = by_key.get(category)
         if obj is None:
+            if _is_blank_record(columns, record):
+                # Nothing entered for a category we hold nothing for: no row, rather than a row of blanks.
+                continue
             obj = model(evaluation=evaluation, **{key: category})
             _compare(obj, columns, record, None)
             plan.writes.add(obj)
-            fields = tuple(
-                FieldChange(c.header, _shown(None), _shown(record[c.key]))
-                for c in columns
-                if c.key in record and record[c.key] not in (None, "")
-            )
-            plan.changes.append(RowChange(sheet, "add", record["row"], label, fields))
+            plan.changes.append(RowChange(sheet, "add", record["row"], label, _added_fields(columns, record)))
             continue
         fields = _compare(obj, columns, record, plan.writes)
         if fields:
@@ -583,11 +680,18 @@ def _plan_projects(plan: ImportPlan, evaluation: Evaluation, records: list[dict[
     # The source is compared by id, not through item.source, which would cost a query per row.
     other_columns = tuple(column for column in columns if column.key != "source")
 
+    def source_name(source_id: int | None) -> str:
+        return sources_by_pk[source_id].name if source_id is not None else ""
+
+    def label(source_id: int | None, name: str) -> str:
+        return f"{source_name(source_id)} · {name}" if source_id is not None else name
+
     seen: set[int] = set()
-    groups: dict[int, list[ProjectItem]] = {}
+    # Items are numbered within their source; the items without a source (None) form a group of their own.
+    groups: dict[int | None, list[ProjectItem]] = {}
     for record in records:
-        source = sources.get(record["source"])
-        if source is None:
+        source = sources.get(record["source"]) if record["source"] else None
+        if record["source"] and source is None:
             plan.problems.append(
                 Problem(
                     sheet,
@@ -601,6 +705,7 @@ def _plan_projects(plan: ImportPlan, evaluation: Evaluation, records: list[dict[
                 )
             )
             continue
+        source_id = source.pk if source else None
         if record["id"] is None:
             item = ProjectItem(evaluation=evaluation, source=source)
             _compare(item, other_columns, record, None)
@@ -610,8 +715,8 @@ def _plan_projects(plan: ImportPlan, evaluation: Evaluation, records: list[dict[
                     sheet,
                     "add",
                     record["row"],
-                    f"{source.name} · {item.name}",
-                    (FieldChange(columns[4].header, _shown(None), _shown(item.amount)),),
+                    label(source_id, item.name),
+                    (FieldChange(columns[4].header, _shown(None), _shown(record["amount"])),),
                 )
             )
         else:
@@ -620,16 +725,18 @@ def _plan_projects(plan: ImportPlan, evaluation: Evaluation, records: list[dict[
                 _id_problem(plan, sheet, record["row"], columns)
                 continue
             seen.add(item.pk)
-            label = f"{sources_by_pk[item.source_id].name} · {item.name}"
+            before = label(item.source_id, item.name)
             fields = _compare(item, other_columns, record, plan.writes)
-            if item.source_id != source.pk:
-                moved = FieldChange(columns[1].header, sources_by_pk[item.source_id].name, source.name)
+            if item.source_id != source_id:
+                moved = FieldChange(
+                    columns[1].header, _shown(source_name(item.source_id)), _shown(source_name(source_id))
+                )
                 fields = (moved, *fields)
                 item.source = source
                 plan.writes.change(item, "source")
             if fields:
-                plan.changes.append(RowChange(sheet, "update", record["row"], label, fields))
-        groups.setdefault(source.pk, []).append(item)
+                plan.changes.append(RowChange(sheet, "update", record["row"], before, fields))
+        groups.setdefault(source_id, []).append(item)
 
     for pk, item in items.items():
         if pk not in seen:
@@ -639,13 +746,14 @@ def _plan_projects(plan: ImportPlan, evaluation: Evaluation, records: list[dict[
                     sheet,
                     "delete",
                     None,
-                    f"{sources_by_pk[item.source_id].name} · {item.name}",
+                    label(item.source_id, item.name),
                     (FieldChange(columns[4].header, _shown(item.amount), _shown(None)),),
                 )
             )
-    for source_pk, sequence in groups.items():
-        stored = {pk: order for pk, (source_id, order) in original.items() if source_id == source_pk}
-        _order(plan, sheet, sources_by_pk[source_pk].name, sequence, stored)
+    for source_id, sequence in groups.items():
+        stored = {pk: order for pk, (stored_source, order) in original.items() if stored_source == source_id}
+        group_label = source_name(source_id) or _("未注明资金来源的项目")
+        _order(plan, sheet, group_label, sequence, stored)
 
 
 def _plan_indicators(plan: ImportPlan, evaluation: Evaluation, records: list[dict[str, Any]]) -> None:
@@ -701,8 +809,10 @@ def preview_upload(evaluation: Evaluation, content: bytes) -> tuple[dict[str, An
 # The editor's sections that each sheet writes: their revision is counted up, so that an editor page opened before
 # the import refuses to save over it (evaluations.services.content_change).
 SHEET_SECTIONS = {
+    sheets.SHEET_SUMMARY: Section.TOTALS,
     sheets.SHEET_BASIC: Section.BASIC,
     sheets.SHEET_PROJECTS: Section.PROJECT,
+    sheets.SHEET_FUND_TYPES: Section.TOTALS,
     sheets.SHEET_EXECUTION: Section.EXECUTION,
     sheets.SHEET_INDICATORS: Section.ACHIEVEMENTS,
 }

@@ -13,7 +13,7 @@ from enum import Enum
 from django.utils import translation
 
 from achievements.models import Indicator
-from budgets.models import BasicSpending, BudgetExecution, ProjectItem
+from budgets.models import BasicSpending, BudgetExecution, FundTypeSpending, ProjectItem
 
 
 class Kind(Enum):
@@ -23,6 +23,7 @@ class Kind(Enum):
     VALUE = "value"  # an indicator's target or actual, four decimals
     WEIGHT = "weight"  # 分值, two decimals
     CHOICE = "choice"  # a fixed label from a list
+    ANSWER = "answer"  # 未填写 / 无 / 有: a yes or no that may still be unknown
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,10 @@ def _max_length(model, field: str) -> int | None:
 WORKBOOK_LANGUAGE = "zh-hans"
 
 SHEET_GUIDE = "填写说明"
+SHEET_SUMMARY = "支出总体情况"
 SHEET_BASIC = "基本支出"
 SHEET_PROJECTS = "项目支出"
+SHEET_FUND_TYPES = "其他预算类型支出"
 SHEET_EXECUTION = "预算执行"
 SHEET_INDICATORS = "绩效指标"
 SHEET_LISTS = "下拉选项"
@@ -53,19 +56,36 @@ SHEET_SELF_EVALUATION = "部门整体支出绩效自评表"
 
 ID_HEADER = "ID（系统编号，勿改）"
 
+# One row: the totals a report may state without their parts. Every cell may stay blank (unknown).
+SUMMARY_COLUMNS = (
+    Column("total_budget", "预算安排（元）", Kind.AMOUNT, width=20),
+    Column("total_spending", "实际支出合计（元）", Kind.AMOUNT, width=20),
+    Column("basic_total", "基本支出合计（元）", Kind.AMOUNT, width=20),
+    Column("project_total", "项目支出合计（元）", Kind.AMOUNT, width=20),
+)
+
+# Blank amounts are unknown, not zero: a report may give this year's amount without last year's.
 BASIC_COLUMNS = (
     Column("category", "类别", Kind.CHOICE, width=16, required=True),
-    Column("amount", "本年决算数（元）", Kind.AMOUNT, width=20, required=True),
-    Column("previous_amount", "上年决算数（元）", Kind.AMOUNT, width=20, required=True),
+    Column("amount", "本年决算数（元）", Kind.AMOUNT, width=20),
+    Column("previous_amount", "上年决算数（元）", Kind.AMOUNT, width=20),
     Column("change_reason", "增减原因", Kind.TEXT, width=50),
 )
 
 PROJECT_COLUMNS = (
     Column("id", ID_HEADER, Kind.ID, width=10),
-    Column("source", "资金来源", Kind.CHOICE, width=26, required=True),
+    # Optional: many reports list their items without saying where the money came from.
+    Column("source", "资金来源", Kind.CHOICE, width=26),
     Column("name", "项目名称", Kind.TEXT, width=40, required=True, max_length=_max_length(ProjectItem, "name")),
     Column("description", "报告表述", Kind.TEXT, width=50, max_length=_max_length(ProjectItem, "description")),
     Column("amount", "决算数（元）", Kind.AMOUNT, width=20, required=True),
+)
+
+FUND_TYPE_COLUMNS = (
+    Column("fund_type", "预算类型", Kind.CHOICE, width=20, required=True),
+    Column("has_spending", "是否有此项支出", Kind.ANSWER, width=16),
+    Column("amount", "支出金额（元）", Kind.AMOUNT, width=20),
+    Column("narrative", "支出情况说明", Kind.TEXT, width=60),
 )
 
 EXECUTION_COLUMNS = (
@@ -91,9 +111,12 @@ INDICATOR_COLUMNS = (
     Column("ranking", "排名", Kind.TEXT, width=18, max_length=_max_length(Indicator, "ranking")),
 )
 
+# In the report's order: the totals, then the general budget's basic and project spending, then the other budgets.
 SHEET_COLUMNS = {
+    SHEET_SUMMARY: SUMMARY_COLUMNS,
     SHEET_BASIC: BASIC_COLUMNS,
     SHEET_PROJECTS: PROJECT_COLUMNS,
+    SHEET_FUND_TYPES: FUND_TYPE_COLUMNS,
     SHEET_EXECUTION: EXECUTION_COLUMNS,
     SHEET_INDICATORS: INDICATOR_COLUMNS,
 }
@@ -104,6 +127,21 @@ def basic_categories() -> dict[str, str]:
     """Label shown in the sheet → stored value: {"人员经费": "personnel", ...}."""
     with translation.override(WORKBOOK_LANGUAGE):
         return {str(label): value for value, label in BasicSpending.Category.choices}
+
+
+def fund_types() -> dict[str, str]:
+    """{"政府性基金预算": "government_fund", ...}."""
+    with translation.override(WORKBOOK_LANGUAGE):
+        return {str(label): value for value, label in FundTypeSpending.FundType.choices}
+
+
+# 是否有此项支出: "未填写" (and a blank cell) is unknown, "无" prints the outline's 本单位无此项支出.
+ANSWER_UNKNOWN = "未填写"
+ANSWERS: dict[str, bool | None] = {ANSWER_UNKNOWN: None, "无": False, "有": True}
+
+
+def answer_label(answer: bool | None) -> str:
+    return next(label for label, value in ANSWERS.items() if value is answer)
 
 
 def execution_kinds() -> dict[str, str]:

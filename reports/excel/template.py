@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from achievements.models import Indicator
 from budgets.figures import project_spending_figures
-from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem
+from budgets.models import BasicSpending, BudgetExecution, FundSource, FundTypeSpending, ProjectItem, SpendingSummary
 from evaluations.models import Evaluation
 from evaluations.money import plain_quantity
 
@@ -43,12 +43,14 @@ WRAP = Alignment(wrap_text=True, vertical="center")
 
 @dataclass(frozen=True)
 class EvaluationRows:
-    """Everything the workbook shows, fetched once: five queries whatever the number of rows."""
+    """Everything the workbook shows, fetched once: seven queries whatever the number of rows."""
 
     evaluation: Evaluation
+    summary: SpendingSummary | None
     basic: list[BasicSpending]
     sources: list[FundSource]
     items: list[ProjectItem]
+    fund_types: list[FundTypeSpending]
     execution: list[BudgetExecution]
     indicators: list[Indicator]
 
@@ -56,9 +58,13 @@ class EvaluationRows:
 def fetch_rows(evaluation: Evaluation) -> EvaluationRows:
     return EvaluationRows(
         evaluation=evaluation,
+        # filter().first() rather than evaluation.spending_summary: most evaluations have none, and the reverse
+        # one-to-one accessor would raise instead of answering None.
+        summary=SpendingSummary.objects.filter(evaluation=evaluation).first(),
         basic=list(evaluation.basic_spending.all()),
         sources=list(evaluation.fund_sources.all()),
         items=list(evaluation.project_items.all()),
+        fund_types=list(evaluation.fund_type_spending.all()),
         execution=list(evaluation.budget_execution.all()),
         indicators=list(evaluation.indicators.order_by("order", "id")),
     )
@@ -76,8 +82,10 @@ def build_template(evaluation: Evaluation) -> Workbook:
 
 def add_data_sheets(wb: Workbook, rows: EvaluationRows) -> None:
     lists = _add_lists_sheet(wb, rows)
+    _add_summary_sheet(wb.create_sheet(sheets.SHEET_SUMMARY), rows)
     _add_basic_sheet(wb.create_sheet(sheets.SHEET_BASIC), rows)
     _add_projects_sheet(wb.create_sheet(sheets.SHEET_PROJECTS), rows, lists)
+    _add_fund_types_sheet(wb.create_sheet(sheets.SHEET_FUND_TYPES), rows)
     _add_execution_sheet(wb.create_sheet(sheets.SHEET_EXECUTION), rows)
     _add_indicators_sheet(wb.create_sheet(sheets.SHEET_INDICATORS), rows)
     # The lists sheet must exist before the validations that point at it; it goes last so people land on data.
@@ -87,21 +95,30 @@ def add_data_sheets(wb: Workbook, rows: EvaluationRows) -> None:
 def add_guide_sheet(ws: Worksheet, rows: EvaluationRows) -> None:
     ws.title = sheets.SHEET_GUIDE
     evaluation = rows.evaluation
-    lines = [
-        _("%(unit)s%(year)s年度部门整体支出绩效自评 · 数据填报模板")
-        % {"unit": evaluation.unit.name, "year": evaluation.year},
-        "",
-        _("1. 金额一律以“元”为单位，保留到分（最多两位小数），不能为负数；")
+    # Numbered here, not in the messages, so that adding a point does not change every translation.
+    points = [
+        _("金额一律以“元”为单位，保留到分（最多两位小数），不能为负数；")
         + _("请直接填写数字，不要带“元”“万元”或货币符号。"),
-        _("2. 请勿修改表头和“ID”列（已隐藏）。带 ID 的行会更新原有数据；新增的行请将 ID 留空；")
+        _("网页上可以选择按万元填写；本工作簿一律按元，与系统保存的数字完全一致，导入导出都不做四舍五入。"),
+        _("不知道或报告中没有的数字请留空，不要填 0：留空表示未填写，报告不会写出它；填 0 表示确实为零。"),
+        _("请勿修改表头和“ID”列（已隐藏）。带 ID 的行会更新原有数据；新增的行请将 ID 留空；")
         + _("从表中删掉的行会在导入时删除。"),
-        _("3. 资金来源和指标性质请从下拉列表中选择；资金来源只能是本自评已有的来源，新的来源请先在网页上添加。"),
-        _("4. 指标性质为≥、≤或=时，年度指标值和实际完成值填写数字；定性指标请填写“定性”两栏，不填数值。"),
-        _("5. 实际完成值未达到年度指标值时，必须填写偏差原因分析及改进措施。"),
-        _("6. 请不要使用公式，直接填写数值。上传后系统会先检查整个工作簿并列出全部问题，确认后才一次性写入。"),
-        _("7. 只有草稿和已退回的绩效自评可以导入。文件不超过 5 MB，每张表不超过 %(rows)d 行。")
+        _("资金来源和指标性质请从下拉列表中选择；资金来源只能是本自评已有的来源，新的来源请先在网页上添加；")
+        + _("项目不分资金来源时，资金来源留空。"),
+        _("“支出总体情况”只填一行：报告只给出合计数时，可以只填这张表，基本支出和项目支出的明细留空。"),
+        _("“其他预算类型支出”每类一行：有此项支出选“有”，并填写金额和说明；选“无”时报告写“本单位无此项支出”，")
+        + _("不填金额；选“未填写”时金额和说明都留空。"),
+        _("指标性质为≥、≤或=时，年度指标值和实际完成值填写数字；定性指标请填写“定性”两栏，不填数值。"),
+        _("实际完成值未达到年度指标值时，必须填写偏差原因分析及改进措施。"),
+        _("请不要使用公式，直接填写数值。上传后系统会先检查整个工作簿并列出全部问题，确认后才一次性写入。"),
+        _("只有草稿和已退回的绩效自评可以导入。文件不超过 5 MB，每张表不超过 %(rows)d 行。")
         % {"rows": sheets.MAX_ROWS_PER_SHEET},
     ]
+    title = _("%(unit)s%(year)s年度部门整体支出绩效自评 · 数据填报模板") % {
+        "unit": evaluation.unit.name,
+        "year": evaluation.year,
+    }
+    lines = [title, "", *(f"{number}. {point}" for number, point in enumerate(points, start=1))]
     for number, line in enumerate(lines, start=1):
         write(ws, number, 1, line)
     ws["A1"].font = Font(bold=True, size=14)
@@ -135,7 +152,11 @@ def _header(ws: Worksheet, columns: tuple[Column, ...]) -> None:
 
 def _write_record(ws: Worksheet, row: int, columns: tuple[Column, ...], record: dict[str, object]) -> None:
     for index, column in enumerate(columns, start=1):
-        write(ws, row, index, record.get(column.key), number_format=NUMBER_FORMATS.get(column.kind))
+        number_format = NUMBER_FORMATS.get(column.kind)
+        cell = write(ws, row, index, record.get(column.key), number_format=number_format)
+        if number_format:
+            # A blank amount stays blank; the format is set anyway, so that a figure typed into it shows as 元.
+            cell.number_format = number_format
 
 
 def _list_validation(ws: Worksheet, formula: str, column: int, prompt: str) -> None:
@@ -149,6 +170,34 @@ def _list_validation(ws: Worksheet, formula: str, column: int, prompt: str) -> N
 
 def _inline_list(labels: list[str]) -> str:
     return '"' + ",".join(labels) + '"'
+
+
+def _add_summary_sheet(ws: Worksheet, rows: EvaluationRows) -> None:
+    columns = sheets.SUMMARY_COLUMNS
+    _header(ws, columns)
+    summary = rows.summary
+    _write_record(ws, 2, columns, {column.key: getattr(summary, column.key, None) for column in columns})
+
+
+def _add_fund_types_sheet(ws: Worksheet, rows: EvaluationRows) -> None:
+    columns = sheets.FUND_TYPE_COLUMNS
+    _header(ws, columns)
+    by_type = {row.fund_type: row for row in rows.fund_types}
+    for number, (label, fund_type) in enumerate(sheets.fund_types().items(), start=2):
+        line = by_type.get(fund_type)
+        _write_record(
+            ws,
+            number,
+            columns,
+            {
+                "fund_type": label,
+                "has_spending": sheets.answer_label(line.has_spending if line else None),
+                "amount": line.amount if line else None,
+                "narrative": line.narrative if line else "",
+            },
+        )
+    _list_validation(ws, _inline_list(list(sheets.fund_types())), 1, _("预算类型只能是这三类之一，请勿修改。"))
+    _list_validation(ws, _inline_list(list(sheets.ANSWERS)), 2, _("请选择“有”“无”或“未填写”。"))
 
 
 def _add_basic_sheet(ws: Worksheet, rows: EvaluationRows) -> None:
@@ -174,23 +223,28 @@ def _add_basic_sheet(ws: Worksheet, rows: EvaluationRows) -> None:
 def _add_projects_sheet(ws: Worksheet, rows: EvaluationRows, lists: Worksheet) -> None:
     columns = sheets.PROJECT_COLUMNS
     _header(ws, columns)
-    number = 2
-    # The figures module decides the order (by source, then item), so the sheet reads like the report.
-    for group in project_spending_figures(rows.sources, rows.items).groups:
-        for item in group.items:
-            _write_record(
-                ws,
-                number,
-                columns,
-                {
-                    "id": item.pk,
-                    "source": group.source.name,
-                    "name": item.name,
-                    "description": item.description,
-                    "amount": item.amount,
-                },
-            )
-            number += 1
+    # The figures module decides the order (by source, then item), so the sheet reads like the report; items
+    # without a source come last. Every item is written: one left out would be deleted by the next upload.
+    grouped = [
+        (group.source.name, item)
+        for group in project_spending_figures(rows.sources, rows.items).groups
+        for item in group.items
+    ]
+    listed = {item.pk for _name, item in grouped}
+    unsourced = [(None, item) for item in sorted(rows.items, key=lambda i: (i.order, i.pk)) if item.pk not in listed]
+    for number, (source_name, item) in enumerate([*grouped, *unsourced], start=2):
+        _write_record(
+            ws,
+            number,
+            columns,
+            {
+                "id": item.pk,
+                "source": source_name,
+                "name": item.name,
+                "description": item.description,
+                "amount": item.amount,
+            },
+        )
     if rows.sources:
         last = len(rows.sources) + 1
         _list_validation(

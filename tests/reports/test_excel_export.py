@@ -44,13 +44,16 @@ class SelfEvaluationSheetTests(SeedTestCase):
         self.assertEqual(ws["A2"].value, "（2024年度）")
         self.assertEqual(ws["C3"].value, "株洲市渌口区科技和工业信息化局")
         merged = {str(r) for r in ws.merged_cells.ranges}
-        self.assertTrue({"A1:J1", "A2:J2", "A4:A7", "I4:J4", "A8:A9", "B9:F9", "G9:J9"} <= merged)
+        # The funds block, then the totals and the other budget types (issue 9), then the goal and the indicators.
+        self.assertTrue(
+            {"A1:J1", "A2:J2", "A4:A7", "I4:J4", "A8:A9", "A10:A13", "A14:A15", "B15:F15", "G15:J15"} <= merged
+        )
         self.assertEqual(
             [ws.cell(row=4, column=c).value for c in range(4, 10)],
             ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
         )
         self.assertEqual(
-            [ws.cell(row=10, column=c).value for c in range(1, 11)],
+            [ws.cell(row=16, column=c).value for c in range(1, 11)],
             [
                 "一级指标",
                 "二级指标",
@@ -76,12 +79,12 @@ class SelfEvaluationSheetTests(SeedTestCase):
         self.assertEqual((ws["H6"].value, ws["H7"].value), (0.9684, 0.985))
 
     def test_the_overall_goal_sits_beside_its_result(self):
-        self.assertEqual(self.ws["B9"].value, "推动工业稳增长、科技创新和数字化转型。")
-        self.assertEqual(self.ws["G9"].value, "规模工业增加值增长12.2%。")
+        self.assertEqual(self.ws["B15"].value, "推动工业稳增长、科技创新和数字化转型。")
+        self.assertEqual(self.ws["G15"].value, "规模工业增加值增长12.2%。")
 
     def test_indicators_are_grouped_and_scored_by_the_figures_module(self):
         ws = self.ws
-        rows = {ws.cell(row=r, column=3).value: r for r in range(11, ws.max_row + 1)}
+        rows = {ws.cell(row=r, column=3).value: r for r in range(17, ws.max_row + 1)}
         contract = rows["技术合同成交额"]
         self.assertEqual(
             [ws.cell(row=contract, column=c).value for c in range(3, 10)],
@@ -134,7 +137,19 @@ class _FormulaInjection:
 class _Template:
     def test_it_is_prefilled_in_yuan_with_hidden_ids_and_drop_down_lists(self):
         wb = reopen(build_template(self.evaluation))
-        self.assertEqual(wb.sheetnames, ["填写说明", "基本支出", "项目支出", "预算执行", "绩效指标", "下拉选项"])
+        self.assertEqual(
+            wb.sheetnames,
+            [
+                "填写说明",
+                "支出总体情况",
+                "基本支出",
+                "项目支出",
+                "其他预算类型支出",
+                "预算执行",
+                "绩效指标",
+                "下拉选项",
+            ],
+        )
         self.assertEqual(wb["下拉选项"].sheet_state, "hidden")
         basic = wb["基本支出"]
         self.assertEqual([c.value for c in basic[1]], ["类别", "本年决算数（元）", "上年决算数（元）", "增减原因"])
@@ -171,13 +186,14 @@ class _QueryCount:
         )
         return Evaluation.objects.select_related("unit").get(pk=self.evaluation.pk)
 
-    def test_the_template_and_the_export_cost_five_queries_for_5_or_100_rows(self):
+    def test_the_template_and_the_export_cost_seven_queries_for_5_or_100_rows(self):
         for size in (5, 100):
             evaluation = self.grow(size, size)
             for build in (build_template, build_export):
                 with self.subTest(size=size, build=build.__name__):
-                    # basic spending, fund sources, project items, budget execution, indicators
-                    with self.assertNumQueries(5):
+                    # spending summary, basic spending, fund sources, project items, other budget types, budget
+                    # execution, indicators
+                    with self.assertNumQueries(7):
                         wb = build(evaluation)
                     self.assertEqual(reopen(wb)["项目支出"].max_row, size + 1)
 

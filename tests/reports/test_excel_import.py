@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
 
 from achievements.models import Indicator
-from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem
+from budgets.models import BasicSpending, BudgetExecution, FundSource, FundTypeSpending, ProjectItem, SpendingSummary
 from evaluations.models import Evaluation, SectionRevision
 from reports.excel import importer
 from reports.excel.exporter import build_export
@@ -63,6 +63,16 @@ def row_of(ws, column: int, text: str) -> int:
 def snapshot(evaluation: Evaluation) -> dict:
     """Everything the import may touch, as comparable values."""
     return {
+        "summary": list(
+            SpendingSummary.objects.filter(evaluation=evaluation).values_list(
+                "pk", "total_budget", "total_spending", "basic_total", "project_total"
+            )
+        ),
+        "fund_types": sorted(
+            FundTypeSpending.objects.filter(evaluation=evaluation).values_list(
+                "pk", "fund_type", "has_spending", "amount", "narrative"
+            )
+        ),
         "basic": sorted(
             BasicSpending.objects.filter(evaluation=evaluation).values_list(
                 "category", "amount", "previous_amount", "change_reason"
@@ -252,7 +262,7 @@ class _Refusal:
 
     def test_every_problem_is_listed_with_sheet_row_and_column(self):
         wb = template_of(self.evaluation)
-        wb["基本支出"]["C2"] = None
+        wb["基本支出"]["C2"] = "四百七十一万"
         wb["基本支出"]["B3"] = "-5"
         projects = wb["项目支出"]
         projects["B2"] = "市级专项资金"
@@ -266,7 +276,7 @@ class _Refusal:
         self.assertEqual(
             self.assertRefusedWithoutEffect(wb),
             [
-                ("基本支出", 2, "C", "必填，不能为空。"),
+                ("基本支出", 2, "C", "请填写金额数字（单位：元），例如 3864449.00。"),
                 ("基本支出", 3, "B", "金额不能为负数。"),
                 (
                     "项目支出",
