@@ -148,7 +148,7 @@ class DutyInline(EvaluationInline):
 
 class OfficeInline(EvaluationInline):
     model = Office
-    fields = ["order", "name"]
+    fields = ["order", "group", "name"]
 
 
 class StaffingLineInline(EvaluationInline):
