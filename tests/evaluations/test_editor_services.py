@@ -82,7 +82,7 @@ class SectionSaveTests(SeedTestCase):
                 revision=0,
                 profile={"mandate": "改过"},
                 duties=[{"text": "唯一的职能"}],
-                offices=[{"name": "办公室"}, {"name": "办公室"}],
+                offices=[{"group": "内设机构", "name": "办公室"}, {"group": "内设机构", "name": "办公室"}],
                 staffing=[],
             )
         self.evaluation.refresh_from_db()
