@@ -13,6 +13,8 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
+from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -157,6 +159,14 @@ class FundTypeForm(AmountsInUnit, forms.Form):
         label=_("支出情况说明"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = crispy_helper()
+        self.helper.layout = Layout(
+            InlineRadios("has_spending"),
+            Row(Column("amount", css_class="col-md-5"), Column("narrative", css_class="col-md-7")),
+        )
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         answer, amount, narrative = (cleaned.get(name) for name in FUND_TYPE_FIELDS)
@@ -183,10 +193,7 @@ class TotalsPage(SectionPage):
     def build(self) -> None:
         evaluation = self.evaluation
         self.summary = _summary_of(evaluation)
-        rows = {row.fund_type: row for row in evaluation.fund_type_spending.all()}
-        # The parts entered on the basic and project pages, to show a stated total that disagrees with them.
-        self.basic = figures.basic_spending_figures(evaluation.basic_spending.all())
-        self.project = figures.project_spending_figures([], evaluation.project_items.order_by())
+        rows = {row.fund_type: row for row in evaluation.fund_type_spending.order_by()}
         initial = {name: getattr(self.summary, name) for name in SUMMARY_FIELDS} if self.summary else {}
         self.forms["summary"] = SummaryForm(self.data, initial=initial, prefix="summary", amount_unit=self.amount_unit)
         self.labels = dict(FundTypeSpending.FundType.choices)
@@ -201,6 +208,16 @@ class TotalsPage(SectionPage):
                 self.data, initial=initial, prefix=f"fund-{fund_type}", amount_unit=self.amount_unit
             )
         self.form_titles = {key: str(label) for key, label in self.labels.items()}
+
+    # The parts entered on the basic and project pages, to show a stated total that disagrees with them. Read only
+    # when the page is shown: a successful save does not need them.
+    @cached_property
+    def basic(self) -> figures.BasicSpendingFigures:
+        return figures.basic_spending_figures(self.evaluation.basic_spending.order_by())
+
+    @cached_property
+    def project(self) -> figures.ProjectSpendingFigures:
+        return figures.project_spending_figures([], self.evaluation.project_items.order_by())
 
     def fund_type_forms(self) -> list[tuple[str, FundTypeForm]]:
         return [(self.labels[t], self.forms[t]) for t in FundTypeSpending.FundType.values]

@@ -37,7 +37,8 @@ def _save_fixed_lines(
     """Lines with one row per fixed key (category, kind, fund type): update the rows whose values changed, create
     the missing ones in which something was entered. A line left blank writes no row: its absence is what
     "nobody said" looks like. Three queries at most, with the history of what was written."""
-    existing = {getattr(row, key): row for row in model.objects.filter(evaluation=evaluation)}
+    # order_by(): the default ordering would join the evaluation and its unit for nothing.
+    existing = {getattr(row, key): row for row in model.objects.filter(evaluation=evaluation).order_by()}
     to_update, to_create, changed_fields = [], [], set()
     for value, data in lines.items():
         data = {name: data[name] for name in fields}
