@@ -1,21 +1,27 @@
-"""Editor pages for the budget figures: basic spending, project spending, budget execution.
+"""Editor pages for the budget figures: the spending overview with the other budgets, basic spending, project
+spending, budget execution.
 
-Amounts are typed in 元 (see :class:`evaluations.forms.AmountField`). Derived figures beside the inputs come from
-:mod:`budgets.figures`, the same code as the report, applied to the saved rows or, for the live preview, to the rows
-as typed.
+Each page has a unit choice, 元 or 万元 (:class:`evaluations.forms.AmountUnitForm`): its amounts are typed and shown
+in that unit and stored in exact 元. Every figure is optional: blank is unknown, 0 is zero. Derived figures beside the
+inputs come from :mod:`budgets.figures`, the same code as the report, applied to the saved rows or, for the live
+preview, to the rows as typed; where a total is given with its parts and they disagree, the page shows both.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
+from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.forms import (
     AmountField,
+    AmountsInUnit,
     RowFormSet,
     RowModelForm,
     SectionPage,
@@ -27,11 +33,18 @@ from evaluations.forms import (
 from evaluations.money import format_wan
 
 from . import figures
-from .models import BasicSpending, BudgetExecution, FundSource, ProjectItem
+from .models import BasicSpending, BudgetExecution, FundSource, FundTypeSpending, ProjectItem, SpendingSummary
 
 DECLARED_TOTAL_MISMATCH = _(
     "填写的%(what)s合计 %(declared)s 元（%(declared_wan)s 万元）与各项之和 %(computed)s 元（%(computed_wan)s 万元）"
     "不一致，相差 %(difference)s 元。请核对各项金额或合计数。"
+)
+DECLARED_TOTAL_WITHOUT_PARTS = _("人员经费和日常公用经费的本年决算数都填写后，才能与合计数核对。")
+# A stored total that disagrees with its parts is saved (the parts may be on another page, still being entered) but
+# shown with both figures wherever either is edited; submission refuses it.
+PARTS_DISAGREE = _(
+    "%(what)s %(stated)s 元（%(stated_wan)s 万元）与%(parts)s %(computed)s 元（%(computed_wan)s 万元）不一致，"
+    "相差 %(difference)s 元。提交审核前请核对一致。"
 )
 
 
@@ -50,6 +63,21 @@ def declared_total_error(what: str, declared: Decimal, computed: Decimal) -> Val
     )
 
 
+def parts_warning(what: str, parts: str, mismatch: figures.Mismatch | None) -> str | None:
+    """The warning beside a stated total whose parts disagree with it, naming both figures; None when they agree."""
+    if mismatch is None:
+        return None
+    return PARTS_DISAGREE % {
+        "what": what,
+        "parts": parts,
+        "stated": f"{mismatch.stated:.2f}",
+        "stated_wan": format_wan(mismatch.stated),
+        "computed": f"{mismatch.computed:.2f}",
+        "computed_wan": format_wan(mismatch.computed),
+        "difference": f"{mismatch.difference:.2f}",
+    }
+
+
 def _valid_or_initial(form: forms.Form, name: str) -> Any:
     """For the live preview: what was typed if it is valid, otherwise what is saved."""
     if form.is_bound and form.is_valid():
@@ -57,16 +85,16 @@ def _valid_or_initial(form: forms.Form, name: str) -> Any:
     return form.initial.get(name)
 
 
-# ---------------------------------------------------------------------------
-# （一）基本支出
-# ---------------------------------------------------------------------------
+def _summary_of(evaluation: Any) -> SpendingSummary | None:
+    """The evaluation's stated totals, if any were ever saved. One query."""
+    return SpendingSummary.objects.filter(evaluation=evaluation).first()
 
 
-class BasicLineForm(forms.Form):
-    amount = AmountField(label=_("本年决算数（元）"))
-    previous_amount = AmountField(label=_("上年决算数（元）"))
-    change_reason = forms.CharField(
-        label=_("增减原因"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+class DeclaredTotalForm(AmountsInUnit, forms.Form):
+    declared_total = AmountField(
+        label=_("核对：决算表中的合计数"),
+        required=False,
+        help_text=_("可不填。不保存，只用于核对：填写后，与各项之和不一致时不予保存并给出两个数。"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -74,11 +102,195 @@ class BasicLineForm(forms.Form):
         self.helper = crispy_helper()
 
 
-class DeclaredTotalForm(forms.Form):
-    declared_total = AmountField(
-        label=_("核对：决算表中的合计数（元，可不填）"),
+# ---------------------------------------------------------------------------
+# 支出总体情况 and the other budget types
+# ---------------------------------------------------------------------------
+
+SUMMARY_FIELDS = ["total_budget", "total_spending", "basic_total", "project_total"]
+
+
+class SummaryForm(AmountsInUnit, forms.Form):
+    total_budget = AmountField(label=_("预算安排"), required=False, help_text=_("本年预算安排的支出总额。"))
+    total_spending = AmountField(
+        label=_("实际支出合计"), required=False, help_text=_("本年实际支出总额（基本支出与项目支出之和）。")
+    )
+    basic_total = AmountField(
+        label=_("基本支出合计"),
         required=False,
-        help_text=_("不保存，只用于核对：填写后，与各项之和不一致时不予保存并给出两个数。"),
+        help_text=_("人员经费和日常公用经费可在“基本支出”页分别填写，也可只填这里的合计。"),
+    )
+    project_total = AmountField(
+        label=_("项目支出合计"),
+        required=False,
+        help_text=_("资金来源和项目可在“项目支出”页填写，也可只填这里的合计。"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = crispy_helper()
+
+
+# The three answers to "did the unit spend from this budget?", as has_spending stores them.
+HAS_SPENDING_CHOICES = [("", _("未填写")), ("no", _("本单位无此项支出")), ("yes", _("有支出"))]
+_HAS_SPENDING = {"no": False, "yes": True}
+_HAS_SPENDING_KEY = {None: "", False: "no", True: "yes"}
+
+FUND_ANSWER_MISSING = _("填写了金额或说明，请选择“有支出”。")
+FUND_NONE_WITH_AMOUNT = _("已选择“本单位无此项支出”，金额请留空。")
+FUND_NONE_WITH_NARRATIVE = _("已选择“本单位无此项支出”，报告会写明这一句，说明请留空。")
+FUND_SPENDING_OF_ZERO = _("金额为0：没有支出请选择“本单位无此项支出”，有支出请填写实际金额。")
+FUND_TYPE_FIELDS = ["has_spending", "amount", "narrative"]
+
+
+class FundTypeForm(AmountsInUnit, forms.Form):
+    """Spending from one of the other budgets: unknown until the unit answers; "none" prints the outline's
+    “本单位无此项支出”; with spending, an amount (optional) and the unit's own narrative."""
+
+    has_spending = forms.TypedChoiceField(
+        label=_("本年是否有此项支出"),
+        choices=HAS_SPENDING_CHOICES,
+        coerce=_HAS_SPENDING.get,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    amount = AmountField(label=_("支出金额"), required=False)
+    narrative = forms.CharField(
+        label=_("支出情况说明"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = crispy_helper()
+        self.helper.layout = Layout(
+            InlineRadios("has_spending"),
+            Row(Column("amount", css_class="col-md-5"), Column("narrative", css_class="col-md-7")),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        answer, amount, narrative = (cleaned.get(name) for name in FUND_TYPE_FIELDS)
+        if "has_spending" not in cleaned:
+            return cleaned
+        if answer is None and (amount is not None or narrative):
+            self.add_error("has_spending", FUND_ANSWER_MISSING)
+        elif answer is False:
+            if amount is not None:
+                self.add_error("amount", FUND_NONE_WITH_AMOUNT)
+            if narrative:
+                self.add_error("narrative", FUND_NONE_WITH_NARRATIVE)
+        elif answer is True and amount == 0:
+            self.add_error("amount", FUND_SPENDING_OF_ZERO)
+        return cleaned
+
+
+class TotalsPage(SectionPage):
+    section = "totals"
+    title = _("支出总体情况和其他预算")
+    template = "editor/totals.html"
+    has_amounts = True
+
+    def build(self) -> None:
+        evaluation = self.evaluation
+        self.summary = _summary_of(evaluation)
+        rows = {row.fund_type: row for row in evaluation.fund_type_spending.order_by()}
+        initial = {name: getattr(self.summary, name) for name in SUMMARY_FIELDS} if self.summary else {}
+        self.forms["summary"] = SummaryForm(self.data, initial=initial, prefix="summary", amount_unit=self.amount_unit)
+        self.labels = dict(FundTypeSpending.FundType.choices)
+        for fund_type in FundTypeSpending.FundType.values:
+            row = rows.get(fund_type)
+            initial = (
+                {"has_spending": _HAS_SPENDING_KEY[row.has_spending], "amount": row.amount, "narrative": row.narrative}
+                if row
+                else {}
+            )
+            self.forms[fund_type] = FundTypeForm(
+                self.data, initial=initial, prefix=f"fund-{fund_type}", amount_unit=self.amount_unit
+            )
+        self.form_titles = {key: str(label) for key, label in self.labels.items()}
+
+    # The parts entered on the basic and project pages, to show a stated total that disagrees with them. Read only
+    # when the page is shown: a successful save does not need them.
+    @cached_property
+    def basic(self) -> figures.BasicSpendingFigures:
+        return figures.basic_spending_figures(self.evaluation.basic_spending.order_by())
+
+    @cached_property
+    def project(self) -> figures.ProjectSpendingFigures:
+        return figures.project_spending_figures([], self.evaluation.project_items.order_by())
+
+    def fund_type_forms(self) -> list[tuple[str, FundTypeForm]]:
+        return [(self.labels[t], self.forms[t]) for t in FundTypeSpending.FundType.values]
+
+    def _summary_as_typed(self) -> SpendingSummary:
+        form = self.forms["summary"]
+        return SpendingSummary(**{name: _valid_or_initial(form, name) for name in SUMMARY_FIELDS})
+
+    def totals(self) -> figures.SpendingTotals:
+        """The totals as typed (valid fields) or saved, completed from the parts where a total is not stated."""
+        return figures.spending_totals(self._summary_as_typed(), self.basic, self.project)
+
+    def warnings(self) -> dict[str, str | None]:
+        """Beside each stated total whose parts disagree with it: both figures (None where they agree)."""
+        summary = self._summary_as_typed()
+        # 实际支出合计 against basic plus project spending, each as stated or from its parts.
+        parts = figures.spending_totals(
+            SpendingSummary(basic_total=summary.basic_total, project_total=summary.project_total),
+            self.basic,
+            self.project,
+        )
+        found = {
+            "total_spending": parts_warning(
+                str(_("实际支出合计")),
+                str(_("基本支出与项目支出之和")),
+                figures.total_mismatch(summary.total_spending, parts.total),
+            ),
+            "basic_total": parts_warning(
+                str(_("基本支出合计")),
+                str(_("“基本支出”页人员经费与日常公用经费之和")),
+                figures.total_mismatch(summary.basic_total, figures.basic_parts_total(self.basic)),
+            ),
+            "project_total": parts_warning(
+                str(_("项目支出合计")),
+                str(_("“项目支出”页各项目决算数之和")),
+                figures.total_mismatch(summary.project_total, figures.project_parts_total(self.project)),
+            ),
+        }
+        return found
+
+    def summary_fields(self) -> list[tuple[forms.BoundField, str | None]]:
+        form, warnings = self.forms["summary"], self.warnings()
+        return [(form[name], warnings.get(name)) for name in SUMMARY_FIELDS]
+
+    def figures(self) -> figures.SpendingTotals:
+        return self.totals()
+
+    def save(self, *, actor: Any) -> None:
+        from .services import save_totals
+
+        save_totals(
+            evaluation=self.evaluation,
+            actor=actor,
+            revision=self.revision,
+            summary={name: self.forms["summary"].cleaned_data[name] for name in SUMMARY_FIELDS},
+            fund_types={
+                t: {name: self.forms[t].cleaned_data[name] for name in FUND_TYPE_FIELDS}
+                for t in FundTypeSpending.FundType.values
+            },
+            amount_unit=self.chosen_unit,
+        )
+
+
+# ---------------------------------------------------------------------------
+# （一）基本支出
+# ---------------------------------------------------------------------------
+
+
+class BasicLineForm(AmountsInUnit, forms.Form):
+    amount = AmountField(label=_("本年决算数"), required=False)
+    previous_amount = AmountField(label=_("上年决算数"), required=False)
+    change_reason = forms.CharField(
+        label=_("增减原因"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -90,6 +302,7 @@ class BasicSpendingPage(SectionPage):
     section = "basic"
     title = _("基本支出")
     template = "editor/basic.html"
+    has_amounts = True
 
     def build(self) -> None:
         rows = {row.category: row for row in self.evaluation.basic_spending.all()}
@@ -100,8 +313,10 @@ class BasicSpendingPage(SectionPage):
             initial = (
                 {name: getattr(row, name) for name in ("amount", "previous_amount", "change_reason")} if row else {}
             )
-            self.forms[category] = BasicLineForm(self.data, initial=initial, prefix=f"basic-{category}")
-        self.forms["check"] = DeclaredTotalForm(self.data, prefix="check")
+            self.forms[category] = BasicLineForm(
+                self.data, initial=initial, prefix=f"basic-{category}", amount_unit=self.amount_unit
+            )
+        self.forms["check"] = DeclaredTotalForm(self.data, prefix="check", amount_unit=self.amount_unit)
 
     def line_forms(self) -> list[tuple[str, BasicLineForm]]:
         return [(self.labels[c], self.forms[c]) for c in BasicSpending.Category.values]
@@ -110,8 +325,10 @@ class BasicSpendingPage(SectionPage):
         declared = self.forms["check"].cleaned_data.get("declared_total")
         if declared is None:
             return
-        computed = sum((self.forms[c].cleaned_data["amount"] for c in BasicSpending.Category.values), Decimal(0))
-        if declared != computed:
+        computed = figures.known_sum(self.forms[c].cleaned_data["amount"] for c in BasicSpending.Category.values)
+        if computed is None:
+            self.forms["check"].add_error("declared_total", DECLARED_TOTAL_WITHOUT_PARTS)
+        elif declared != computed:
             error = declared_total_error(str(_("基本支出")), declared, computed)
             self.forms["check"].add_error("declared_total", error)
 
@@ -123,19 +340,37 @@ class BasicSpendingPage(SectionPage):
             actor=actor,
             revision=self.revision,
             lines={c: dict(self.forms[c].cleaned_data) for c in BasicSpending.Category.values},
+            amount_unit=self.chosen_unit,
         )
 
     def figures(self) -> figures.BasicSpendingFigures:
         rows = [
             BasicSpending(
                 category=c,
-                amount=_valid_or_initial(self.forms[c], "amount") or Decimal(0),
-                previous_amount=_valid_or_initial(self.forms[c], "previous_amount") or Decimal(0),
+                amount=_valid_or_initial(self.forms[c], "amount"),
+                previous_amount=_valid_or_initial(self.forms[c], "previous_amount"),
                 change_reason=_valid_or_initial(self.forms[c], "change_reason") or "",
             )
             for c in BasicSpending.Category.values
         ]
         return figures.basic_spending_figures(rows)
+
+    @cached_property
+    def summary(self) -> SpendingSummary | None:
+        # Read only when the page is shown: a successful save does not need it.
+        return _summary_of(self.evaluation)
+
+    @property
+    def stated_total(self) -> Decimal | None:
+        """基本支出合计 as stated on the overview page, if it was."""
+        return self.summary.basic_total if self.summary else None
+
+    def warning(self) -> str | None:
+        return parts_warning(
+            str(_("“支出总体情况”页填写的基本支出合计")),
+            str(_("人员经费与日常公用经费之和")),
+            figures.total_mismatch(self.stated_total, figures.basic_parts_total(self.figures())),
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -154,9 +389,13 @@ class SourceFormSet(RowFormSet):
     unique_message = _("资金来源“%(value)s”重复了。")
 
 
-class ItemRowForm(RowModelForm):
-    source_id = forms.TypedChoiceField(label=_("资金来源"), coerce=int)
-    amount = AmountField(label=_("决算数（元）"))
+NO_SOURCE = _("（不指定来源）")
+
+
+class ItemRowForm(AmountsInUnit, RowModelForm):
+    # The source is optional: many reports list items, or only a total, without saying where the money came from.
+    source_id = forms.TypedChoiceField(label=_("资金来源"), coerce=int, required=False, empty_value=None)
+    amount = AmountField(label=_("决算数"))
 
     class Meta:
         model = ProjectItem
@@ -165,7 +404,7 @@ class ItemRowForm(RowModelForm):
     def __init__(self, *args: Any, source_choices: list[tuple[Any, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Choices are fetched once for the whole page, not once per row.
-        self.fields["source_id"].choices = [("", "——"), *source_choices]
+        self.fields["source_id"].choices = [("", NO_SOURCE), *source_choices]
 
 
 SourceRowFormSet = row_formset(SourceRowForm, SourceFormSet)
@@ -178,6 +417,7 @@ class ProjectSpendingPage(SectionPage):
     section = "project"
     title = _("项目支出")
     template = "editor/project.html"
+    has_amounts = True
 
     def build(self) -> None:
         self.sources = list(self.evaluation.fund_sources.all())
@@ -191,9 +431,12 @@ class ProjectSpendingPage(SectionPage):
                 self.data,
                 prefix="items",
                 initial=initial_rows(items, ["id", "source_id", "name", "description", "amount"]),
-                form_kwargs={"source_choices": [(source.pk, source.name) for source in self.sources]},
+                form_kwargs={
+                    "source_choices": [(source.pk, source.name) for source in self.sources],
+                    "amount_unit": self.amount_unit,
+                },
             ),
-            "check": DeclaredTotalForm(self.data, prefix="check"),
+            "check": DeclaredTotalForm(self.data, prefix="check", amount_unit=self.amount_unit),
         }
 
     def clean(self) -> None:
@@ -201,7 +444,7 @@ class ProjectSpendingPage(SectionPage):
         names = {source.pk: source.name for source in self.sources}
         for row_form in self.forms["items"].kept_forms():
             source_id = row_form.cleaned_data["source_id"]
-            if source_id not in kept_sources:
+            if source_id is not None and source_id not in kept_sources:
                 row_form.add_error("source_id", ValidationError(SOURCE_STILL_USED, params={"name": names[source_id]}))
         declared = self.forms["check"].cleaned_data.get("declared_total")
         if declared is not None:
@@ -220,6 +463,7 @@ class ProjectSpendingPage(SectionPage):
             revision=self.revision,
             sources=self.forms["sources"].rows(),
             items=self.forms["items"].rows(),
+            amount_unit=self.chosen_unit,
         )
 
     def figures(self) -> figures.ProjectSpendingFigures:
@@ -237,11 +481,27 @@ class ProjectSpendingPage(SectionPage):
                 if form.is_valid()
                 and is_kept_as_typed(items_formset, form)
                 and form.cleaned_data.get("amount") is not None
-                and form.cleaned_data.get("source_id")
             ]
         else:
             items = self.items
         return figures.project_spending_figures(self.sources, items)
+
+    @cached_property
+    def summary(self) -> SpendingSummary | None:
+        # Read only when the page is shown: a successful save does not need it.
+        return _summary_of(self.evaluation)
+
+    @property
+    def stated_total(self) -> Decimal | None:
+        """项目支出合计 as stated on the overview page, if it was."""
+        return self.summary.project_total if self.summary else None
+
+    def warning(self) -> str | None:
+        return parts_warning(
+            str(_("“支出总体情况”页填写的项目支出合计")),
+            str(_("各项目决算数之和")),
+            figures.total_mismatch(self.stated_total, figures.project_parts_total(self.figures())),
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -249,10 +509,10 @@ class ProjectSpendingPage(SectionPage):
 # ---------------------------------------------------------------------------
 
 
-class ExecutionLineForm(forms.Form):
-    initial_budget = AmountField(label=_("年初预算数（元）"), required=False)
-    full_year_budget = AmountField(label=_("全年预算数（元）"), required=False)
-    executed = AmountField(label=_("全年执行数（元）"), required=False)
+class ExecutionLineForm(AmountsInUnit, forms.Form):
+    initial_budget = AmountField(label=_("年初预算数"), required=False)
+    full_year_budget = AmountField(label=_("全年预算数"), required=False)
+    executed = AmountField(label=_("全年执行数"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -269,6 +529,7 @@ class ExecutionPage(SectionPage):
     section = "execution"
     title = _("预算执行")
     template = "editor/execution.html"
+    has_amounts = True
 
     def build(self) -> None:
         rows = {row.kind: row for row in self.evaluation.budget_execution.all()}
@@ -279,7 +540,9 @@ class ExecutionPage(SectionPage):
             initial = (
                 {name: getattr(row, name) for name in ("initial_budget", "full_year_budget", "executed")} if row else {}
             )
-            self.forms[kind] = ExecutionLineForm(self.data, initial=initial, prefix=f"execution-{kind}")
+            self.forms[kind] = ExecutionLineForm(
+                self.data, initial=initial, prefix=f"execution-{kind}", amount_unit=self.amount_unit
+            )
 
     def line_forms(self) -> list[tuple[str, ExecutionLineForm]]:
         return [(self.labels[k], self.forms[k]) for k in BudgetExecution.Kind.values]
@@ -292,6 +555,7 @@ class ExecutionPage(SectionPage):
             actor=actor,
             revision=self.revision,
             lines={k: dict(self.forms[k].cleaned_data) for k in BudgetExecution.Kind.values},
+            amount_unit=self.chosen_unit,
         )
 
     def figures(self) -> figures.ExecutionFigures:

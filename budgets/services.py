@@ -11,54 +11,119 @@ from django.core.exceptions import ValidationError
 from evaluations.history import create_rows, update_rows
 from evaluations.models import Evaluation, Section
 from evaluations.rows import ROWS_DO_NOT_MATCH, plan_rows, write_rows
-from evaluations.services import section_save
+from evaluations.services import remember_amount_unit, section_save
 
-from .models import BasicSpending, BudgetExecution, FundSource, ProjectItem
+from .models import BasicSpending, BudgetExecution, FundSource, FundTypeSpending, ProjectItem, SpendingSummary
 
 BASIC_FIELDS = ["amount", "previous_amount", "change_reason"]
 EXECUTION_FIELDS = ["initial_budget", "full_year_budget", "executed"]
 SOURCE_FIELDS = ["name", "description"]
 ITEM_FIELDS = ["source_id", "name", "description", "amount"]
+SUMMARY_FIELDS = ["total_budget", "total_spending", "basic_total", "project_total"]
+FUND_TYPE_FIELDS = ["has_spending", "amount", "narrative"]
+
+
+def _is_blank(values: dict[str, Any]) -> bool:
+    return all(value is None or value == "" for value in values.values())
 
 
 def _save_fixed_lines(
-    model: type[BasicSpending] | type[BudgetExecution],
+    model: type[BasicSpending] | type[BudgetExecution] | type[FundTypeSpending],
     evaluation: Evaluation,
     key: str,
     lines: dict[str, dict[str, Any]],
     fields: list[str],
 ) -> None:
-    """Lines with one row per fixed key (category or kind): update those that exist, create the others."""
-    existing = {getattr(row, key): row for row in model.objects.filter(evaluation=evaluation)}
-    to_update, to_create = [], []
+    """Lines with one row per fixed key (category, kind, fund type): update the rows whose values changed, create
+    the missing ones in which something was entered. A line left blank writes no row: its absence is what
+    "nobody said" looks like. Three queries at most, with the history of what was written."""
+    # order_by(): the default ordering would join the evaluation and its unit for nothing.
+    existing = {getattr(row, key): row for row in model.objects.filter(evaluation=evaluation).order_by()}
+    to_update, to_create, changed_fields = [], [], set()
     for value, data in lines.items():
+        data = {name: data[name] for name in fields}
         row = existing.get(value)
         if row is None:
-            to_create.append(model(evaluation=evaluation, **{key: value}, **data))
+            if not _is_blank(data):
+                to_create.append(model(evaluation=evaluation, **{key: value}, **data))
             continue
-        for name in fields:
+        changed = [name for name in fields if getattr(row, name) != data[name]]
+        for name in changed:
             setattr(row, name, data[name])
-        to_update.append(row)
-    update_rows(model, to_update, fields)
+        if changed:
+            to_update.append(row)
+            changed_fields.update(changed)
+    update_rows(model, to_update, changed_fields)
     create_rows(model, to_create)
 
 
-def save_basic_spending(*, evaluation: Evaluation, actor: Any, revision: int, lines: dict[str, dict[str, Any]]) -> None:
-    """（一）基本支出: this year's and last year's amount and the reason for the change, per category."""
+def save_basic_spending(
+    *,
+    evaluation: Evaluation,
+    actor: Any,
+    revision: int,
+    lines: dict[str, dict[str, Any]],
+    amount_unit: str | None = None,
+) -> None:
+    """（一）基本支出: this year's and last year's amount and the reason for the change, per category. Amounts may
+    be None (not entered); the split itself is optional when the total is stated on the overview page."""
     unknown = set(lines) - set(BasicSpending.Category.values)
     if unknown:
         raise ValidationError(ROWS_DO_NOT_MATCH, code="rows")
     with section_save(evaluation=evaluation, section=Section.BASIC, revision=revision, actor=actor) as locked:
         _save_fixed_lines(BasicSpending, locked, "category", lines, BASIC_FIELDS)
+        remember_amount_unit(locked, amount_unit)
 
 
-def save_execution(*, evaluation: Evaluation, actor: Any, revision: int, lines: dict[str, dict[str, Any]]) -> None:
+def save_execution(
+    *,
+    evaluation: Evaluation,
+    actor: Any,
+    revision: int,
+    lines: dict[str, dict[str, Any]],
+    amount_unit: str | None = None,
+) -> None:
     """The funds block of the self-evaluation table: budget at the start of the year, full-year budget, execution."""
     unknown = set(lines) - set(BudgetExecution.Kind.values)
     if unknown:
         raise ValidationError(ROWS_DO_NOT_MATCH, code="rows")
     with section_save(evaluation=evaluation, section=Section.EXECUTION, revision=revision, actor=actor) as locked:
         _save_fixed_lines(BudgetExecution, locked, "kind", lines, EXECUTION_FIELDS)
+        remember_amount_unit(locked, amount_unit)
+
+
+def save_totals(
+    *,
+    evaluation: Evaluation,
+    actor: Any,
+    revision: int,
+    summary: dict[str, Any],
+    fund_types: dict[str, dict[str, Any]],
+    amount_unit: str | None = None,
+) -> None:
+    """支出总体情况和其他预算: the totals a report may state without their parts (预算安排, 实际支出合计, 基本支出合计,
+    项目支出合计; each optional) and, per other budget type, whether the unit spent from it (None: not said; False:
+    “本单位无此项支出”), how much and its own narrative.
+
+    ``summary``: the four amounts (None for blank). ``fund_types``: ``has_spending``, ``amount``, ``narrative`` by fund
+    type. A fixed number of queries: the summary row and the fund-type rows are read once and written only where
+    something changed."""
+    unknown = set(fund_types) - set(FundTypeSpending.FundType.values)
+    if unknown or set(summary) - set(SUMMARY_FIELDS):
+        raise ValidationError(ROWS_DO_NOT_MATCH, code="rows")
+    with section_save(evaluation=evaluation, section=Section.TOTALS, revision=revision, actor=actor) as locked:
+        values = {name: summary.get(name) for name in SUMMARY_FIELDS}
+        row = SpendingSummary.objects.filter(evaluation=locked).first()
+        if row is None:
+            if not _is_blank(values):
+                create_rows(SpendingSummary, [SpendingSummary(evaluation=locked, **values)])
+        else:
+            changed = [name for name in SUMMARY_FIELDS if getattr(row, name) != values[name]]
+            for name in changed:
+                setattr(row, name, values[name])
+            update_rows(SpendingSummary, [row] if changed else [], changed)
+        _save_fixed_lines(FundTypeSpending, locked, "fund_type", fund_types, FUND_TYPE_FIELDS)
+        remember_amount_unit(locked, amount_unit)
 
 
 def save_project_spending(
@@ -68,18 +133,21 @@ def save_project_spending(
     revision: int,
     sources: list[dict[str, Any]],
     items: list[dict[str, Any]],
+    amount_unit: str | None = None,
 ) -> None:
     """（二）项目支出: the sources of funds and the items, each kept by id and numbered in the order given.
 
     ``sources``: dicts with ``id`` (None for a new source), ``name``, ``description``. ``items``: dicts with ``id``
-    (None for a new item), ``source_id`` (an existing source that is kept), ``name``, ``description``, ``amount``.
+    (None for a new item), ``source_id`` (None, or an existing source that is kept), ``name``, ``description``,
+    ``amount``.
     """
     with section_save(evaluation=evaluation, section=Section.PROJECT, revision=revision, actor=actor) as locked:
         source_writes = plan_rows(FundSource, locked, sources, SOURCE_FIELDS, unique="name")
         item_writes = plan_rows(ProjectItem, locked, items, ITEM_FIELDS)
         kept_sources = {row["id"] for row in sources if row.get("id") is not None}
-        if not {row["source_id"] for row in items} <= kept_sources:
+        if not {row["source_id"] for row in items if row["source_id"] is not None} <= kept_sources:
             raise ValidationError(ROWS_DO_NOT_MATCH, code="rows")
         # Items first: a source cannot be deleted while items point at it.
         write_rows(item_writes)
         write_rows(source_writes)
+        remember_amount_unit(locked, amount_unit)

@@ -153,7 +153,7 @@ class DutyInline(EvaluationInline):
 
 class OfficeInline(EvaluationInline):
     model = Office
-    fields = ["order", "name"]
+    fields = ["order", "group", "name"]
 
 
 class StaffingLineInline(EvaluationInline):

@@ -1,8 +1,9 @@
 """Forms of the editor: the amount input shared by every money field, the building blocks of a section page, and the
 pages for the unit profile and the narrative sections.
 
-Amounts are entered in 元, exactly as stored (README, "Entering a report"). The input is deliberately strict: what
-the person typed either becomes exactly that amount or is refused with a message; nothing is rounded or guessed.
+Amounts are stored in 元 to the fen and typed in 元 or in 万元, as the page says (README, "Entering a report"). The
+input is deliberately strict: what the person typed either becomes exactly that amount or is refused with a message;
+nothing is rounded or guessed. 万元 with up to six decimals is exact in 元.
 """
 
 from __future__ import annotations
@@ -11,16 +12,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.formsets import ORDERING_FIELD_NAME
 from django.forms.models import construct_instance
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .models import Duty, Evaluation, Office, StaffingLine
-from .money import MAX_AMOUNT, MAX_QUANTITY, format_quantity, parse_amount, parse_quantity
+from .models import AmountUnit, Duty, Evaluation, Office, StaffingLine
+from .money import MAX_AMOUNT, MAX_QUANTITY, TEN_THOUSAND, format_quantity, parse_amount, parse_quantity
 from .rows import ROWS_DO_NOT_MATCH
 
 # ---------------------------------------------------------------------------
@@ -28,15 +31,52 @@ from .rows import ROWS_DO_NOT_MATCH
 # ---------------------------------------------------------------------------
 
 
+# How a label names the unit of its amount: “本年决算数（万元）”.
+UNIT_IN_LABEL = _("{label}（{unit}）")
+
+
+def unit_suffix(unit: str) -> str:
+    """What a label adds for ``unit``: “（万元）”. The page's script swaps it when the unit is changed."""
+    return str(format_lazy(UNIT_IN_LABEL, label="", unit=AmountUnit(unit).label))
+
+
+# Typed in 万元, the same rule reads four more decimals; its messages name the unit that was typed.
+AMOUNT_WAN_NOT_A_NUMBER = _("请填写金额数字（单位：万元），例如 386.4449。")
+AMOUNT_WAN_TOO_PRECISE = _("以万元填写时最多保留六位小数（到分）。")
+AMOUNT_WAN_TOO_LARGE = _("金额不能超过 %(max)s 万元，请检查是否多输了位数。")
+_WAN_MESSAGES = {
+    "invalid": AMOUNT_WAN_NOT_A_NUMBER,
+    "precision": AMOUNT_WAN_TOO_PRECISE,
+    "too_large": AMOUNT_WAN_TOO_LARGE,
+}
+# 万元 carry four more decimals than 元: six for the fen.
+_WAN_PLACES = 4
+
+
+def yuan_as_wan(amount: Decimal) -> str:
+    """An exact amount in 元 written in 万元 without losing anything: at least two decimals, at most six, no
+    trailing zeros beyond two (3864449.00 → "386.4449", 4710700 → "471.07", 0.01 → "0.000001")."""
+    text = f"{(amount / TEN_THOUSAND).quantize(Decimal('0.000001')):f}"
+    whole, _dot, decimals = text.partition(".")
+    decimals = decimals.rstrip("0").ljust(2, "0")
+    return f"{whole}.{decimals}"
+
+
 class AmountField(forms.Field):
-    """An amount in 元: a text input (so that what was typed is shown back exactly, even when refused) read by
-    :func:`evaluations.money.parse_amount`, the rule the admin and the spreadsheet import use too."""
+    """An amount: a text input (so that what was typed is shown back exactly, even when refused) read by
+    :func:`evaluations.money.parse_amount`, the rule the admin and the spreadsheet import use too.
+
+    Typed in 元 unless the page sets another unit (:meth:`set_unit`): then the label says the unit, 万元 are read
+    with up to six decimals and turned into exact 元, and a stored amount is shown back in 万元 to the fen."""
 
     default_error_messages = {"required": _("请填写此项。")}
+    # Indicator values (QuantityField) are not money and ignore the page's unit.
+    follows_amount_unit = True
 
     def __init__(self, *, max_value: Decimal = MAX_AMOUNT, decimal_places: int = 2, **kwargs: Any) -> None:
         self.max_value = max_value
         self.decimal_places = decimal_places
+        self.unit = AmountUnit.YUAN
         # Given by a model DecimalField's formfield (the admin): the bound is max_value, checked by parse_amount.
         kwargs.pop("max_digits", None)
         kwargs.setdefault(
@@ -44,6 +84,15 @@ class AmountField(forms.Field):
             forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "class": "text-end amount"}),
         )
         super().__init__(**kwargs)
+        self.base_label = self.label
+
+    def set_unit(self, unit: str) -> None:
+        """Read and show this field in ``unit`` (元 or 万元), and say so in its label: “本年决算数（万元）”."""
+        self.unit = AmountUnit(unit)
+        if self.base_label:
+            self.label = format_lazy(UNIT_IN_LABEL, label=self.base_label, unit=self.unit.label)
+        # The page's script finds the amounts to convert when the unit is changed by this mark.
+        self.widget.attrs["data-amount-unit"] = self.unit.value
 
     def to_python(self, value: Any) -> Decimal | None:
         # Only spaces is nothing typed, as a blank spreadsheet cell is (reports.excel.cells.is_blank).
@@ -54,18 +103,33 @@ class AmountField(forms.Field):
         return self.parse(str(value))
 
     def parse(self, text: str) -> Decimal:
-        return parse_amount(text, max_value=self.max_value, decimal_places=self.decimal_places)
+        if self.unit != AmountUnit.WAN:
+            return parse_amount(text, max_value=self.max_value, decimal_places=self.decimal_places)
+        try:
+            wan = parse_amount(
+                text, max_value=self.max_value / TEN_THOUSAND, decimal_places=self.decimal_places + _WAN_PLACES
+            )
+        except ValidationError as error:
+            message = _WAN_MESSAGES.get(error.code)
+            if message is None:
+                raise
+            raise ValidationError(message, code=error.code, params=error.params) from None
+        # Exact: six decimals of 万元 are two of 元.
+        return (wan * TEN_THOUSAND).quantize(Decimal(1).scaleb(-self.decimal_places))
 
     def prepare_value(self, value: Any) -> Any:
-        # Stored amounts are shown as plain 元 with their two decimals, never in exponent form.
+        # Stored amounts are shown as plain numbers in the page's unit, never in exponent form; what was typed is
+        # shown as typed.
         if isinstance(value, Decimal):
-            return f"{value:f}"
+            return yuan_as_wan(value) if self.unit == AmountUnit.WAN else f"{value:f}"
         return value
 
 
 class QuantityField(AmountField):
     """A non-negative indicator value (target or actual): up to four decimals, as the model stores, read by
     :func:`evaluations.money.parse_quantity`."""
+
+    follows_amount_unit = False
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("decimal_places", 4)
@@ -79,6 +143,63 @@ class QuantityField(AmountField):
         if isinstance(value, Decimal):
             return format_quantity(value)
         return value
+
+
+class AmountsInUnit:
+    """For a form with amounts: ``amount_unit`` (元 or 万元) is the unit its amounts are typed and shown in."""
+
+    def __init__(self, *args: Any, amount_unit: str = AmountUnit.YUAN, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, AmountField) and field.follows_amount_unit:
+                field.set_unit(amount_unit)
+
+
+PAGE_WITHOUT_UNIT = _("页面已损坏（缺少金额单位），请重新打开本页。")
+
+
+class AmountUnitForm(forms.Form):
+    """The unit of a budget page's amounts. ``amount_unit`` is the person's choice, remembered on the evaluation
+    when the page is saved; ``typed_in`` is the unit the amounts on the page are written in: the unit the page was
+    shown in, changed by the page's script when it converts the amounts to the other unit. Amounts are always read
+    in ``typed_in``, so that without the script a changed choice never turns 386.44 元 into 386.44 万元: the
+    amounts are read as their labels said, and shown in the new unit after the save."""
+
+    amount_unit = forms.ChoiceField(
+        label=_("金额单位"),
+        choices=AmountUnit.choices,
+        widget=forms.RadioSelect(attrs={"class": "amount-unit-choice"}),
+        help_text=_("本页金额按所选单位填写和显示，保存时换算为元，精确到分（以万元填写时最多六位小数）。"),
+    )
+    typed_in = forms.ChoiceField(
+        label=_("金额单位"),
+        choices=AmountUnit.choices,
+        widget=forms.HiddenInput(attrs={"class": "amount-typed-in"}),
+        error_messages={"required": PAGE_WITHOUT_UNIT, "invalid_choice": PAGE_WITHOUT_UNIT},
+    )
+
+    def __init__(self, data: Any = None, *, evaluation: Evaluation) -> None:
+        unit = evaluation.amount_unit
+        super().__init__(data, initial={"amount_unit": unit, "typed_in": unit}, prefix="unit")
+        self.helper = crispy_helper()
+        self.helper.layout = Layout(InlineRadios("amount_unit"), "typed_in")
+
+    @property
+    def typed_unit(self) -> str:
+        """The unit the page's amounts are written in (what the page sent, else the evaluation's unit)."""
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["typed_in"]
+        return self.initial["typed_in"]
+
+    @property
+    def chosen_unit(self) -> str:
+        """The unit to remember for the next time (valid forms only)."""
+        return self.cleaned_data["amount_unit"]
+
+    @property
+    def suffixes(self) -> dict[str, str]:
+        """Each unit's label suffix, for the page's script."""
+        return {unit: unit_suffix(unit) for unit in AmountUnit.values}
 
 
 # ---------------------------------------------------------------------------
@@ -216,6 +337,8 @@ class SectionPage:
     section: str = ""
     title: str = ""
     template: str = ""
+    # A page with amounts has a unit choice (元 / 万元); its forms read their amounts in that unit.
+    has_amounts: bool = False
 
     def __init__(self, evaluation: Evaluation, data: Any = None, *, revision: int = 0) -> None:
         self.evaluation = evaluation
@@ -226,7 +349,12 @@ class SectionPage:
         # Where several forms share field labels (人员经费 and 日常公用经费 both have 本年决算数), the summary
         # names the form too.
         self.form_titles: dict[str, str] = {}
+        self.unit_form = AmountUnitForm(data, evaluation=evaluation) if self.has_amounts else None
+        # The unit the amounts of this page are read and shown in: build() hands it to every form with amounts.
+        self.amount_unit = self.unit_form.typed_unit if self.unit_form is not None else AmountUnit.YUAN
         self.build()
+        if self.unit_form is not None:
+            self.forms = {"unit": self.unit_form, **self.forms}
 
     # Subclasses ---------------------------------------------------------
     def build(self) -> None:
@@ -242,6 +370,11 @@ class SectionPage:
     @property
     def revision(self) -> int:
         return self.revision_form.cleaned_data["revision"]
+
+    @property
+    def chosen_unit(self) -> str | None:
+        """The amount unit to remember on the evaluation when the page is saved (None on a page without amounts)."""
+        return self.unit_form.chosen_unit if self.unit_form is not None else None
 
     def add_error(self, error: str | ValidationError) -> None:
         if isinstance(error, ValidationError):
@@ -335,6 +468,9 @@ class NewEvaluationForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    """The mandate and the year's staff movements. Every count is optional: blank is unknown and produces no
+    sentence in the report, an entered 0 produces the sentence for zero (the page says so once)."""
+
     class Meta:
         model = Evaluation
         fields = [
@@ -355,6 +491,23 @@ class ProfileForm(forms.ModelForm):
         )
 
 
+class StaffingSummaryForm(forms.ModelForm):
+    """The unit-level staffing figures beside the lines by establishment type: each optional."""
+
+    class Meta:
+        model = Evaluation
+        fields = ["staff_on_roll", "staffing_authority", "staffing_date"]
+        widgets = {"staffing_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = crispy_helper()
+        self.helper.layout = Layout(Row(*(Column(name, css_class="col-md-4") for name in self.Meta.fields)))
+
+
+PROFILE_FIELDS = [*ProfileForm.Meta.fields, *StaffingSummaryForm.Meta.fields]
+
+
 class DutyRowForm(RowModelForm):
     class Meta:
         model = Duty
@@ -365,7 +518,18 @@ class DutyRowForm(RowModelForm):
 class OfficeRowForm(RowModelForm):
     class Meta:
         model = Office
-        fields = ["name"]
+        fields = ["group", "name"]
+        labels = {"name": _("机构名称")}
+        # The suggestions are a <datalist> on the page: any other group may be typed.
+        widgets = {"group": forms.TextInput(attrs={"list": "office-groups", "placeholder": Office.DEFAULT_GROUP})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group"].required = False
+        self.fields["group"].help_text = _("可从列表中选择，也可自行填写；留空为“内设机构”。")
+
+    def clean_group(self) -> str:
+        return self.cleaned_data["group"].strip() or Office.DEFAULT_GROUP
 
 
 class StaffingRowForm(RowModelForm):
@@ -393,6 +557,7 @@ class ProfilePage(SectionPage):
     section = "profile"
     title = _("单位基本情况")
     template = "editor/profile.html"
+    office_groups = Office.SUGGESTED_GROUPS
 
     def build(self) -> None:
         evaluation = self.evaluation
@@ -402,8 +567,11 @@ class ProfilePage(SectionPage):
                 self.data, prefix="duties", initial=initial_rows(list(evaluation.duties.all()), ["id", "text"])
             ),
             "offices": OfficeRowFormSet(
-                self.data, prefix="offices", initial=initial_rows(list(evaluation.offices.all()), ["id", "name"])
+                self.data,
+                prefix="offices",
+                initial=initial_rows(list(evaluation.offices.all()), ["id", "group", "name"]),
             ),
+            "staffing_summary": StaffingSummaryForm(self.data, instance=evaluation, prefix="staffing_summary"),
             "staffing": StaffingRowFormSet(
                 self.data,
                 prefix="staffing",
@@ -416,11 +584,12 @@ class ProfilePage(SectionPage):
     def save(self, *, actor: Any) -> None:
         from .services import save_profile
 
+        profile = {**self.forms["profile"].cleaned_data, **self.forms["staffing_summary"].cleaned_data}
         save_profile(
             evaluation=self.evaluation,
             actor=actor,
             revision=self.revision,
-            profile={name: self.forms["profile"].cleaned_data[name] for name in ProfileForm.Meta.fields},
+            profile={name: profile[name] for name in PROFILE_FIELDS},
             duties=self.forms["duties"].rows(),
             offices=self.forms["offices"].rows(),
             staffing=self.forms["staffing"].rows(),

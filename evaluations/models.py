@@ -184,8 +184,18 @@ class Duty(models.Model):
 
 
 class Office(models.Model):
+    """One office of the unit, in a group: 内设机构, 下属事业单位, 二级机构 or a group the unit names. The report
+    counts the offices of each group; nobody types a count."""
+
+    DEFAULT_GROUP = "内设机构"
+    # Offered as suggestions in the editor; any other wording is allowed.
+    SUGGESTED_GROUPS = ("内设机构", "下属事业单位", "二级机构")
+
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="offices")
     order = models.PositiveIntegerField(_("序号"), default=0)
+    group = models.CharField(
+        _("分组"), max_length=40, default=DEFAULT_GROUP, help_text=_("例如：内设机构、下属事业单位、二级机构")
+    )
     name = models.CharField(_("内设机构"), max_length=60)
 
     history = content_history()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .history import current_via, recording
-from .models import Duty, Evaluation, Office, Section, SectionRevision, StaffingLine
+from .models import AmountUnit, Duty, Evaluation, Office, Section, SectionRevision, StaffingLine
 from .rows import plan_rows, write_rows
 from .selectors import is_unit_staff
 
@@ -142,6 +142,13 @@ def _save_changed_fields(evaluation: Evaluation, values: dict[str, Any]) -> None
         evaluation.save(update_fields=changed)
 
 
+def remember_amount_unit(evaluation: Evaluation, amount_unit: str | None) -> None:
+    """Keep the unit a budget page was saved with (元 or 万元) as the one the next page opens in. Call it on the
+    locked evaluation inside :func:`section_save`; None leaves it as it is (a save from code or an import)."""
+    if amount_unit is not None:
+        _save_changed_fields(evaluation, {"amount_unit": AmountUnit(amount_unit).value})
+
+
 def save_profile(
     *,
     evaluation: Evaluation,
@@ -152,7 +159,8 @@ def save_profile(
     offices: list[dict[str, Any]],
     staffing: list[dict[str, Any]],
 ) -> Evaluation:
-    """一、预算单位基本情况: the mandate, staff movements, and the lists of duties, offices and staffing lines.
+    """一、预算单位基本情况: the mandate, staff movements, the unit-level staffing figures (在编人数, 核定机关,
+    截止日期), and the lists of duties, offices (each in its group) and staffing lines. Counts left blank are None.
 
     Each list is kept by id like every other list (:mod:`evaluations.rows`): rows with an ``id`` are updated, rows
     without one are new, rows left out are deleted. Nothing refers to these rows by id today, but one rule for all
@@ -160,7 +168,7 @@ def save_profile(
     with section_save(evaluation=evaluation, section=Section.PROFILE, revision=revision, actor=actor) as locked:
         lists = [
             plan_rows(Duty, locked, duties, ["text"]),
-            plan_rows(Office, locked, offices, ["name"], unique="name"),
+            plan_rows(Office, locked, offices, ["group", "name"], unique="name"),
             plan_rows(
                 StaffingLine,
                 locked,

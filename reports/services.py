@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from achievements.models import Indicator, Theme
 from budgets.models import BasicSpending, BudgetExecution, FundSource
 from evaluations.history import Via, create_rows, recording
-from evaluations.models import Duty, Evaluation, Office, StaffingLine, Unit
+from evaluations.models import AmountUnit, Duty, Evaluation, Office, StaffingLine, Unit
 from evaluations.selectors import may_start_evaluation
 
 EVALUATION_EXISTS = _("%(year)s年度的绩效自评已经存在。")
@@ -24,21 +24,26 @@ START_NOT_ALLOWED = _("只有本单位的填报人、单位负责人或系统管
 
 
 def create_evaluation(*, unit: Unit, year: int, actor: Any) -> Evaluation:
-    """Start ``year``'s evaluation. With last year's evaluation at hand, copy what carries over (the profile, the
-    sources of project funds, theme titles, indicator definitions with their targets) and fill last year's basic
-    spending from last year's amounts; everything that happens during the year (actuals, amounts, prose) starts
-    empty. Without last year, start empty."""
+    """Start ``year``'s evaluation. With last year's evaluation at hand, copy what carries over (the mandate, duties,
+    offices with their groups, establishment types with their 编制数 and the approving body, the amount unit the
+    unit types in, the sources of project funds, theme titles, indicator definitions with their targets) and fill
+    last year's basic spending from last year's amounts where they were entered; everything that happens during the
+    year (headcounts, staff movements, amounts, whether the unit spent from the other budgets, prose) starts
+    unknown, never zero. Without last year, start empty."""
     if not may_start_evaluation(actor, unit):
         raise ValidationError(START_NOT_ALLOWED, code="forbidden")
     with transaction.atomic(), recording(actor=actor, via=Via.NEW_YEAR):
         previous = Evaluation.objects.filter(unit=unit, year=year - 1).first()
         try:
             with transaction.atomic():
+                # Not copied: the staffing date, the count on roll and the note on budgets without spending are
+                # statements about one year (a unit with no 政府性基金 spending last year may have some this year).
                 evaluation = Evaluation.objects.create(
                     unit=unit,
                     year=year,
                     mandate=previous.mandate if previous else "",
-                    no_spending_note=previous.no_spending_note if previous else "",
+                    staffing_authority=previous.staffing_authority if previous else "",
+                    amount_unit=previous.amount_unit if previous else AmountUnit.YUAN,
                 )
         except IntegrityError:
             raise ValidationError(EVALUATION_EXISTS, code="exists", params={"year": year}) from None
@@ -51,7 +56,10 @@ def create_evaluation(*, unit: Unit, year: int, actor: Any) -> Evaluation:
             )
             create_rows(
                 Office,
-                [Office(evaluation=evaluation, order=row.order, name=row.name) for row in previous.offices.all()],
+                [
+                    Office(evaluation=evaluation, order=row.order, group=row.group, name=row.name)
+                    for row in previous.offices.all()
+                ],
             )
             # The establishment carries over; the headcount at 31 December is this year's to enter.
             create_rows(
@@ -74,6 +82,7 @@ def create_evaluation(*, unit: Unit, year: int, actor: Any) -> Evaluation:
                     for row in previous.fund_sources.all()
                 ],
             )
+            # Only what was entered: an amount nobody knew last year stays unknown as this year's 上年决算数.
             last_amounts = {row.category: row.amount for row in previous.basic_spending.all()}
             new_theme_of: dict[int, Theme] = {}
             for theme in previous.themes.all():

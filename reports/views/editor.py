@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from achievements.forms import AchievementsPage
-from budgets.figures import basic_spending_figures, project_spending_figures, total_spending
-from budgets.forms import BasicSpendingPage, ExecutionPage, ProjectSpendingPage
+from budgets.figures import basic_spending_figures, project_spending_figures, spending_totals
+from budgets.forms import BasicSpendingPage, ExecutionPage, ProjectSpendingPage, TotalsPage
+from budgets.models import SpendingSummary
 from evaluations.forms import NarrativePage, NewEvaluationForm, ProfilePage, SectionPage
 from evaluations.history import Via, recording
 from evaluations.models import Evaluation, Membership, Section
@@ -27,8 +28,22 @@ from ..services import create_evaluation
 
 PAGES: dict[str, type[SectionPage]] = {
     page.section: page
-    for page in (ProfilePage, BasicSpendingPage, ProjectSpendingPage, ExecutionPage, AchievementsPage, NarrativePage)
+    for page in (
+        ProfilePage,
+        TotalsPage,
+        BasicSpendingPage,
+        ProjectSpendingPage,
+        ExecutionPage,
+        AchievementsPage,
+        NarrativePage,
+    )
 }
+
+
+def _navigation() -> list[tuple[str, str, bool]]:
+    """The editor's tabs in the report's order: (key, title, whether the section has a page yet). A section
+    without a page is shown, disabled, rather than linked to nothing."""
+    return [(key, title, key in PAGES) for key, title in Section.choices]
 
 
 def _get_evaluation(request: HttpRequest, pk: int) -> Evaluation:
@@ -51,6 +66,8 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proofreading = proofreading_context(evaluation)
     basic = basic_spending_figures(evaluation.basic_spending.all())
     project = project_spending_figures(evaluation.fund_sources.all(), evaluation.project_items.all())
+    # The totals as the unit states them, completed from the parts where it does not.
+    totals = spending_totals(SpendingSummary.objects.filter(evaluation=evaluation).first(), basic, project)
     membership = membership_of(request.user)
     return render(
         request,
@@ -58,9 +75,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "evaluation": evaluation,
             **proofreading,
-            "basic": basic,
-            "project": project,
-            "total_spending": total_spending(basic, project),
+            "totals": totals,
             "completeness": completeness_of(evaluation),
             "can_start_next_year": _may_start_evaluations(request, membership)
             and membership.unit_id == evaluation.unit_id
@@ -94,7 +109,7 @@ def section_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
         {
             "evaluation": evaluation,
             "page": page,
-            "sections": Section.choices,
+            "sections": _navigation(),
             "section": section,
             "last_save": last_save,
             "can_edit": evaluation.is_editable and may_edit_content(request.user, evaluation),
@@ -112,7 +127,8 @@ def section_figures(request: HttpRequest, pk: int, section: str) -> HttpResponse
     if not hasattr(page, "figures"):
         raise Http404("This section has no figures")
     page.is_valid()
-    return render(request, f"editor/_figures_{section}.html", {"evaluation": evaluation, "page": page})
+    # live: the partial may also replace, out of band, what the page shows beside its fields.
+    return render(request, f"editor/_figures_{section}.html", {"evaluation": evaluation, "page": page, "live": True})
 
 
 def _may_start_evaluations(request: HttpRequest, membership: Membership | None) -> bool:

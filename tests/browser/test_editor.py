@@ -1,5 +1,6 @@
 """王芳 starts 2025 from 2024 and enters the whole report in Chromium: every section, a mistake caught and fixed,
-list rows added and removed, live figures while typing, then the report preview and its PDF.
+list rows added and removed, live figures while typing, the totals and the budget execution in 万元 (the page
+converts what it shows when the unit is changed), then the report preview and its PDF.
 
 (Uploading a spreadsheet is the Excel area's own browser test.)"""
 
@@ -34,20 +35,25 @@ def test_wangfang_enters_the_2025_report_from_2024(page, live_server, demo):
     overview = page.url
     expect(page.locator('[data-section="project"] .badge')).to_have_text("未填写")
 
-    # 单位基本情况: headcounts, one office added with the 添加一行 button, one removed
+    # 单位基本情况: headcounts (blank until entered), one office added with the 添加一行 button in a group of its
+    # own, one removed
     page.locator(".completeness-list").get_by_role("link", name="单位基本情况").click()
     expect(page.locator("#id_profile-mandate")).to_have_value("主管全区科技、工业和信息化")
+    expect(page.locator("#id_staffing-0-actual")).to_have_value("")
+    expect(page.locator("#id_profile-staff_transferred_in")).to_have_value("")
     page.locator("#id_staffing-0-actual").fill("10")
     page.locator("#id_staffing-1-actual").fill("11")
     page.locator("#formset-offices .formset-add").click()
     # The copied row is numbered in its input's name for screen readers, and the cursor is already in it.
-    expect(page.get_by_label("第8行 内设机构")).to_be_focused()
-    page.locator("#id_offices-7-name").fill("人事股")
+    expect(page.get_by_label("第8行 分组")).to_be_focused()
+    page.locator("#id_offices-7-group").fill("下属事业单位")
+    page.locator("#id_offices-7-name").fill("区科技创新服务中心")
     page.locator("#id_offices-4-DELETE").check()  # 科技成果股
     save(page)
     expect(page.get_by_text("“单位基本情况”已保存。")).to_be_visible()
     expect(page.locator("#id_offices-4-name")).to_have_value("科技创新股")
-    expect(page.locator("#id_offices-5-name")).to_have_value("人事股")
+    expect(page.locator("#id_offices-5-name")).to_have_value("区科技创新服务中心")
+    expect(page.locator("#id_offices-5-group")).to_have_value("下属事业单位")
     expect(page.locator('input[value="科技成果股"]')).to_have_count(0)
 
     # 基本支出: a mistake is caught, kept on screen and fixed; the figures follow the typing
@@ -93,16 +99,45 @@ def test_wangfang_enters_the_2025_report_from_2024(page, live_server, demo):
     expect(page.locator('#figures [data-figure="total"]')).to_contain_text("512.00")
     expect(page.locator("#figures")).not_to_contain_text("新开指标其他项目经费")
 
-    # 预算执行
+    # 支出总体情况和其他预算, in 万元: the stated total checked live against basic plus project spending
+    page.get_by_role("link", name="支出总体情况和其他预算").first.click()
+    page.get_by_label("万元", exact=True).check()
+    expect(page.get_by_label("实际支出合计（万元）")).to_be_visible()
+    page.get_by_label("预算安排（万元）").fill("1010")
+    page.get_by_label("实际支出合计（万元）").fill("990")
+    expect(page.locator("#mismatch-total_spending")).to_contain_text(
+        "实际支出合计 9900000.00 元（990.00 万元）与基本支出与项目支出之和 9970000.00 元（997.00 万元）不一致"
+    )
+    page.get_by_label("实际支出合计（万元）").fill("997")
+    expect(page.locator("#mismatch-total_spending")).to_be_empty()
+    for fund_type in ("government_fund", "state_capital", "social_insurance"):
+        page.locator(f'[data-fund-type="fund-{fund_type}"]').get_by_label("本单位无此项支出").check()
+    save(page)
+    expect(page.get_by_text("“支出总体情况和其他预算”已保存。")).to_be_visible()
+    expect(page.get_by_label("实际支出合计（万元）")).to_have_value("997.00")
+    expect(page.locator('#figures [data-figure="rate"]')).to_contain_text("98.71%")
+
+    # 基本支出 now opens in 万元, and changing back to 元 converts what the page shows, exactly
+    page.get_by_role("link", name="基本支出").first.click()
+    expect(page.locator("#id_basic-personnel-amount")).to_have_value("395.00")
+    expect(page.get_by_label("本年决算数（万元）").first).to_be_visible()
+    page.get_by_label("元", exact=True).check()
+    expect(page.locator("#id_basic-personnel-amount")).to_have_value("3950000.00")
+    expect(page.locator("#id_basic-personnel-previous_amount")).to_have_value("3864449.00")
+    page.get_by_label("万元", exact=True).check()
+    expect(page.locator("#id_basic-personnel-previous_amount")).to_have_value("386.4449")
+
+    # 预算执行, in 万元 as chosen
     page.get_by_role("link", name="预算执行").first.click()
     for kind, values in {
-        "basic": ("4800000", "4900000", "4850000"),
-        "project": ("5000000", "5200000", "5120000"),
+        "basic": ("480", "490", "485"),
+        "project": ("500", "520", "512"),
     }.items():
         for field, value in zip(("initial_budget", "full_year_budget", "executed"), values, strict=True):
             page.locator(f"#id_execution-{kind}-{field}").fill(value)
     save(page)
     expect(page.locator('#figures [data-figure="total"]')).to_contain_text("98.71%")
+    expect(page.locator("#id_execution-basic-executed")).to_have_value("485.00")
 
     # 工作成效和绩效指标: bodies, actuals, a shortfall refused until it is explained
     page.get_by_role("link", name="工作成效和绩效指标").first.click()

@@ -1,4 +1,5 @@
-"""Amounts as people type them: in 元, exactly, or refused with a message. Never rounded, never guessed."""
+"""Amounts as people type them: in 元 or in 万元, exactly, or refused with a message. Never rounded, never guessed;
+left blank, unknown."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from budgets.forms import BasicLineForm
+from budgets.forms import BasicLineForm, ItemRowForm
 from budgets.models import BasicSpending
-from evaluations.forms import AmountField
+from evaluations.forms import AmountField, yuan_as_wan
 from evaluations.models import SectionRevision
 from evaluations.money import parse_amount
 from tests.base import SeedTestCase
@@ -75,8 +76,15 @@ class ParseAmountTests(SimpleTestCase):
             with self.subTest(typed=typed):
                 self.assertRefused(typed, message)
 
+    def test_an_amount_left_blank_is_unknown_and_a_zero_is_zero(self):
+        form = BasicLineForm({"amount": "  ", "previous_amount": "0"})
+        self.assertTrue(form.is_valid(), form.errors)
+        self.assertIsNone(form.cleaned_data["amount"])
+        self.assertEqual(form.cleaned_data["previous_amount"], Decimal("0"))
+
     def test_an_empty_required_amount_says_so(self):
-        form = BasicLineForm({"amount": "", "previous_amount": "1"})
+        # A project item is a line of the 决算表: it has an amount, even though the items themselves are optional.
+        form = ItemRowForm({"name": "维稳救助经费", "amount": ""})
         self.assertEqual(form.errors["amount"], ["请填写此项。"])
 
     def test_a_refused_amount_is_shown_back_as_typed(self):
@@ -110,6 +118,9 @@ class AmountPropertyTests(SimpleTestCase):
             self.assertTrue(form.errors["amount"][0])
             return
         value = form.cleaned_data["amount"]
+        if value is None:  # nothing typed but spaces: unknown, not zero
+            self.assertEqual(typed.translate(str.maketrans("　", " ")).strip(), "")
+            return
         self.assertTrue(value.is_finite())
         self.assertGreaterEqual(value, 0)
         self.assertLessEqual(value, Decimal("999999999999.99"))
@@ -133,6 +144,8 @@ class AmountRoundTripTests(HypothesisTestCase, SeedTestCase):
         before = BasicSpending.objects.get(evaluation=self.evaluation, category="personnel").amount
         data = {
             "page-revision": str(record.revision if record else 0),
+            "unit-amount_unit": "yuan",
+            "unit-typed_in": "yuan",
             "basic-personnel-amount": typed,
             "basic-personnel-previous_amount": "4710700.00",
             "basic-operating-amount": "880551.00",
@@ -144,7 +157,75 @@ class AmountRoundTripTests(HypothesisTestCase, SeedTestCase):
         if response.status_code == 422:
             self.assertEqual(stored, before)
             return
+        if stored is None:  # left blank: unknown, and shown blank
+            self.assertNotContains(self.client.get(url), 'name="basic-personnel-amount" value')
+            return
         page = self.client.get(url)
         shown = page.context["page"].forms["personnel"]["amount"].value()
         self.assertEqual(Decimal(AmountField().prepare_value(shown)), stored)
         self.assertContains(page, f'value="{stored:f}"')
+
+
+class WanAmountTests(SimpleTestCase):
+    """王芳's reports state 万元, and the 元 behind them are often unknown to her: she types 万元, with up to six
+    decimals, and exactly those fen are stored."""
+
+    def wan_form(self, **data: str) -> BasicLineForm:
+        return BasicLineForm(data, amount_unit="wan")
+
+    def test_wan_are_stored_as_exact_yuan(self):
+        for typed, expected in [
+            ("386.4449", "3864449.00"),
+            ("474.50", "4745000.00"),
+            ("0.000001", "0.01"),
+            ("１２３１．２４", "12312400.00"),
+            ("1,231.24", "12312400.00"),
+            ("0", "0.00"),
+            ("99999999.999999", "999999999999.99"),
+        ]:
+            with self.subTest(typed=typed):
+                form = self.wan_form(amount=typed)
+                self.assertTrue(form.is_valid(), form.errors)
+                self.assertEqual(form.cleaned_data["amount"], Decimal(expected))
+                self.assertEqual(form.cleaned_data["amount"].as_tuple().exponent, -2)
+
+    def test_what_cannot_be_exact_in_yuan_is_refused_in_words_about_wan(self):
+        cases = {
+            "386.4449123": "以万元填写时最多保留六位小数（到分）。",
+            "100000000": "金额不能超过 99999999.999999 万元",
+            "10万": "请填写金额数字（单位：万元），例如 386.4449。",
+            "-1": "金额不能为负数。",
+            "1e3": "不接受 NaN、Infinity 或科学计数法",
+        }
+        for typed, message in cases.items():
+            with self.subTest(typed=typed):
+                form = self.wan_form(amount=typed)
+                self.assertFalse(form.is_valid())
+                self.assertIn(message, form.errors["amount"][0])
+                self.assertIn(f'value="{typed}"', str(form["amount"]))
+
+    def test_the_labels_say_the_unit(self):
+        self.assertEqual(str(self.wan_form()["amount"].label), "本年决算数（万元）")
+        self.assertEqual(str(BasicLineForm()["amount"].label), "本年决算数（元）")
+
+    def test_a_stored_amount_is_shown_in_wan_without_losing_a_fen(self):
+        for stored, shown in [
+            ("3864449.00", "386.4449"),
+            ("4710700", "471.07"),
+            ("0.01", "0.000001"),
+            ("0", "0.00"),
+            ("12312400.00", "1231.24"),
+            ("999999999999.99", "99999999.999999"),
+        ]:
+            with self.subTest(stored=stored):
+                self.assertEqual(yuan_as_wan(Decimal(stored)), shown)
+                form = BasicLineForm(initial={"amount": Decimal(stored)}, amount_unit="wan")
+                self.assertEqual(form["amount"].value(), shown)
+
+    @given(st.decimals(min_value=0, max_value=Decimal("999999999999.99"), places=2))
+    @settings(max_examples=300, deadline=None)
+    def test_any_amount_shown_in_wan_reads_back_to_the_same_fen(self, stored):
+        shown = yuan_as_wan(stored)
+        form = self.wan_form(amount=shown)
+        self.assertTrue(form.is_valid(), form.errors)
+        self.assertEqual(form.cleaned_data["amount"], stored)

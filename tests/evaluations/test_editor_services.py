@@ -14,8 +14,8 @@ from django.test import TransactionTestCase
 
 from achievements.models import Indicator, Theme
 from achievements.services import save_achievements
-from budgets.models import BasicSpending, FundSource, ProjectItem
-from budgets.services import save_basic_spending, save_project_spending
+from budgets.models import BasicSpending, FundSource, FundTypeSpending, ProjectItem, SpendingSummary
+from budgets.services import save_basic_spending, save_project_spending, save_totals
 from evaluations.models import Evaluation, Membership, SectionRevision, Unit
 from evaluations.services import EVALUATION_LOCKED, save_narrative, save_profile
 from tests.base import SeedTestCase, make_user
@@ -61,6 +61,13 @@ class SectionSaveTests(SeedTestCase):
             lambda: save_project_spending(
                 evaluation=self.evaluation, actor=self.wangfang, revision=0, sources=[], items=[]
             ),
+            lambda: save_totals(
+                evaluation=self.evaluation,
+                actor=self.wangfang,
+                revision=0,
+                summary={"total_budget": Decimal("1")},
+                fund_types={},
+            ),
             lambda: save_achievements(
                 evaluation=self.evaluation, actor=self.wangfang, revision=0, themes=[], indicators=[]
             ),
@@ -82,7 +89,7 @@ class SectionSaveTests(SeedTestCase):
                 revision=0,
                 profile={"mandate": "改过"},
                 duties=[{"text": "唯一的职能"}],
-                offices=[{"name": "办公室"}, {"name": "办公室"}],
+                offices=[{"group": "内设机构", "name": "办公室"}, {"group": "内设机构", "name": "办公室"}],
                 staffing=[],
             )
         self.evaluation.refresh_from_db()
@@ -132,6 +139,136 @@ class ProjectServiceTests(SeedTestCase):
         row = BasicSpending.objects.get(evaluation=self.evaluation, category="personnel")
         self.assertEqual((row.amount, row.previous_amount, row.change_reason), (Decimal("1.01"), Decimal("2"), "r"))
         self.assertEqual(BasicSpending.objects.get(evaluation=self.evaluation, category="operating").amount, 880551)
+
+
+class BlankIsUnknownServiceTests(SeedTestCase):
+    """What the services store for what nobody entered: None, never a zero; an entered 0 stays 0."""
+
+    def test_basic_spending_keeps_an_unknown_amount_unknown(self):
+        save_basic_spending(
+            evaluation=self.evaluation,
+            actor=self.wangfang,
+            revision=0,
+            lines={
+                "personnel": {"amount": Decimal("3864449"), "previous_amount": None, "change_reason": ""},
+                "operating": {"amount": Decimal("0"), "previous_amount": None, "change_reason": ""},
+            },
+        )
+        rows = {row.category: row for row in BasicSpending.objects.filter(evaluation=self.evaluation)}
+        self.assertEqual((rows["personnel"].amount, rows["personnel"].previous_amount), (Decimal("3864449"), None))
+        self.assertEqual((rows["operating"].amount, rows["operating"].previous_amount), (Decimal("0"), None))
+
+    def test_the_profile_keeps_unknown_counts_unknown_and_offices_in_their_groups(self):
+        save_profile(
+            evaluation=self.evaluation,
+            actor=self.wangfang,
+            revision=0,
+            profile={"staff_transferred_in": None, "staff_retired": 0, "staff_on_roll": None},
+            duties=[],
+            offices=[{"group": "内设机构", "name": "办公室"}, {"group": "下属事业单位", "name": "区科技服务中心"}],
+            staffing=[{"establishment_type": "行政编制", "approved": 10, "actual": None}],
+        )
+        self.evaluation.refresh_from_db()
+        self.assertEqual(
+            (self.evaluation.staff_transferred_in, self.evaluation.staff_retired, self.evaluation.staff_on_roll),
+            (None, 0, None),
+        )
+        self.assertEqual(
+            list(self.evaluation.offices.values_list("group", "name")),
+            [("内设机构", "办公室"), ("下属事业单位", "区科技服务中心")],
+        )
+        self.assertEqual(list(self.evaluation.staffing_lines.values_list("approved", "actual")), [(10, None)])
+
+
+NOTHING_SAID = {"has_spending": None, "amount": None, "narrative": ""}
+
+
+class TotalsServiceTests(SeedTestCase):
+    def save(self, *, revision: int = 0, amount_unit: str | None = None, **changes) -> None:
+        summary = {"total_budget": None, "total_spending": None, "basic_total": None, "project_total": None}
+        fund_types = {fund_type: dict(NOTHING_SAID) for fund_type in FundTypeSpending.FundType.values}
+        for name, value in changes.items():
+            if name in summary:
+                summary[name] = value
+            else:
+                fund_types[name] = value
+        save_totals(
+            evaluation=self.evaluation,
+            actor=self.wangfang,
+            revision=revision,
+            summary=summary,
+            fund_types=fund_types,
+            amount_unit=amount_unit,
+        )
+
+    def test_it_stores_the_stated_totals_and_the_answers_and_remembers_the_unit(self):
+        self.save(
+            total_budget=Decimal("18000000"),
+            basic_total=Decimal("0"),
+            government_fund={"has_spending": False, "amount": None, "narrative": ""},
+            amount_unit="wan",
+        )
+        summary = SpendingSummary.objects.get(evaluation=self.evaluation)
+        self.assertEqual(
+            (summary.total_budget, summary.total_spending, summary.basic_total, summary.project_total),
+            (Decimal("18000000"), None, Decimal("0"), None),
+        )
+        self.assertEqual(
+            list(FundTypeSpending.objects.filter(evaluation=self.evaluation).values_list("fund_type", "has_spending")),
+            [("government_fund", False)],
+        )
+        self.evaluation.refresh_from_db()
+        self.assertEqual(self.evaluation.amount_unit, "wan")
+        record = SectionRevision.objects.get(evaluation=self.evaluation, section="totals")
+        self.assertEqual((record.revision, record.saved_by), (1, self.wangfang))
+
+    def test_nothing_said_writes_no_row_and_no_history(self):
+        self.save()
+        self.assertFalse(SpendingSummary.objects.filter(evaluation=self.evaluation).exists())
+        self.assertFalse(SpendingSummary.history.exists())
+        self.assertFalse(FundTypeSpending.history.exists())
+
+    def test_only_a_real_change_is_written(self):
+        said = {"has_spending": True, "amount": Decimal("30000"), "narrative": "土地出让收入安排的支出。"}
+        self.save(total_budget=Decimal("1"), government_fund=said)
+        self.save(revision=1, total_budget=Decimal("1"), government_fund=said)
+        self.assertEqual(SpendingSummary.history.count(), 1)
+        self.assertEqual(FundTypeSpending.history.count(), 1)
+        # Clearing an answer keeps the row, now saying nothing.
+        self.save(revision=2)
+        row = FundTypeSpending.objects.get(evaluation=self.evaluation, fund_type="government_fund")
+        self.assertEqual((row.has_spending, row.amount, row.narrative), (None, None, ""))
+        self.assertIsNone(SpendingSummary.objects.get(evaluation=self.evaluation).total_budget)
+
+    def test_a_stale_page_a_locked_report_and_an_unknown_fund_type_are_refused_and_nothing_is_written(self):
+        self.save(total_budget=Decimal("1"))
+        with self.assertRaisesMessage(ValidationError, "本栏目已由王芳于"):
+            self.save(revision=0, total_budget=Decimal("2"))
+        with self.assertRaisesMessage(ValidationError, "页面上的行与当前内容不符"):
+            save_totals(
+                evaluation=self.evaluation,
+                actor=self.wangfang,
+                revision=1,
+                summary={},
+                fund_types={"lottery_fund": dict(NOTHING_SAID)},
+            )
+        self.set_status("submitted")
+        with self.assertRaisesMessage(ValidationError, str(EVALUATION_LOCKED)):
+            self.save(revision=1, total_budget=Decimal("3"))
+        self.assertEqual(SpendingSummary.objects.get(evaluation=self.evaluation).total_budget, Decimal("1"))
+        self.assertEqual(SpendingSummary.history.count(), 1)
+        self.assertEqual(SectionRevision.objects.get(evaluation=self.evaluation, section="totals").revision, 1)
+
+    def test_the_bureau_cannot_write_the_totals(self):
+        with self.assertRaisesMessage(ValidationError, "只有本单位的填报人、单位负责人或系统管理员"):
+            save_totals(
+                evaluation=self.evaluation,
+                actor=self.chenjing,
+                revision=0,
+                summary={"total_budget": Decimal("1")},
+                fund_types={},
+            )
+        self.assertFalse(SpendingSummary.objects.exists())
 
 
 class AchievementsServiceTests(SeedTestCase):

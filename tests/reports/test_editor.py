@@ -3,6 +3,7 @@ error is saved."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -11,12 +12,12 @@ from django.db import connection
 from django.urls import reverse
 
 from achievements.models import Indicator, Theme
-from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem
-from evaluations.models import Duty, Office, SectionRevision, StaffingLine
+from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem, SpendingSummary
+from evaluations.models import Duty, Evaluation, Office, SectionRevision, StaffingLine
 from evaluations.services import EVALUATION_LOCKED
 from tests.base import SeedTestCase
 
-SECTIONS = ["profile", "basic", "project", "execution", "achievements", "narrative"]
+SECTIONS = ["profile", "totals", "basic", "project", "execution", "achievements", "narrative"]
 
 
 def page_data(response: Any) -> dict[str, str]:
@@ -109,8 +110,11 @@ class OverviewTests(EditorTestCase):
         self.client.force_login(self.wangfang)
         response = self.client.get(reverse("evaluation_detail", args=[self.evaluation.pk]))
         self.assertContains(response, "1705.74")
+        # The completeness list names the sections it knows (reports/completeness.py, which learns 支出总体情况 with
+        # the workflow's part of issue 9).
         for section in SECTIONS:
-            self.assertContains(response, self.url(section))
+            if section != "totals":
+                self.assertContains(response, self.url(section))
         # The seed publishes no budget execution and leaves two shortfalls unexplained.
         self.assertContains(response, "基本支出年初预算数")
         self.assertContains(response, "指标“知识价值信用贷款”未达到年度指标值，缺偏差原因")
@@ -151,11 +155,20 @@ class BasicSpendingTests(EditorTestCase):
         self.assertEqual(rows["operating"].change_reason, "业务性工作经费微调")
         self.assertFalse(SectionRevision.objects.filter(evaluation=self.evaluation).exists())
 
-    def test_a_required_amount_says_so(self):
+    def test_a_blank_amount_is_saved_as_unknown_and_a_zero_as_zero(self):
+        # Until issue 9 both amounts were required: last year's had to be invented as 0 to save at all.
         data = self.open("basic")
         data["basic-personnel-previous_amount"] = ""
-        response = self.client.post(self.url("basic"), data)
-        self.assertContains(response, "请填写此项。", status_code=422)
+        data["basic-operating-previous_amount"] = "0"
+        self.assertEqual(self.client.post(self.url("basic"), data).status_code, 302)
+        rows = {row.category: row for row in BasicSpending.objects.filter(evaluation=self.evaluation)}
+        self.assertIsNone(rows["personnel"].previous_amount)
+        self.assertEqual(rows["operating"].previous_amount, Decimal("0"))
+        self.assertEqual(rows["personnel"].amount, Decimal("3864449.00"))
+        page = self.client.get(self.url("basic"))
+        self.assertContains(page, 'name="basic-personnel-previous_amount"')
+        self.assertNotContains(page, 'name="basic-personnel-previous_amount" value')
+        self.assertContains(page, 'value="0.00"')
 
     def test_a_declared_total_that_disagrees_is_flagged_with_both_numbers(self):
         data = self.open("basic")
@@ -179,6 +192,57 @@ class BasicSpendingTests(EditorTestCase):
         self.assertEqual(
             BasicSpending.objects.get(evaluation=self.evaluation, category="personnel").amount, Decimal("3864449")
         )
+
+
+class BasicSpendingWithoutSplitTests(EditorTestCase):
+    """A report that gives only 基本支出合计: the split is optional, and the stated total is shown beside it."""
+
+    def test_the_split_may_be_left_blank(self):
+        data = self.open("basic")
+        for category in ("personnel", "operating"):
+            for name in ("amount", "previous_amount", "change_reason"):
+                data[f"basic-{category}-{name}"] = ""
+        self.assertEqual(self.client.post(self.url("basic"), data).status_code, 302)
+        self.assertEqual(
+            list(BasicSpending.objects.filter(evaluation=self.evaluation).values_list("amount", "previous_amount")),
+            [(None, None), (None, None)],
+        )
+        page = self.client.get(self.url("basic"))
+        self.assertContains(page, '<td class="num fw-semibold">—</td>', html=True)
+
+    def test_a_new_evaluation_left_blank_writes_no_rows(self):
+        empty = Evaluation.objects.create(unit=self.unit_a, year=2025)
+        url = reverse("evaluation_section", args=[empty.pk, "basic"])
+        self.client.force_login(self.wangfang)
+        data = page_data(self.client.get(url))
+        self.assertEqual(self.client.post(url, data).status_code, 302)
+        self.assertFalse(BasicSpending.objects.filter(evaluation=empty).exists())
+
+    def test_the_stated_total_is_shown_and_a_split_that_disagrees_with_it_shows_both_figures(self):
+        SpendingSummary.objects.create(evaluation=self.evaluation, basic_total=Decimal("4745000"))
+        self.client.force_login(self.wangfang)
+        page = self.client.get(self.url("basic"))
+        self.assertContains(page, "474.50")
+        self.assertNotContains(page, "total-mismatch")
+        data = page_data(page)
+        data["basic-operating-amount"] = "880000"
+        url = reverse("evaluation_section_figures", args=[self.evaluation.pk, "basic"])
+        live = self.client.post(url, data, headers={"HX-Request": "true"})
+        self.assertContains(
+            live,
+            "“支出总体情况”页填写的基本支出合计 4745000.00 元（474.50 万元）与人员经费与日常公用经费之和 "
+            "4744449.00 元（474.44 万元）不一致，相差 551.00 元。",
+        )
+        # Shown, not refused: the stated total may be the one to correct, on its own page.
+        self.assertEqual(self.client.post(self.url("basic"), data).status_code, 302)
+        self.assertContains(self.client.get(self.url("basic")), "相差 551.00 元")
+
+    def test_a_declared_total_needs_both_parts_to_be_checked(self):
+        data = self.open("basic")
+        data["basic-operating-amount"] = ""
+        data["check-declared_total"] = "4745000"
+        response = self.client.post(self.url("basic"), data)
+        self.assertContains(response, "人员经费和日常公用经费的本年决算数都填写后，才能与合计数核对。", status_code=422)
 
 
 class StalePageTests(EditorTestCase):
@@ -260,6 +324,82 @@ class ProfileTests(EditorTestCase):
         self.assertEqual(Office.objects.filter(evaluation=self.evaluation).count(), 6)
         self.assertFalse(Duty.objects.filter(evaluation=self.evaluation, text="改过的职能").exists())
 
+    def test_offices_are_entered_in_groups(self):
+        data = self.open("profile")
+        self.assertContains(self.client.get(self.url("profile")), '<datalist id="office-groups">')
+        data["offices-5-group"] = "二级机构"
+        data["offices-6-group"] = "下属事业单位"
+        data["offices-6-name"] = "区科技创新服务中心"
+        data["offices-7-name"] = "人事股"  # a row added without a group: 内设机构
+        data["offices-TOTAL_FORMS"] = "8"
+        self.assertEqual(self.client.post(self.url("profile"), data).status_code, 302)
+        self.assertEqual(
+            list(Office.objects.filter(evaluation=self.evaluation).values_list("group", "name"))[4:],
+            [
+                ("内设机构", "科技成果股"),
+                ("二级机构", "科技创新股"),
+                ("下属事业单位", "区科技创新服务中心"),
+                ("内设机构", "人事股"),
+            ],
+        )
+
+    def test_headcounts_and_movements_left_blank_are_unknown_and_zero_is_zero(self):
+        # Until issue 9 a blank headcount or movement was saved as 0 and the report stated it.
+        data = self.open("profile")
+        data.update(
+            {
+                "profile-staff_transferred_in": "",
+                "profile-staff_transferred_out": "0",
+                "profile-staff_retired": "",
+                "profile-retirees_deceased": "",
+                "staffing-0-approved": "",
+                "staffing-0-actual": "0",
+                "staffing-1-actual": "",
+            }
+        )
+        self.assertEqual(self.client.post(self.url("profile"), data).status_code, 302)
+        self.evaluation.refresh_from_db()
+        self.assertEqual(
+            (
+                self.evaluation.staff_transferred_in,
+                self.evaluation.staff_transferred_out,
+                self.evaluation.staff_retired,
+                self.evaluation.retirees_deceased,
+            ),
+            (None, 0, None, None),
+        )
+        lines = list(StaffingLine.objects.filter(evaluation=self.evaluation).values_list("approved", "actual"))
+        self.assertEqual(lines, [(None, 0), (None, None)])
+        page = self.client.get(self.url("profile"))
+        self.assertContains(page, 'name="staffing-0-actual" value="0"')
+        self.assertNotContains(page, 'name="staffing-1-actual" value')
+
+    def test_the_unit_level_staffing_figures_are_optional_and_saved(self):
+        data = self.open("profile")
+        data.update(
+            {
+                "staffing_summary-staff_on_roll": "19",
+                "staffing_summary-staffing_authority": "县编委",
+                "staffing_summary-staffing_date": "2024-12-31",
+            }
+        )
+        self.assertEqual(self.client.post(self.url("profile"), data).status_code, 302)
+        self.evaluation.refresh_from_db()
+        self.assertEqual(
+            (self.evaluation.staff_on_roll, self.evaluation.staffing_authority, self.evaluation.staffing_date),
+            (19, "县编委", date(2024, 12, 31)),
+        )
+        data = self.open("profile")
+        data["staffing_summary-staff_on_roll"] = ""
+        data["staffing_summary-staffing_date"] = "2024-13-01"
+        response = self.client.post(self.url("profile"), data)
+        self.assertContains(response, "人员情况截止日期", status_code=422)
+        self.assertContains(response, 'value="2024-13-01"', status_code=422)
+        data["staffing_summary-staffing_date"] = ""
+        self.assertEqual(self.client.post(self.url("profile"), data).status_code, 302)
+        self.evaluation.refresh_from_db()
+        self.assertEqual((self.evaluation.staff_on_roll, self.evaluation.staffing_date), (None, None))
+
     def test_staffing_lines_keep_their_numbers(self):
         data = self.open("profile")
         data["staffing-0-approved"] = "12"
@@ -307,6 +447,42 @@ class ProjectSpendingTests(EditorTestCase):
         )
         self.assertEqual(
             ProjectItem.objects.get(evaluation=self.evaluation, name="高分子新材料论坛资金").amount, Decimal("100000")
+        )
+
+    def test_an_item_may_have_no_source(self):
+        data = self.open("project")
+        self.assertContains(self.client.get(self.url("project")), "（不指定来源）")
+        data["items-10-name"] = "其他项目"
+        data["items-10-amount"] = "50000"
+        data["items-9-source_id"] = ""  # 2024年新开指标其他项目经费 leaves its source
+        self.assertEqual(self.client.post(self.url("project"), data).status_code, 302)
+        new = ProjectItem.objects.get(evaluation=self.evaluation, name="其他项目")
+        self.assertIsNone(new.source_id)
+        self.assertIsNone(ProjectItem.objects.get(evaluation=self.evaluation, name="2024年新开指标其他项目经费").source)
+        page = self.client.get(self.url("project"))
+        self.assertContains(page, 'data-figure="no-source"')
+        self.assertContains(page, "204.41")  # 199.41 + 5.00 without a source
+        self.assertContains(page, "1236.24")
+
+    def test_sources_and_items_may_all_be_left_out(self):
+        data = self.open("project")
+        for n in range(10):
+            data[f"items-{n}-DELETE"] = "on"
+        for n in range(3):
+            data[f"sources-{n}-DELETE"] = "on"
+        self.assertEqual(self.client.post(self.url("project"), data).status_code, 302)
+        self.assertFalse(ProjectItem.objects.filter(evaluation=self.evaluation).exists())
+        self.assertFalse(FundSource.objects.filter(evaluation=self.evaluation).exists())
+
+    def test_the_stated_total_is_shown_beside_the_items_with_both_figures_when_they_disagree(self):
+        SpendingSummary.objects.create(evaluation=self.evaluation, project_total=Decimal("12000000"))
+        self.client.force_login(self.wangfang)
+        page = self.client.get(self.url("project"))
+        self.assertContains(page, "1200.00")
+        self.assertContains(
+            page,
+            "“支出总体情况”页填写的项目支出合计 12000000.00 元（1200.00 万元）与各项目决算数之和 12312400.00 元"
+            "（1231.24 万元）不一致，相差 -312400.00 元。",
         )
 
     def test_the_matching_declared_total_passes(self):
@@ -390,10 +566,13 @@ class QueryCountTests(EditorTestCase):
     EXPECTED = {
         # + duties, offices, staffing lines
         "profile": 9,
-        # + basic spending rows
-        "basic": 7,
-        # + fund sources, project items
-        "project": 8,
+        # + the stated totals, the fund-type lines, and the parts they are checked against: basic spending rows,
+        # project items
+        "totals": 10,
+        # + basic spending rows, the stated totals (for 基本支出合计 beside the split)
+        "basic": 8,
+        # + fund sources, project items, the stated totals (for 项目支出合计 beside the items)
+        "project": 9,
         # + execution rows
         "execution": 7,
         # + themes, indicators

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from achievements.models import Indicator, Theme
-from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem
+from budgets.models import BasicSpending, BudgetExecution, FundSource, FundTypeSpending, ProjectItem, SpendingSummary
 from evaluations.models import Duty, Evaluation, Office, StaffingLine
 from reports.services import create_evaluation
 from tests.base import SeedTestCase
@@ -51,9 +52,55 @@ class NewYearServiceTests(SeedTestCase):
         self.assertEqual(Duty.objects.filter(evaluation=self.evaluation).count(), 16)
         self.assertEqual(Indicator.objects.get(evaluation=self.evaluation, name="知识价值信用贷款").actual, 11400)
 
+    def test_what_carries_over_is_copied_and_what_belongs_to_the_year_starts_unknown(self):
+        Office.objects.filter(evaluation=self.evaluation, name="科技创新股").update(group="二级机构")
+        StaffingLine.objects.filter(evaluation=self.evaluation, establishment_type="行政编制").update(approved=10)
+        Evaluation.objects.filter(pk=self.evaluation.pk).update(
+            staffing_authority="区编委",
+            staff_on_roll=21,
+            staffing_date=date(2024, 12, 31),
+            amount_unit="wan",
+            no_spending_note="本单位无政府性基金预算、国有资本经营预算和社会保险基金预算支出。",
+        )
+        SpendingSummary.objects.create(evaluation=self.evaluation, total_budget=Decimal("18000000"))
+        FundTypeSpending.objects.create(evaluation=self.evaluation, fund_type="government_fund", has_spending=False)
+        # 2024's operating costs were never entered: 2025 does not learn a last-year amount from nothing.
+        BasicSpending.objects.filter(evaluation=self.evaluation, category="operating").update(amount=None)
+
+        new = create_evaluation(unit=self.unit_a, year=2025, actor=self.wangfang)
+
+        self.assertEqual(
+            list(Office.objects.filter(evaluation=new).values_list("group", "name"))[-2:],
+            [("内设机构", "科技成果股"), ("二级机构", "科技创新股")],
+        )
+        self.assertEqual(
+            list(StaffingLine.objects.filter(evaluation=new).values_list("establishment_type", "approved", "actual")),
+            [("行政编制", 10, None), ("全额财政拨款事业编制", None, None)],
+        )
+        self.assertEqual((new.staffing_authority, new.amount_unit), ("区编委", "wan"))
+        # Figures of the year itself: unknown, never zero, never last year's.
+        self.assertEqual(
+            (
+                new.staff_on_roll,
+                new.staffing_date,
+                new.staff_transferred_in,
+                new.staff_transferred_out,
+                new.staff_retired,
+                new.retirees_deceased,
+                new.no_spending_note,
+            ),
+            (None, None, None, None, None, None, ""),
+        )
+        self.assertFalse(SpendingSummary.objects.filter(evaluation=new).exists())
+        self.assertFalse(FundTypeSpending.objects.filter(evaluation=new).exists())
+        basic = {row.category: row for row in BasicSpending.objects.filter(evaluation=new)}
+        self.assertEqual(basic["personnel"].previous_amount, Decimal("3864449.00"))
+        self.assertIsNone(basic["operating"].previous_amount)
+        self.assertEqual({row.amount for row in basic.values()}, {None})
+
     def test_without_a_previous_year_it_starts_empty(self):
         new = create_evaluation(unit=self.unit_b, year=2025, actor=self.zhaomin)
-        self.assertEqual(new.mandate, "")
+        self.assertEqual((new.mandate, new.staffing_authority, new.amount_unit), ("", "", "yuan"))
         self.assertFalse(Duty.objects.filter(evaluation=new).exists())
         self.assertEqual(
             sorted(BasicSpending.objects.filter(evaluation=new).values_list("category", "previous_amount")),
