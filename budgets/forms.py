@@ -34,6 +34,7 @@ from evaluations.money import format_wan
 
 from . import figures
 from .models import BasicSpending, BudgetExecution, FundSource, FundTypeSpending, ProjectItem, SpendingSummary
+from .rules import fund_type_errors
 
 DECLARED_TOTAL_MISMATCH = _(
     "填写的%(what)s合计 %(declared)s 元（%(declared_wan)s 万元）与各项之和 %(computed)s 元（%(computed_wan)s 万元）"
@@ -135,10 +136,6 @@ HAS_SPENDING_CHOICES = [("", _("未填写")), ("no", _("本单位无此项支出
 _HAS_SPENDING = {"no": False, "yes": True}
 _HAS_SPENDING_KEY = {None: "", False: "no", True: "yes"}
 
-FUND_ANSWER_MISSING = _("填写了金额或说明，请选择“有支出”。")
-FUND_NONE_WITH_AMOUNT = _("已选择“本单位无此项支出”，金额请留空。")
-FUND_NONE_WITH_NARRATIVE = _("已选择“本单位无此项支出”，报告会写明这一句，说明请留空。")
-FUND_SPENDING_OF_ZERO = _("金额为0：没有支出请选择“本单位无此项支出”，有支出请填写实际金额。")
 FUND_TYPE_FIELDS = ["has_spending", "amount", "narrative"]
 
 
@@ -172,15 +169,8 @@ class FundTypeForm(AmountsInUnit, forms.Form):
         answer, amount, narrative = (cleaned.get(name) for name in FUND_TYPE_FIELDS)
         if "has_spending" not in cleaned:
             return cleaned
-        if answer is None and (amount is not None or narrative):
-            self.add_error("has_spending", FUND_ANSWER_MISSING)
-        elif answer is False:
-            if amount is not None:
-                self.add_error("amount", FUND_NONE_WITH_AMOUNT)
-            if narrative:
-                self.add_error("narrative", FUND_NONE_WITH_NARRATIVE)
-        elif answer is True and amount == 0:
-            self.add_error("amount", FUND_SPENDING_OF_ZERO)
+        for name, message in fund_type_errors(answer, amount, narrative).items():
+            self.add_error(name, message)
         return cleaned
 
 

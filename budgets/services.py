@@ -14,6 +14,7 @@ from evaluations.rows import ROWS_DO_NOT_MATCH, plan_rows, write_rows
 from evaluations.services import remember_amount_unit, section_save
 
 from .models import BasicSpending, BudgetExecution, FundSource, FundTypeSpending, ProjectItem, SpendingSummary
+from .rules import fund_type_errors
 
 BASIC_FIELDS = ["amount", "previous_amount", "change_reason"]
 EXECUTION_FIELDS = ["initial_budget", "full_year_budget", "executed"]
@@ -111,6 +112,11 @@ def save_totals(
     unknown = set(fund_types) - set(FundTypeSpending.FundType.values)
     if unknown or set(summary) - set(SUMMARY_FIELDS):
         raise ValidationError(ROWS_DO_NOT_MATCH, code="rows")
+    # The rule holds for every path (import, shell), not only for the editor's form.
+    for line in fund_types.values():
+        errors = fund_type_errors(line.get("has_spending"), line.get("amount"), line.get("narrative") or "")
+        if errors:
+            raise ValidationError(next(iter(errors.values())), code="fund_type")
     with section_save(evaluation=evaluation, section=Section.TOTALS, revision=revision, actor=actor) as locked:
         values = {name: summary.get(name) for name in SUMMARY_FIELDS}
         row = SpendingSummary.objects.filter(evaluation=locked).first()

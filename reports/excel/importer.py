@@ -39,6 +39,7 @@ from openpyxl.utils import get_column_letter
 from achievements.models import Indicator
 from achievements.rules import shortfall_reason_error
 from budgets.models import BasicSpending, BudgetExecution, FundTypeSpending, ProjectItem, SpendingSummary
+from budgets.rules import fund_type_errors
 from evaluations.history import Via
 from evaluations.models import Evaluation, Section
 from evaluations.rows import RowWrites, write_rows
@@ -320,21 +321,12 @@ class _Reader:
         """The answer and the figures of one budget type must say the same thing: the report prints either
         “本单位无此项支出” or the amount and its narrative, never both, and never figures whose answer is unknown."""
         index = {column.key: number for number, column in enumerate(columns, start=1)}
-        answer = record.get("has_spending")
-        if answer is _INVALID:
+        values = [record.get(name) for name in ("has_spending", "amount", "narrative")]
+        if _INVALID in values:
             return
-        if answer is False and record.get("amount") not in (None, _INVALID):
-            self.problem(sheet, row, index["amount"], columns, _("已选择“无”（本单位无此项支出），不能再填写金额。"))
-            record["amount"] = _INVALID
-        if answer is None and (record.get("amount") is not None or record.get("narrative")):
-            self.problem(
-                sheet,
-                row,
-                index["has_spending"],
-                columns,
-                _("填写了金额或说明，请在“是否有此项支出”中选择“有”或“无”。"),
-            )
-            record["has_spending"] = _INVALID
+        for name, message in fund_type_errors(*values).items():
+            self.problem(sheet, row, index[name], columns, message)
+            record[name] = _INVALID
 
     def summary(self, ws) -> dict[str, object] | None:
         """The one row of totals; every cell blank when the sheet's row is blank. None when a cell is invalid."""

@@ -287,8 +287,8 @@ class _TotalsRefused:
                 (SUMMARY, 2, "C", "该单元格是公式（=A2*2）。系统不计算公式，请改为直接填写数值或文字。"),
                 (FUND_TYPES, 2, "B", "“可能有”不在可选范围内，请从下拉列表中选择：未填写、无、有。"),
                 (FUND_TYPES, 2, "C", "金额最多保留两位小数（到分）。"),
-                (FUND_TYPES, 3, "C", "已选择“无”（本单位无此项支出），不能再填写金额。"),
-                (FUND_TYPES, 4, "B", "填写了金额或说明，请在“是否有此项支出”中选择“有”或“无”。"),
+                (FUND_TYPES, 3, "C", "已选择“本单位无此项支出”，金额请留空。"),
+                (FUND_TYPES, 4, "B", "填写了金额或说明，请选择“有支出”。"),
             ],
         )
         self.assertFalse(SpendingSummary.objects.exists())
