@@ -209,9 +209,7 @@ class DraftPdfTests(SeedTestCase):
 
     def test_the_watermark_needs_no_other_font_and_nothing_was_refused(self):
         names = sorted(row[0].split("+", 1)[-1] for row in pdf_fonts(self.pdf))
-        self.assertEqual(
-            names, ["AR-PL-KaitiM-GB", "Noto-Sans-CJK-SC", "Noto-Serif-CJK-SC", "Noto-Serif-CJK-SC-Bold"]
-        )
+        self.assertEqual(names, ["AR-PL-KaitiM-GB", "Noto-Sans-CJK-SC", "Noto-Serif-CJK-SC", "Noto-Serif-CJK-SC-Bold"])
         self.assertEqual(self.logs, [])
 
 

@@ -271,7 +271,9 @@ class WordingTests(SeedTestCase):
         self.assertIn("全额财政拨款事业编制11人。核定编制：行政编制12人。全年调入", report.paragraphs[17].text)
         self.evaluation.staffing_lines.filter(establishment_type="全额财政拨款事业编制").update(approved=11)
         report = build_report(fresh(self.evaluation))
-        self.assertIn("核定编制23人，其中：行政编制12人，全额财政拨款事业编制11人。全年调入", report.paragraphs[17].text)
+        self.assertIn(
+            "核定编制23人，其中：行政编制12人，全额财政拨款事业编制11人。全年调入", report.paragraphs[17].text
+        )
 
     def test_an_unsigned_draft_leaves_room_for_the_date_and_a_submitted_report_has_none(self):
         Evaluation.objects.filter(pk=self.evaluation.pk).update(signature_date=None)
