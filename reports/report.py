@@ -1105,7 +1105,8 @@ def execution_table(execution: ExecutionFigures) -> Table:
     def row(line, variant: str = "") -> Row:
         return Row(
             [
-                Cell(line.label),
+                # The execution lines' labels are the choices' lazy strings: made text here, in the report's language.
+                Cell(str(line.label)),
                 Cell(_dash(format_wan(line.initial_budget)), numeric=True),
                 Cell(_dash(format_wan(line.full_year_budget)), numeric=True),
                 Cell(_dash(format_wan(line.executed)), numeric=True),
