@@ -3,6 +3,10 @@ funds block's score.
 
 This is the one implementation. The editor, the HTML report, the PDF and the spreadsheets all read their figures
 from here. Functions take already-fetched rows and run no queries, so callers control the query count.
+
+Blank is not zero (issue 9): an amount nobody entered is ``None``, and every figure derived from it is ``None`` too.
+A total is the entered total when there is one, else the sum of its parts when every part is known; a partial sum
+is never passed off as a total.
 """
 
 from __future__ import annotations
@@ -24,22 +28,46 @@ ONE = Decimal("1")
 FUNDS_WEIGHT = Decimal("10")
 
 
+def known_sum(values: Iterable[Decimal | None]) -> Decimal | None:
+    """The sum of figures that are all known; ``None`` when any of them is unknown or there are none."""
+    values = list(values)
+    if not values or any(value is None for value in values):
+        return None
+    return sum(values, ZERO)
+
+
+def given_or_sum(given: Decimal | None, parts: Iterable[Decimal | None]) -> Decimal | None:
+    """A total as a report may state it: the entered total, else the sum of its parts when every part is known."""
+    return given if given is not None else known_sum(parts)
+
+
+def reconciliation(given: Decimal | None, parts_total: Decimal | None) -> Decimal | None:
+    """Entered total minus the sum of its parts (0 when they reconcile); ``None`` unless both are known."""
+    if given is None or parts_total is None:
+        return None
+    return given - parts_total
+
+
 @dataclass(frozen=True)
 class Change:
-    """This year against last year. Either may be unknown (None: nobody entered it); then so is the change."""
+    """This year against last year; either may be unknown, and then there is no change to speak of."""
 
     current: Decimal | None
     previous: Decimal | None
 
     @property
+    def is_known(self) -> bool:
+        return self.current is not None and self.previous is not None
+
+    @property
     def amount(self) -> Decimal | None:
-        if self.current is None or self.previous is None:
+        if not self.is_known:
             return None
         return self.current - self.previous
 
     @property
     def rate(self) -> Decimal | None:
-        """Change ÷ last year; ``None`` when last year was zero (there is no rate to speak of) or either is unknown."""
+        """Change ÷ last year; ``None`` when last year was zero (there is no rate to speak of) or unknown."""
         return ratio(self.amount, self.previous)
 
     @property
@@ -49,17 +77,6 @@ class Change:
     @property
     def is_decrease(self) -> bool:
         return self.amount is not None and self.amount < 0
-
-
-def known_sum(values: Iterable[Decimal | None]) -> Decimal | None:
-    """The sum of amounts when every one of them is known; ``None`` when any is unknown. A total is never made
-    from some of its parts: 人员经费 entered without 日常公用经费 gives no 基本支出."""
-    total = ZERO
-    for value in values:
-        if value is None:
-            return None
-        total += value
-    return total
 
 
 @dataclass(frozen=True)
@@ -82,26 +99,37 @@ class BasicLine:
 @dataclass(frozen=True)
 class BasicSpendingFigures:
     lines: list[BasicLine]
+    # total: the entered basic total (SpendingSummary.basic_total) if any, else the sum of the split.
     change: Change
+    # The sum of the split (人员经费 + 日常公用经费) when every line's amount is known.
+    split_total: Decimal | None = None
 
     @property
     def total(self) -> Decimal | None:
-        """The sum of the categories, or None when any of them is unknown."""
         return self.change.current
 
     @property
     def previous_total(self) -> Decimal | None:
         return self.change.previous
 
+    @property
+    def known_lines(self) -> list[BasicLine]:
+        """The lines whose amount this year was entered: the split a report may state."""
+        return [line for line in self.lines if line.amount is not None]
+
     def line(self, category: str) -> BasicLine | None:
         return next((line for line in self.lines if line.category == category), None)
 
 
-def basic_spending_figures(rows: Iterable[BasicSpending]) -> BasicSpendingFigures:
-    """Totals, changes and shares of basic spending, in the fixed category order (人员经费, 日常公用经费)."""
+def basic_spending_figures(rows: Iterable[BasicSpending], given_total: Decimal | None = None) -> BasicSpendingFigures:
+    """Totals, changes and shares of basic spending, in the fixed category order (人员经费, 日常公用经费).
+
+    ``given_total`` is the basic total entered without (or beside) the split; the total is that, else the sum of the
+    split when every amount is known. Shares are of the total the report states."""
     by_category = {row.category: row for row in rows}
     ordered = [by_category[c] for c in BasicSpending.Category.values if c in by_category]
-    total = known_sum(row.amount for row in ordered)
+    split_total = known_sum(row.amount for row in ordered)
+    total = given_total if given_total is not None else split_total
     previous_total = known_sum(row.previous_amount for row in ordered)
     lines = [
         BasicLine(
@@ -113,7 +141,9 @@ def basic_spending_figures(rows: Iterable[BasicSpending]) -> BasicSpendingFigure
         )
         for row in ordered
     ]
-    return BasicSpendingFigures(lines=lines, change=Change(current=total, previous=previous_total))
+    return BasicSpendingFigures(
+        lines=lines, change=Change(current=total, previous=previous_total), split_total=split_total
+    )
 
 
 @dataclass(frozen=True)
@@ -127,32 +157,41 @@ class SourceGroup:
 @dataclass(frozen=True)
 class ProjectSpendingFigures:
     groups: list[SourceGroup] = field(default_factory=list)
-    # Items paid from no source the unit named (the source is optional).
-    unassigned: list[ProjectItem] = field(default_factory=list)
+    # Items entered without a source of funds (many reports list items plainly), in their order.
+    unsourced: list[ProjectItem] = field(default_factory=list)
 
     @property
-    def unassigned_subtotal(self) -> Decimal:
-        return sum((item.amount for item in self.unassigned), ZERO)
+    def unsourced_subtotal(self) -> Decimal:
+        return sum((item.amount for item in self.unsourced), ZERO)
 
     @property
     def total(self) -> Decimal:
-        return sum((group.subtotal for group in self.groups), self.unassigned_subtotal)
+        """The sum of the items (0 without items; see :attr:`items_total` for "unknown" instead)."""
+        return sum((group.subtotal for group in self.groups), self.unsourced_subtotal)
 
     @property
     def item_count(self) -> int:
-        return sum(len(group.items) for group in self.groups) + len(self.unassigned)
+        return sum(len(group.items) for group in self.groups) + len(self.unsourced)
+
+    @property
+    def items_total(self) -> Decimal | None:
+        """The sum of the items, or ``None`` when no item was entered: no items is not a total of 0."""
+        return self.total if self.item_count else None
 
 
 def project_spending_figures(sources: Iterable[FundSource], items: Iterable[ProjectItem]) -> ProjectSpendingFigures:
-    """Project items grouped by source of funds, in the sources' order, each group with its subtotal and share;
-    items of no given source (an item's source is optional) apart, in ``unassigned``."""
+    """Project items grouped by source of funds, in the sources' order, each group with its subtotal and its share of
+    all items; items without a source apart, in their own order."""
     sources = sorted(sources, key=lambda s: (s.order, s.pk or 0))
     items_by_source: dict[int, list[ProjectItem]] = {source.pk: [] for source in sources}
-    unassigned: list[ProjectItem] = []
+    unsourced: list[ProjectItem] = []
     for item in sorted(items, key=lambda i: (i.order, i.pk or 0)):
-        items_by_source.get(item.source_id, unassigned).append(item)
+        if item.source_id is None:
+            unsourced.append(item)
+        else:
+            items_by_source.setdefault(item.source_id, []).append(item)
     subtotals = {pk: sum((item.amount for item in group), ZERO) for pk, group in items_by_source.items()}
-    total = sum(subtotals.values(), sum((item.amount for item in unassigned), ZERO))
+    total = sum(subtotals.values(), ZERO) + sum((item.amount for item in unsourced), ZERO)
     groups = [
         SourceGroup(
             source=source,
@@ -162,7 +201,7 @@ def project_spending_figures(sources: Iterable[FundSource], items: Iterable[Proj
         )
         for source in sources
     ]
-    return ProjectSpendingFigures(groups=groups, unassigned=unassigned)
+    return ProjectSpendingFigures(groups=groups, unsourced=unsourced)
 
 
 def execution_rate(executed: Decimal | None, budget: Decimal | None) -> Decimal | None:
@@ -176,11 +215,6 @@ def execution_score(rate: Decimal | None, weight: Decimal = FUNDS_WEIGHT) -> Dec
     if rate is None:
         return None
     return weight * min(rate, ONE)
-
-
-def _sum_or_none(values: Iterable[Decimal | None]) -> Decimal | None:
-    present = [value for value in values if value is not None]
-    return sum(present, ZERO) if present else None
 
 
 @dataclass(frozen=True)
@@ -223,88 +257,104 @@ def execution_figures(rows: Iterable[BudgetExecution]) -> ExecutionFigures:
         )
         for kind, label in BudgetExecution.Kind.choices
     ]
+    # A column's total only when both lines are known: basic spending alone is not 年度资金总额.
     total = ExecutionLine(
         label="年度资金总额",
-        initial_budget=_sum_or_none(line.initial_budget for line in lines),
-        full_year_budget=_sum_or_none(line.full_year_budget for line in lines),
-        executed=_sum_or_none(line.executed for line in lines),
+        initial_budget=known_sum(line.initial_budget for line in lines),
+        full_year_budget=known_sum(line.full_year_budget for line in lines),
+        executed=known_sum(line.executed for line in lines),
     )
     return ExecutionFigures(lines=lines, total=total)
 
 
 def total_spending(basic: BasicSpendingFigures, project: ProjectSpendingFigures) -> Decimal | None:
-    """Basic plus project spending: the unit's whole general-budget spending of the year (None while basic spending
-    is unknown)."""
-    return known_sum([basic.total, project.total])
+    """Basic plus project spending: the unit's whole general-budget spending of the year, when both are known (a
+    project total of no items is unknown, not 0). :func:`spending_totals` also reads the entered totals."""
+    return known_sum([basic.total, project.items_total])
 
 
 # ---------------------------------------------------------------------------
-# Totals stated without their parts (SpendingSummary), and whether they agree with the parts
+# Totals without their parts (SpendingSummary): what the report states, and whether they reconcile
 # ---------------------------------------------------------------------------
+def basic_total(given: Decimal | None, basic: BasicSpendingFigures) -> Decimal | None:
+    """基本支出: the entered total, else the sum of the split when every amount is known."""
+    return given if given is not None else basic.split_total
 
 
-@dataclass(frozen=True)
-class Mismatch:
-    """A total stated beside the sum of its parts that disagrees with it: both figures and the difference."""
-
-    stated: Decimal
-    computed: Decimal
-
-    @property
-    def difference(self) -> Decimal:
-        return self.stated - self.computed
+def project_total(given: Decimal | None, project: ProjectSpendingFigures) -> Decimal | None:
+    """项目支出: the entered total, else the sum of the items when there are any."""
+    return given if given is not None else project.items_total
 
 
-def total_mismatch(stated: Decimal | None, computed: Decimal | None) -> Mismatch | None:
-    """The disagreement between a stated total and the sum of its parts; None when they agree or either is
-    unknown (a total without its parts, or parts without a total, contradict nothing)."""
-    if stated is None or computed is None or stated == computed:
-        return None
-    return Mismatch(stated=stated, computed=computed)
-
-
-def basic_parts_total(basic: BasicSpendingFigures) -> Decimal | None:
-    """人员经费 + 日常公用经费 when the split was entered in full; None otherwise."""
-    return basic.total if basic.lines else None
-
-
-def project_parts_total(project: ProjectSpendingFigures) -> Decimal | None:
-    """The sum of the project items when there are any; None when none were entered (a total stated alone)."""
-    return project.total if project.item_count else None
+def budget_execution_rate(total_budget: Decimal | None, total_spending: Decimal | None) -> Decimal | None:
+    """预算执行率 = 实际支出 ÷ 预算安排."""
+    return execution_rate(total_spending, total_budget)
 
 
 @dataclass(frozen=True)
 class SpendingTotals:
-    """The year's totals as the unit can state them: each as entered in the summary, else as the sum of its
-    parts where every part is known; None where neither is known."""
+    """The totals a report may state: each ``None`` when neither entered nor the sum of known parts."""
 
-    budget: Decimal | None
+    total_budget: Decimal | None
+    total: Decimal | None
     basic: Decimal | None
     project: Decimal | None
-    total: Decimal | None
 
     @property
     def execution_rate(self) -> Decimal | None:
-        """实际支出 ÷ 预算安排."""
-        return execution_rate(self.total, self.budget)
+        return budget_execution_rate(self.total_budget, self.total)
 
 
 def spending_totals(
     summary: SpendingSummary | None, basic: BasicSpendingFigures, project: ProjectSpendingFigures
 ) -> SpendingTotals:
-    """The stated totals first: where a unit gives 基本支出合计 and also a split that disagrees, the editor shows the
-    mismatch (:func:`total_mismatch`) and submission is refused; the stated figure is the one the unit signs."""
+    """预算安排, 实际支出合计, 基本支出 and 项目支出 from the entered totals, each falling back to the sum of its
+    parts. ``basic`` may already carry the entered basic total (``basic_spending_figures(rows, given_total=…)``)."""
+    given = summary or SpendingSummary()
+    basic_amount = basic_total(given.basic_total, basic)
+    project_amount = project_total(given.project_total, project)
+    return SpendingTotals(
+        total_budget=given.total_budget,
+        total=given_or_sum(given.total_spending, [basic_amount, project_amount]),
+        basic=basic_amount,
+        project=project_amount,
+    )
 
-    def stated(name: str) -> Decimal | None:
-        return getattr(summary, name) if summary is not None else None
 
-    basic_total = stated("basic_total")
-    if basic_total is None:
-        basic_total = basic_parts_total(basic)
-    project_total = stated("project_total")
-    if project_total is None:
-        project_total = project_parts_total(project)
-    total = stated("total_spending")
-    if total is None and basic_total is not None and project_total is not None:
-        total = basic_total + project_total
-    return SpendingTotals(budget=stated("total_budget"), basic=basic_total, project=project_total, total=total)
+@dataclass(frozen=True)
+class Mismatch:
+    """An entered total that differs from the sum of its parts, with both figures (元)."""
+
+    label: str
+    given: Decimal
+    parts_total: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.given - self.parts_total
+
+
+def total_mismatch(label: str, given: Decimal | None, parts_total: Decimal | None) -> Mismatch | None:
+    """An entered total against the sum of its parts: the mismatch, or None when they reconcile or either is
+    unknown (a total without its parts, or parts without a total, contradict nothing)."""
+    difference = reconciliation(given, parts_total)
+    if difference is None or difference == 0:
+        return None
+    return Mismatch(label, given, parts_total)
+
+
+def total_mismatches(
+    summary: SpendingSummary | None, basic: BasicSpendingFigures, project: ProjectSpendingFigures
+) -> list[Mismatch]:
+    """Every entered total that does not reconcile with its known parts: 实际支出合计 against 基本支出 + 项目支出,
+    基本支出合计 against the split, 项目支出合计 against the items. Empty when everything reconciles or the parts are
+    not known."""
+    given = summary or SpendingSummary()
+    basic_amount = basic_total(given.basic_total, basic)
+    project_amount = project_total(given.project_total, project)
+    pairs = [
+        ("实际支出合计", given.total_spending, known_sum([basic_amount, project_amount])),
+        ("基本支出合计", given.basic_total, basic.split_total),
+        ("项目支出合计", given.project_total, project.items_total),
+    ]
+    return [mismatch for pair in pairs if (mismatch := total_mismatch(*pair)) is not None]

@@ -71,10 +71,10 @@ def parts_warning(what: str, parts: str, mismatch: figures.Mismatch | None) -> s
     return PARTS_DISAGREE % {
         "what": what,
         "parts": parts,
-        "stated": f"{mismatch.stated:.2f}",
-        "stated_wan": format_wan(mismatch.stated),
-        "computed": f"{mismatch.computed:.2f}",
-        "computed_wan": format_wan(mismatch.computed),
+        "stated": f"{mismatch.given:.2f}",
+        "stated_wan": format_wan(mismatch.given),
+        "computed": f"{mismatch.parts_total:.2f}",
+        "computed_wan": format_wan(mismatch.parts_total),
         "difference": f"{mismatch.difference:.2f}",
     }
 
@@ -207,7 +207,9 @@ class TotalsPage(SectionPage):
 
     @cached_property
     def project(self) -> figures.ProjectSpendingFigures:
-        return figures.project_spending_figures([], self.evaluation.project_items.order_by())
+        return figures.project_spending_figures(
+            self.evaluation.fund_sources.order_by(), self.evaluation.project_items.order_by()
+        )
 
     def fund_type_forms(self) -> list[tuple[str, FundTypeForm]]:
         return [(self.labels[t], self.forms[t]) for t in FundTypeSpending.FundType.values]
@@ -233,17 +235,17 @@ class TotalsPage(SectionPage):
             "total_spending": parts_warning(
                 str(_("实际支出合计")),
                 str(_("基本支出与项目支出之和")),
-                figures.total_mismatch(summary.total_spending, parts.total),
+                figures.total_mismatch("实际支出合计", summary.total_spending, parts.total),
             ),
             "basic_total": parts_warning(
                 str(_("基本支出合计")),
                 str(_("“基本支出”页人员经费与日常公用经费之和")),
-                figures.total_mismatch(summary.basic_total, figures.basic_parts_total(self.basic)),
+                figures.total_mismatch("基本支出合计", summary.basic_total, self.basic.split_total),
             ),
             "project_total": parts_warning(
                 str(_("项目支出合计")),
                 str(_("“项目支出”页各项目决算数之和")),
-                figures.total_mismatch(summary.project_total, figures.project_parts_total(self.project)),
+                figures.total_mismatch("项目支出合计", summary.project_total, self.project.items_total),
             ),
         }
         return found
@@ -359,7 +361,7 @@ class BasicSpendingPage(SectionPage):
         return parts_warning(
             str(_("“支出总体情况”页填写的基本支出合计")),
             str(_("人员经费与日常公用经费之和")),
-            figures.total_mismatch(self.stated_total, figures.basic_parts_total(self.figures())),
+            figures.total_mismatch("基本支出合计", self.stated_total, self.figures().split_total),
         )
 
 
@@ -490,7 +492,7 @@ class ProjectSpendingPage(SectionPage):
         return parts_warning(
             str(_("“支出总体情况”页填写的项目支出合计")),
             str(_("各项目决算数之和")),
-            figures.total_mismatch(self.stated_total, figures.project_parts_total(self.figures())),
+            figures.total_mismatch("项目支出合计", self.stated_total, self.figures().items_total),
         )
 
 

@@ -1,12 +1,16 @@
-"""审校提示: checks of the stored prose (duties, achievement titles and bodies, reasons, problems, measures …)
-against the fiscal year and house style, for the mistakes the seed report makes (domain.md §6).
+"""审校提示: checks of the stored prose (duties, achievement titles and bodies, reasons, problems, measures, the
+unit's own wording of the report …) against the fiscal year and house style, for the mistakes the seed report makes
+(domain.md §6), and of the figures in the unit's own wording against the data.
 
 These are hints for the people writing and reviewing the report, never blockers: submitting and publishing stay
 allowed. Text the app writes itself (headings, the spending paragraphs, amounts) is correct by construction and is
-not checked here; :mod:`reports.completeness` checks what is missing.
+not checked here; :mod:`reports.completeness` checks what is missing. Where the unit replaces a generated paragraph
+with its own wording ("para:<block>"), that wording is checked like any prose, and its 万元 / 元 / % figures are
+compared with the figures the report would have generated for the block (:func:`check_written_figures`).
 
-:func:`proofread` loads the texts with one query per kind of row (six), or none for rows the caller has already
-prefetched: the report prefetches the same relations, so the review page pays for them once.
+:func:`proofread` loads the texts with one query per kind of row (seven), or none for rows the caller has already
+prefetched: the report prefetches the same relations, so the review page pays for them once. Only when the unit has
+written its own wording of a generated paragraph are the rest of the report's data loaded, to compare the figures.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.functional import Promise
@@ -21,9 +26,18 @@ from django.utils.translation import gettext_lazy as _
 
 from achievements.models import Indicator
 from budgets.models import BasicSpending
-from evaluations.models import Evaluation, Section
+from evaluations.models import Block, Evaluation, Section
+from evaluations.money import format_percent, format_wan, quantize_half_up
 
-from .report import chinese_numeral
+from .report import (
+    FREE_TEXT_PREFIX,
+    REPLACEABLE_BLOCKS,
+    WRITTEN_PARAGRAPH_PREFIX,
+    Paragraph,
+    Table,
+    chinese_numeral,
+    generated_blocks,
+)
 
 STALE_TIME = "stale_time"
 LATE_YEAR = "late_year"
@@ -33,6 +47,7 @@ MONEY_UNIT = "money_unit"
 BRACKETS = "brackets"
 TYPO = "typo"
 HEADING_NUMBER = "heading_number"
+FIGURE_MISMATCH = "figure_mismatch"
 
 KIND_LABELS: dict[str, Promise] = {
     STALE_TIME: _("时间表述"),
@@ -43,6 +58,7 @@ KIND_LABELS: dict[str, Promise] = {
     BRACKETS: _("括号"),
     TYPO: _("错别字"),
     HEADING_NUMBER: _("手工编号"),
+    FIGURE_MISMATCH: _("数字与数据不符"),
 }
 
 # Characters of context shown on each side of a match, within its line.
@@ -86,6 +102,8 @@ class Text:
     is_title: bool = False
     # Measures plan the coming years: a later year there is expected, not a sign of copied text.
     looks_ahead: bool = False
+    # The content block whose generated paragraphs this text replaces (the unit's own wording), else "".
+    block: str = ""
 
 
 Check = Callable[[Text, int], Iterator[Finding]]
@@ -311,6 +329,104 @@ CHECKS: list[Check] = [
 
 
 # ---------------------------------------------------------------------------
+# 8. Figures in the unit's own wording against the data
+# ---------------------------------------------------------------------------
+# 万元 before 元, so that "474.5万元" is read as 万元. Amounts are compared in 万元, percentages as percentages.
+_WRITTEN_FIGURE = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)[ \u3000]*(万元|亿元|元|%|％)")
+_CELL_FIGURE = re.compile(r"^[+\-\u2212]?(\d+(?:\.\d+)?)(%?)$")
+# A unit's figure in 万元 is exponent 0 here: 元 are four places finer, 亿元 four coarser.
+_SCALE = {"万元": 0, "元": -4, "亿元": 4}
+
+
+# At most this many of the data's figures are named in a hint.
+SHOWN_FIGURES = 10
+
+
+@dataclass(frozen=True)
+class DataFigures:
+    """The figures the report generates for one block, in reading order: amounts in 万元 and percentages, as shown
+    (two decimals)."""
+
+    amounts: tuple[Decimal, ...]
+    percents: tuple[Decimal, ...]
+    # Every figure as the report prints it, in reading order.
+    shown: tuple[str, ...] = ()
+
+    def named(self) -> str:
+        names = "、".join(self.shown[:SHOWN_FIGURES])
+        if len(self.shown) > SHOWN_FIGURES:
+            names += str(_("等%(count)s个数") % {"count": len(self.shown)})
+        return names or str(_("没有金额或比例"))
+
+
+def data_figures(blocks: Iterable[Paragraph | Table]) -> DataFigures:
+    """Every 万元 amount and percentage in a block's generated paragraphs and tables."""
+    amounts: dict[Decimal, None] = {}
+    percents: dict[Decimal, None] = {}
+    shown: dict[str, None] = {}
+
+    def add(number: str, is_percent: bool) -> None:
+        value = Decimal(number.replace(",", ""))
+        (percents if is_percent else amounts)[value] = None
+        shown[format_percent(value / 100) if is_percent else f"{format_wan(value * 10000)}万元"] = None
+
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            for match in _WRITTEN_FIGURE.finditer(block.text):
+                add(match.group(1), match.group(2) in "%％")
+            continue
+        in_wan = "万元" in block.unit_note
+        for row in block.rows:
+            for cell in row.cells:
+                match = _CELL_FIGURE.match(cell.text) if cell.numeric else None
+                if match and (match.group(2) or in_wan):
+                    add(match.group(1), bool(match.group(2)))
+    return DataFigures(tuple(amounts), tuple(percents), tuple(shown))
+
+
+def _places(number: str) -> int:
+    return len(number.partition(".")[2])
+
+
+def _agrees(value: Decimal, places: int, figures: Iterable[Decimal]) -> bool:
+    """A written figure agrees with a figure of the data shown to two decimals when one rounds to the other at the
+    precision written: 474.5万元 is 474.50, 480万元 is 479.62 rounded to whole 万元, 3864449元 is 386.44万元."""
+    for figure in figures:
+        if places >= 2:
+            if quantize_half_up(value) == figure:
+                return True
+        elif quantize_half_up(figure, Decimal(1).scaleb(-places)) == value:
+            return True
+    return False
+
+
+def figure_mismatches(text: str, figures: DataFigures) -> Iterator[re.Match]:
+    """The 万元 / 元 / 亿元 / % figures of a text that agree with none of the data's figures."""
+    for match in _WRITTEN_FIGURE.finditer(text):
+        number, unit = match.group(1).replace(",", ""), match.group(2)
+        if unit in "%％":
+            if not _agrees(Decimal(number), _places(number), figures.percents):
+                yield match
+            continue
+        scale = _SCALE[unit]
+        value = Decimal(number).scaleb(scale)
+        if not _agrees(value, _places(number) - scale, figures.amounts):
+            yield match
+
+
+def check_written_figures(text: Text, figures: DataFigures) -> Iterator[Finding]:
+    """Each 万元 / 元 / % figure of the unit's own wording of a block that matches none of the figures the report
+    generates for that block from the data, with those figures."""
+    expected = figures.named()
+    for match in figure_mismatches(text.value, figures):
+        message = _("“%(figure)s”与填报的数据不一致：本段数据为%(expected)s，请核对。") % {
+            "figure": match.group(),
+            "expected": expected,
+        }
+        yield _finding(text, match.start(), match.end(), FIGURE_MISMATCH, message)
+
+
+# ---------------------------------------------------------------------------
 # Loading the texts
 # ---------------------------------------------------------------------------
 # The same relations, with the same ordering, as the report's: rows either side prefetches the other reuses.
@@ -322,6 +438,7 @@ def _prefetches() -> list[str | Prefetch]:
         "project_items",
         "themes",
         "indicators",
+        "written_texts",
     ]
 
 
@@ -369,13 +486,28 @@ def stored_texts(evaluation: Evaluation) -> list[Text]:
                 looks_ahead=name == "measures",
             )
         )
+    texts += [_written_text(written.key, written.text) for written in evaluation.written_texts.all()]
     return [text for text in texts if text.value.strip()]
+
+
+def _written_text(key: str, value: str) -> Text:
+    if key.startswith(WRITTEN_PARAGRAPH_PREFIX):
+        block = key.removeprefix(WRITTEN_PARAGRAPH_PREFIX)
+        label = Block(block).label if block in Block.values else block
+        location = str(_("报告文字“%(label)s”") % {"label": label})
+        return Text(Section.TEXTS, location, value, block=block if block in REPLACEABLE_BLOCKS else "")
+    place = key.removeprefix(FREE_TEXT_PREFIX)
+    return Text(Section.TEXTS, str(_("自撰内容“%(place)s”") % {"place": place}), value)
 
 
 # ---------------------------------------------------------------------------
 # Running the checks
 # ---------------------------------------------------------------------------
-def proofread_texts(texts: Iterable[Text], year: int) -> list[Finding]:
+def proofread_texts(
+    texts: Iterable[Text], year: int, figures_by_block: dict[str, DataFigures] | None = None
+) -> list[Finding]:
+    """The hints for some texts; ``figures_by_block`` (the data's figures of each block the unit rewrote) adds the
+    figure check of the texts that replace a generated paragraph."""
     findings = []
     for text in texts:
         numbered, of_text = False, []
@@ -386,14 +518,21 @@ def proofread_texts(texts: Iterable[Text], year: int) -> list[Finding]:
                 if finding.kind == BRACKETS and numbered and text.value.lstrip(_SPACES).startswith(finding.match):
                     continue
                 of_text.append(finding)
+        if figures_by_block and text.block in figures_by_block:
+            of_text += check_written_figures(text, figures_by_block[text.block])
         findings += sorted(of_text, key=lambda finding: finding.position)
     return findings
 
 
 def proofread(evaluation: Evaluation) -> list[Finding]:
-    """The hints for an evaluation's stored prose, in the report's order: six queries, or none for relations the
-    caller has already prefetched."""
-    return proofread_texts(stored_texts(evaluation), evaluation.year)
+    """The hints for an evaluation's stored prose, in the report's order: seven queries, or none for relations the
+    caller has already prefetched; the report's other data only when the unit has written its own wording of a
+    generated paragraph (its figures are compared with the data)."""
+    texts = stored_texts(evaluation)
+    blocks = {text.block for text in texts if text.block}
+    generated = generated_blocks(evaluation, blocks) if blocks else {}
+    figures = {block: data_figures(content) for block, content in generated.items()}
+    return proofread_texts(texts, evaluation.year, figures)
 
 
 def findings_by_section(findings: Iterable[Finding]) -> list[SectionFindings]:

@@ -7,13 +7,20 @@ from budgets.figures import (
     Change,
     ExecutionLine,
     basic_spending_figures,
+    budget_execution_rate,
     execution_figures,
     execution_rate,
     execution_score,
+    given_or_sum,
+    known_sum,
     project_spending_figures,
+    project_total,
+    reconciliation,
+    spending_totals,
+    total_mismatches,
     total_spending,
 )
-from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem
+from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem, SpendingSummary
 from evaluations.money import format_percent, format_wan, quantize_half_up, to_wan
 from tests.base import SeedTestCase
 
@@ -149,3 +156,115 @@ class ExecutionScoreTests(SeedTestCase):
         score = self.line("1300", "1234.56").score()
         self.assertTrue(Decimal("9.4966") < score < Decimal("9.4967"))
         self.assertEqual(quantize_half_up(score), Decimal("9.50"))
+
+
+class BlankIsNotZeroTests(SeedTestCase):
+    """Issue 9: a figure nobody entered is unknown, and so is every total or change that would need it."""
+
+    def test_a_change_needs_both_years(self):
+        self.assertIsNone(Change(current=Decimal("10"), previous=None).amount)
+        self.assertIsNone(Change(current=None, previous=Decimal("10")).rate)
+        self.assertFalse(Change(current=Decimal("10"), previous=None).is_increase)
+        self.assertEqual(Change(current=Decimal("10"), previous=Decimal("0")).amount, Decimal("10"))
+
+    def test_a_split_with_an_unknown_part_has_no_total_and_no_shares(self):
+        figures = basic_spending_figures(
+            [
+                BasicSpending(category="personnel", amount=Decimal("3864449"), previous_amount=None),
+                BasicSpending(category="operating", amount=None, previous_amount=Decimal("861200")),
+            ]
+        )
+        self.assertIsNone(figures.total)
+        self.assertIsNone(figures.split_total)
+        self.assertIsNone(figures.previous_total)
+        self.assertIsNone(figures.lines[0].share)
+        self.assertEqual([line.category for line in figures.known_lines], ["personnel"])
+
+    def test_an_entered_basic_total_stands_without_a_split_and_shares_are_of_it(self):
+        self.assertEqual(basic_spending_figures([], given_total=Decimal("4745000")).total, Decimal("4745000"))
+        figures = basic_spending_figures(self.evaluation.basic_spending.all(), given_total=Decimal("5000000"))
+        self.assertEqual((figures.total, figures.split_total), (Decimal("5000000"), Decimal("4745000.00")))
+        self.assertEqual(format_percent(figures.lines[0].share), "77.29%")
+
+    def test_no_items_is_no_project_total_not_zero(self):
+        figures = project_spending_figures([], [])
+        self.assertEqual(figures.total, Decimal("0"))
+        self.assertIsNone(figures.items_total)
+        self.assertIsNone(project_total(None, figures))
+        self.assertEqual(project_total(Decimal("0"), figures), Decimal("0"))
+
+    def test_items_without_a_source_count_in_the_total(self):
+        source = FundSource(pk=1, order=1, name="区本级")
+        items = [
+            ProjectItem(pk=1, source_id=1, order=1, name="a", amount=Decimal("300")),
+            ProjectItem(pk=2, source_id=None, order=2, name="b", amount=Decimal("100")),
+        ]
+        figures = project_spending_figures([source], items)
+        self.assertEqual([item.name for item in figures.unsourced], ["b"])
+        self.assertEqual((figures.total, figures.unsourced_subtotal, figures.item_count), (Decimal("400"), 100, 2))
+        self.assertEqual(figures.groups[0].share, Decimal("0.75"))
+
+    def test_the_years_execution_total_needs_both_lines(self):
+        figures = execution_figures([BudgetExecution(kind="basic", full_year_budget=Decimal("100"), executed=90)])
+        self.assertIsNone(figures.total.full_year_budget)
+        self.assertIsNone(figures.total.rate)
+
+    def test_known_sum_and_given_or_sum(self):
+        self.assertEqual(known_sum([Decimal("1"), Decimal("2")]), Decimal("3"))
+        self.assertIsNone(known_sum([Decimal("1"), None]))
+        self.assertIsNone(known_sum([]))
+        self.assertEqual(given_or_sum(Decimal("5"), [None]), Decimal("5"))
+        self.assertEqual(given_or_sum(None, [Decimal("0"), Decimal("0")]), Decimal("0"))
+
+
+class TotalsTests(SeedTestCase):
+    """The totals a report may state without their parts (SpendingSummary), and whether they reconcile."""
+
+    def figures(self, summary: SpendingSummary | None):
+        basic = basic_spending_figures(self.evaluation.basic_spending.all())
+        project = project_spending_figures(self.evaluation.fund_sources.all(), self.evaluation.project_items.all())
+        return summary, basic, project
+
+    def test_without_entered_totals_the_parts_are_summed(self):
+        totals = spending_totals(*self.figures(None))
+        self.assertEqual(
+            [format_wan(totals.basic), format_wan(totals.project), format_wan(totals.total)],
+            ["474.50", "1231.24", "1705.74"],
+        )
+        self.assertIsNone(totals.total_budget)
+        self.assertIsNone(totals.execution_rate)
+
+    def test_entered_totals_win_and_the_rate_is_spending_over_budget(self):
+        summary = SpendingSummary(total_budget=Decimal("18000000"), total_spending=Decimal("17057400"))
+        totals = spending_totals(*self.figures(summary))
+        self.assertEqual(format_wan(totals.total), "1705.74")
+        self.assertEqual(format_percent(totals.execution_rate), "94.76%")
+        self.assertEqual(budget_execution_rate(Decimal("18000000"), Decimal("17057400")), totals.execution_rate)
+        self.assertIsNone(budget_execution_rate(Decimal("0"), Decimal("1")))
+
+    def test_a_total_is_never_a_partial_sum(self):
+        summary = SpendingSummary(basic_total=Decimal("4745000"))
+        totals = spending_totals(summary, basic_spending_figures([]), project_spending_figures([], []))
+        self.assertEqual(totals.basic, Decimal("4745000"))
+        self.assertIsNone(totals.project)
+        self.assertIsNone(totals.total)
+        # The overview's figure too: basic spending without project items is not the year's total.
+        basic = basic_spending_figures(self.evaluation.basic_spending.all())
+        self.assertIsNone(total_spending(basic, project_spending_figures([], [])))
+
+    def test_totals_that_do_not_reconcile_are_named_with_both_figures(self):
+        self.assertEqual(total_mismatches(*self.figures(None)), [])
+        summary = SpendingSummary(
+            total_spending=Decimal("17000000"), basic_total=Decimal("4745000"), project_total=Decimal("12400000")
+        )
+        mismatches = total_mismatches(*self.figures(summary))
+        self.assertEqual(
+            [(m.label, format_wan(m.given), format_wan(m.parts_total), format_wan(m.difference)) for m in mismatches],
+            [("实际支出合计", "1700.00", "1714.50", "-14.50"), ("项目支出合计", "1240.00", "1231.24", "8.76")],
+        )
+
+    def test_reconciliation_is_unknown_without_both_figures(self):
+        self.assertEqual(reconciliation(Decimal("5"), Decimal("5")), Decimal("0"))
+        self.assertEqual(reconciliation(Decimal("5"), Decimal("3")), Decimal("2"))
+        self.assertIsNone(reconciliation(None, Decimal("3")))
+        self.assertIsNone(reconciliation(Decimal("5"), None))

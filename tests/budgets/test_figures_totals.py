@@ -9,10 +9,8 @@ from django.test import SimpleTestCase
 
 from budgets.figures import (
     Change,
-    basic_parts_total,
     basic_spending_figures,
     known_sum,
-    project_parts_total,
     project_spending_figures,
     spending_totals,
     total_mismatch,
@@ -37,7 +35,8 @@ class KnownSumTests(SimpleTestCase):
     def test_a_sum_is_known_only_when_every_part_is(self):
         self.assertEqual(known_sum([Decimal("1.50"), Decimal("0")]), Decimal("1.50"))
         self.assertIsNone(known_sum([Decimal("1.50"), None]))
-        self.assertEqual(known_sum([]), Decimal("0"))
+        # No parts at all is no sum: blank is unknown, not 0.
+        self.assertIsNone(known_sum([]))
 
     def test_a_change_against_an_unknown_year_is_unknown(self):
         change = Change(current=Decimal("100"), previous=None)
@@ -50,12 +49,12 @@ class BasicSplitTests(SimpleTestCase):
     def test_a_split_with_a_blank_category_has_no_total_and_no_shares(self):
         figures = basic("3864449", None, previous="4710700")
         self.assertIsNone(figures.total)
-        self.assertIsNone(basic_parts_total(figures))
+        self.assertIsNone(figures.split_total)
         self.assertIsNone(figures.line("personnel").share)
         self.assertEqual(figures.line("personnel").change.amount, Decimal("-846251"))
 
     def test_no_split_at_all_is_no_parts(self):
-        self.assertIsNone(basic_parts_total(basic_spending_figures([])))
+        self.assertIsNone(basic_spending_figures([]).split_total)
 
     def test_total_spending_is_unknown_while_basic_spending_is(self):
         self.assertIsNone(total_spending(basic("1", None), project_spending_figures([], [])))
@@ -69,14 +68,14 @@ class ProjectWithoutSourcesTests(SimpleTestCase):
             ProjectItem(pk=2, source_id=None, order=2, name="乙", amount=Decimal("50.50")),
         ]
         figures = project_spending_figures([source], items)
-        self.assertEqual([item.name for item in figures.unassigned], ["乙"])
+        self.assertEqual([item.name for item in figures.unsourced], ["乙"])
         self.assertEqual(
-            (figures.unassigned_subtotal, figures.total, figures.item_count), (Decimal("50.50"), Decimal("150.50"), 2)
+            (figures.unsourced_subtotal, figures.total, figures.item_count), (Decimal("50.50"), Decimal("150.50"), 2)
         )
         self.assertEqual(figures.groups[0].share, Decimal("100") / Decimal("150.50"))
 
     def test_no_items_are_no_parts(self):
-        self.assertIsNone(project_parts_total(project_spending_figures([], [])))
+        self.assertIsNone(project_spending_figures([], []).items_total)
 
 
 class StatedTotalsTests(SimpleTestCase):
@@ -88,19 +87,19 @@ class StatedTotalsTests(SimpleTestCase):
             project_spending_figures([], items),
         )
         self.assertEqual(
-            (totals.budget, totals.basic, totals.project, totals.total),
+            (totals.total_budget, totals.basic, totals.project, totals.total),
             (Decimal("18000000"), Decimal("4745000"), Decimal("12312400"), Decimal("17057400")),
         )
         self.assertEqual(totals.execution_rate, Decimal("17057400") / Decimal("18000000"))
 
     def test_nothing_stated_and_nothing_entered_is_unknown(self):
         totals = spending_totals(None, basic_spending_figures([]), project_spending_figures([], []))
-        self.assertEqual((totals.budget, totals.basic, totals.project, totals.total), (None, None, None, None))
+        self.assertEqual((totals.total_budget, totals.basic, totals.project, totals.total), (None, None, None, None))
         self.assertIsNone(totals.execution_rate)
 
     def test_a_mismatch_needs_both_figures_and_a_difference(self):
-        mismatch = total_mismatch(Decimal("4745500"), Decimal("4745000"))
-        self.assertEqual((mismatch.stated, mismatch.computed, mismatch.difference), (4745500, 4745000, 500))
-        self.assertIsNone(total_mismatch(Decimal("1"), Decimal("1.00")))
-        self.assertIsNone(total_mismatch(None, Decimal("1")))
-        self.assertIsNone(total_mismatch(Decimal("1"), None))
+        mismatch = total_mismatch("基本支出合计", Decimal("4745500"), Decimal("4745000"))
+        self.assertEqual((mismatch.given, mismatch.parts_total, mismatch.difference), (4745500, 4745000, 500))
+        self.assertIsNone(total_mismatch("基本支出合计", Decimal("1"), Decimal("1.00")))
+        self.assertIsNone(total_mismatch("基本支出合计", None, Decimal("1")))
+        self.assertIsNone(total_mismatch("基本支出合计", Decimal("1"), None))

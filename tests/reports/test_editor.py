@@ -567,8 +567,8 @@ class QueryCountTests(EditorTestCase):
         # + duties, offices, staffing lines
         "profile": 9,
         # + the stated totals, the fund-type lines, and the parts they are checked against: basic spending rows,
-        # project items
-        "totals": 10,
+        # fund sources and project items
+        "totals": 11,
         # + basic spending rows, the stated totals (for 基本支出合计 beside the split)
         "basic": 8,
         # + fund sources, project items, the stated totals (for 项目支出合计 beside the items)

@@ -1,6 +1,7 @@
 """`manage.py loaddemo` reproduces the seed, once."""
 
 import re
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -9,8 +10,10 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from achievements.models import Indicator, Theme
-from budgets.models import ProjectItem
-from evaluations.models import Duty, Evaluation, Office, Unit
+from budgets.models import BasicSpending, FundTypeSpending, ProjectItem, SpendingSummary
+from evaluations.models import Duty, Evaluation, Office, ReportOutline, Unit
+from evaluations.outlines import HUNAN
+from reports.demo import agriculture_2024 as other
 from reports.demo import lukou_2024 as seed
 
 SEED_FILE = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "lukou-2024-self-evaluation.txt"
@@ -43,9 +46,37 @@ class LoadDemoTests(TestCase):
         self.assertEqual(Duty.objects.filter(evaluation__unit__code="LK-KGXJ").count(), 16)
         self.assertEqual(Office.objects.filter(evaluation__unit__code="LK-KGXJ").count(), 6)
         self.assertEqual(ProjectItem.objects.count(), 10)
-        self.assertEqual(Theme.objects.count(), 5)
+        self.assertEqual(Theme.objects.filter(evaluation__unit__code="LK-KGXJ").count(), 5)
+        self.assertEqual(Theme.objects.count(), 5 + len(other.THEMES))
         self.assertEqual(Indicator.objects.count(), len(seed.INDICATORS))
         self.assertEqual(get_user_model().objects.count(), 5)
+
+    def test_the_second_unit_follows_the_hunan_outline_with_totals_only_in_wan_yuan(self):
+        self.load()
+        unit = Unit.objects.get(code="LK-NYNCJ")
+        self.assertEqual(unit.outline, ReportOutline.objects.get(builtin=HUNAN))
+        self.assertIsNone(Unit.objects.get(code="LK-KGXJ").outline, "the seed keeps the default (seed) outline")
+        evaluation = Evaluation.objects.get(unit=unit, year=2024)
+        self.assertEqual(evaluation.status, Evaluation.Status.DRAFT)
+        self.assertEqual(evaluation.amount_unit, "wan")
+        summary = SpendingSummary.objects.get(evaluation=evaluation)
+        self.assertEqual(
+            [summary.total_budget, summary.total_spending, summary.basic_total, summary.project_total],
+            [Decimal("26800000"), Decimal("25963800"), Decimal("6124500"), Decimal("19839300")],
+        )
+        self.assertFalse(BasicSpending.objects.filter(evaluation=evaluation).exists(), "no split of basic spending")
+        self.assertFalse(ProjectItem.objects.filter(evaluation=evaluation).exists(), "no project items")
+        self.assertEqual(
+            {(f.fund_type, f.has_spending) for f in FundTypeSpending.objects.filter(evaluation=evaluation)},
+            {("government_fund", True), ("state_capital", False), ("social_insurance", False)},
+        )
+        self.assertEqual((evaluation.staff_on_roll, evaluation.staffing_authority), (39, "区编委"))
+        # Staff movements nobody stated stay unknown.
+        self.assertEqual(
+            [evaluation.staff_transferred_in, evaluation.staff_transferred_out, evaluation.staff_retired],
+            [2, None, 1],
+        )
+        self.assertEqual(evaluation.offices.count(), 6)
 
     def test_it_prints_every_demo_account(self):
         output = self.load()

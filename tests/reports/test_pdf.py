@@ -14,6 +14,7 @@ of it. Three kinds of seed text are NOT compared word for word, on purpose:
 from __future__ import annotations
 
 import io
+import logging
 import re
 import shutil
 import subprocess
@@ -89,29 +90,33 @@ def pdf_fonts(pdf: bytes) -> list[list[str]]:
     return [line.split() for line in output.splitlines()[2:] if line.strip()]
 
 
+def render_collecting_warnings(evaluation: Evaluation) -> tuple[bytes, list[str]]:
+    # WeasyPrint reports a missing glyph, a refused resource or a CSS it ignores as a warning.
+    logs = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            logs.append(record.getMessage())
+
+    handler = Collect(level=logging.WARNING)
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        return render_report_pdf(evaluation), logs
+    finally:
+        logger.removeHandler(handler)
+
+
 @unittest.skipUnless(shutil.which("pdftotext") and shutil.which("pdffonts"), "poppler-utils is not installed")
 class DemoPdfTests(SeedTestCase):
-    """王芳's report, rendered once for the whole class."""
+    """王芳's report as 李强 approved it, the PDF that is published, rendered once for the whole class."""
 
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
+        Evaluation.objects.filter(pk=cls.evaluation.pk).update(status=Evaluation.Status.APPROVED)
         evaluation = Evaluation.objects.select_related("unit").get(pk=cls.evaluation.pk)
-        cls.logs = []
-        # WeasyPrint reports a missing glyph, a refused resource or a CSS it ignores as a warning.
-        import logging
-
-        class Collect(logging.Handler):
-            def emit(self, record):
-                cls.logs.append(record.getMessage())
-
-        handler = Collect(level=logging.WARNING)
-        logger = logging.getLogger("weasyprint")
-        logger.addHandler(handler)
-        try:
-            cls.pdf = render_report_pdf(evaluation)
-        finally:
-            logger.removeHandler(handler)
+        cls.pdf, cls.logs = render_collecting_warnings(evaluation)
         cls.text = pdf_text(cls.pdf)
 
     def test_it_is_a_pdf(self):
@@ -176,6 +181,35 @@ class DemoPdfTests(SeedTestCase):
             self.assertNotIn("Type 3", " ".join(row))
 
     def test_no_glyph_is_missing_and_nothing_was_refused(self):
+        self.assertEqual(self.logs, [])
+
+    def test_an_approved_report_has_no_watermark(self):
+        self.assertNotIn("草稿", self.text)
+
+
+@unittest.skipUnless(shutil.which("pdftotext") and shutil.which("pdffonts"), "poppler-utils is not installed")
+class DraftPdfTests(SeedTestCase):
+    """王芳's draft, unsigned: a preview with 草稿 on every page and room for the date."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        Evaluation.objects.filter(pk=cls.evaluation.pk).update(signature_date=None)
+        cls.pdf, cls.logs = render_collecting_warnings(Evaluation.objects.get(pk=cls.evaluation.pk))
+
+    def test_every_page_carries_the_draft_watermark(self):
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+            file.write(self.pdf)
+            file.flush()
+            raw = subprocess.run(["pdftotext", file.name, "-"], capture_output=True, check=True, text=True).stdout
+        pages = raw.split("\f")[:-1]
+        self.assertEqual(len(pages), len(PdfReader(io.BytesIO(self.pdf)).pages))
+        # Set apart and turned, the two characters come out of the text layer one by one.
+        self.assertTrue(all("草" in page and "稿" in page for page in pages))
+
+    def test_the_watermark_needs_no_other_font_and_nothing_was_refused(self):
+        names = sorted(row[0].split("+", 1)[-1] for row in pdf_fonts(self.pdf))
+        self.assertEqual(names, ["AR-PL-KaitiM-GB", "Noto-Sans-CJK-SC", "Noto-Serif-CJK-SC", "Noto-Serif-CJK-SC-Bold"])
         self.assertEqual(self.logs, [])
 
 

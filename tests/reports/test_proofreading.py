@@ -10,9 +10,10 @@ from django.urls import reverse
 
 from achievements.models import Indicator, Theme
 from budgets.models import BasicSpending, ProjectItem
-from evaluations.models import Duty, Evaluation
+from evaluations.models import Duty, Evaluation, WrittenText
 from reports.proofreading import (
     BRACKETS,
+    FIGURE_MISMATCH,
     HEADING_NUMBER,
     HEADING_YEAR,
     LATE_YEAR,
@@ -221,12 +222,61 @@ class SeedTests(SeedTestCase):
         self.assertNotIn(("下一步改进措施", LATE_YEAR), found)
 
 
+class WrittenTextTests(SeedTestCase):
+    """The unit's own wording of a generated paragraph: proofread like any prose, and its figures held against the
+    data of the paragraph it replaces."""
+
+    def write(self, key: str, text: str) -> None:
+        WrittenText.objects.update_or_create(evaluation=self.evaluation, key=key, defaults={"text": text})
+
+    def findings(self) -> list[Finding]:
+        return [f for f in proofread(fresh(self.evaluation)) if f.section == "texts"]
+
+    def test_figures_that_agree_with_the_data_at_the_precision_written_pass(self):
+        self.write(
+            "para:basic_spending",
+            "2024年基本支出474.5万元，其中人员经费3,864,449元，比上年下降17.96%，占81.44%；公用经费约88万元。",
+        )
+        self.assertEqual(self.findings(), [])
+
+    def test_a_figure_the_data_do_not_have_is_flagged_with_the_data_s_figures(self):
+        self.write("para:basic_spending", "2024年基本支出480.00万元，人员支出比率81.44%。")
+        [finding] = self.findings()
+        self.assertEqual((finding.kind, finding.match), (FIGURE_MISMATCH, "480.00万元"))
+        self.assertEqual(finding.location, "报告文字“基本支出”")
+        self.assertEqual(
+            finding.message,
+            "“480.00万元”与填报的数据不一致：本段数据为474.50万元、386.44万元、84.63万元、17.96%、81.44%、88.06万元、"
+            "1.94万元、2.25%、18.56%、471.07万元等15个数，请核对。",
+        )
+
+    def test_a_figure_is_held_against_its_own_paragraph_only(self):
+        # 1231.24 is the project total: right figure, wrong paragraph.
+        self.write("para:basic_spending", "2024年基本支出1231.24万元。")
+        self.write("para:project_spending", "2024年项目支出1231.24万元，分三部分。")
+        self.assertEqual([(f.location, f.match) for f in self.findings()], [("报告文字“基本支出”", "1231.24万元")])
+
+    def test_the_units_wording_is_proofread_like_any_prose(self):
+        self.write("para:staffing", "截至目前，我局共有在职人员21人。")
+        self.write("node:other", "今年无其他需要说明的情况。")
+        self.assertEqual(
+            [(f.location, f.kind, f.match) for f in self.findings()],
+            [("自撰内容“other”", STALE_TIME, "今年"), ("报告文字“人员编制”", STALE_TIME, "截至目前")],
+        )
+
+    def test_without_own_wording_of_a_generated_paragraph_nothing_more_is_loaded(self):
+        evaluation = fresh(self.evaluation)
+        # duties, basic spending, fund sources, project items, themes, indicators, the unit's own texts (none)
+        with self.assertNumQueries(7):
+            proofread(evaluation)
+
+
 class QueryCountTests(SeedTestCase):
     def test_five_and_a_hundred_rows_take_the_same_queries(self):
         for year, rows in [(2023, 5), (2024, 100)]:
             evaluation = fresh(evaluation_with(self.unit_b, year, items=rows, indicators=rows))
-            # duties, basic spending, fund sources, project items, themes, indicators
-            with self.subTest(rows=rows), self.assertNumQueries(6):
+            # duties, basic spending, fund sources, project items, themes, indicators, the unit's own texts
+            with self.subTest(rows=rows), self.assertNumQueries(7):
                 proofread(evaluation)
 
     def test_the_report_and_the_hints_share_their_rows(self):

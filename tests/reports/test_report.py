@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 from achievements.models import Indicator, Theme
-from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem
+from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem, SpendingSummary
 from evaluations.models import Duty, Evaluation, Office, StaffingLine, Unit
 from reports.report import build_report, chinese_numeral, heading_number
 from tests.base import SeedTestCase
@@ -220,13 +220,26 @@ class WordingTests(SeedTestCase):
         )
         self.assertIn("比上年增加1.94万元，提高2.25%，主要是业务性工作经费微调，公用支出比率", self.basic_sentence())
 
-    def test_an_evaluation_without_any_spending_says_so(self):
+    def test_spending_nobody_entered_produces_no_sentence(self):
+        # Issue 9: "2024年无项目支出" was printed before anything was entered. Nothing entered is unknown: the draft
+        # preview shows the placeholder of a required section, a submitted report invents nothing.
         BasicSpending.objects.filter(evaluation=self.evaluation).delete()
         ProjectItem.objects.filter(evaluation=self.evaluation).delete()
-        report = build_report(fresh(self.evaluation))
-        spending = report.sections[1]
-        self.assertEqual(spending.subsections[0].blocks, [spending.subsections[0].blocks[0]])
+        draft = build_report(fresh(self.evaluation)).sections[1]
+        self.assertEqual([s.heading for s in draft.subsections], ["（一）基本支出情况", "（二）项目支出情况"])
+        for sub in draft.subsections:
+            self.assertEqual([(b.text, b.variant) for b in sub.blocks], [("本单位本年度未填报此项内容。", "note")])
+        submitted = build_report(fresh(self.set_status(Evaluation.Status.SUBMITTED))).sections[1]
+        self.assertEqual([s.heading for s in submitted.subsections], ["（一）基本支出情况", "（二）项目支出情况"])
+        self.assertEqual([sub.blocks for sub in submitted.subsections], [[], []])
+
+    def test_spending_entered_as_zero_says_there_was_none(self):
+        BasicSpending.objects.filter(evaluation=self.evaluation).update(amount=0, previous_amount=0)
+        ProjectItem.objects.filter(evaluation=self.evaluation).delete()
+        SpendingSummary.objects.create(evaluation=self.evaluation, project_total=0)
+        spending = build_report(fresh(self.evaluation)).sections[1]
         self.assertEqual(spending.subsections[0].blocks[0].text, "2024年无基本支出。")
+        self.assertEqual(len(spending.subsections[0].blocks), 1, "no table of zeros")
         self.assertEqual(spending.subsections[1].blocks[0].text, "2024年无项目支出。")
         self.assertEqual(len(spending.subsections[1].blocks), 1, "no empty project table")
 
@@ -252,15 +265,21 @@ class WordingTests(SeedTestCase):
         self.assertEqual([b.text for b in report.sections[3].blocks], ["第一段。", "第二段。"])
 
     def test_the_staffing_sentence_adds_the_establishment_when_it_is_known(self):
+        # The other line's 编制数 is unknown: no total of the establishment (it used to say "核定编制12人").
         self.evaluation.staffing_lines.filter(establishment_type="行政编制").update(approved=12)
         report = build_report(fresh(self.evaluation))
+        self.assertIn("全额财政拨款事业编制11人。核定编制：行政编制12人。全年调入", report.paragraphs[17].text)
+        self.evaluation.staffing_lines.filter(establishment_type="全额财政拨款事业编制").update(approved=11)
+        report = build_report(fresh(self.evaluation))
         self.assertIn(
-            "全额财政拨款事业编制11人。核定编制12人，其中：行政编制12人。全年调入", report.paragraphs[17].text
+            "核定编制23人，其中：行政编制12人，全额财政拨款事业编制11人。全年调入", report.paragraphs[17].text
         )
 
-    def test_an_unsigned_report_leaves_room_for_the_date(self):
+    def test_an_unsigned_draft_leaves_room_for_the_date_and_a_submitted_report_has_none(self):
         Evaluation.objects.filter(pk=self.evaluation.pk).update(signature_date=None)
         self.assertEqual(build_report(fresh(self.evaluation)).signature_date, "　　年　　月　　日")
+        report = build_report(fresh(self.set_status(Evaluation.Status.APPROVED)))
+        self.assertEqual((report.signature_name, report.signature_date), ("株洲市渌口区科技和工业信息化局", ""))
 
     def test_budget_execution_and_goals_appear_in_the_self_evaluation_table(self):
         self.evaluation.budget_execution.filter(kind="basic").update(
@@ -269,7 +288,9 @@ class WordingTests(SeedTestCase):
         Evaluation.objects.filter(pk=self.evaluation.pk).update(overall_goal="目标。", overall_goal_result="完成。")
         blocks = build_report(fresh(self.evaluation)).sections[2].subsections[1].blocks
         funds = [[c.text for c in row.cells] for row in blocks[0].rows]
-        self.assertEqual(funds[0], ["年度资金总额", "480.00", "490.00", "474.50", "", "96.84%", ""])
+        # The project line is blank: basic spending alone is not the year's total (it used to be summed as one).
+        self.assertEqual(funds[0], ["年度资金总额", "—", "—", "—", "", "—", ""])
+        self.assertEqual(funds[1], ["基本支出", "480.00", "490.00", "474.50", "", "96.84%", ""])
         self.assertEqual(funds[2], ["项目支出", "—", "—", "—", "", "—", ""])
         self.assertEqual([c.text for c in blocks[1].rows[0].cells], ["目标。", "完成。"])
 
@@ -285,8 +306,9 @@ class QueryCountTests(SeedTestCase):
     def assert_report_queries(self, evaluation: Evaluation) -> None:
         evaluation = fresh(evaluation)
         # duties, offices, staffing lines, basic spending, fund sources, project items, budget execution, themes,
-        # indicators: one query each (the unit came with the evaluation).
-        with self.assertNumQueries(9):
+        # indicators, the spending summary, the other budget types, the unit's own texts: one query each (the unit
+        # came with the evaluation); the bureau's outline assignment for the region and year (none: the default).
+        with self.assertNumQueries(13):
             report = build_report(evaluation)
         return report
 
@@ -300,8 +322,8 @@ class QueryCountTests(SeedTestCase):
 
     def test_an_evaluation_fetched_without_its_unit_costs_one_query_more(self):
         evaluation = Evaluation.objects.get(pk=self.evaluation.pk)
-        # the unit, then the nine lists
-        with self.assertNumQueries(10):
+        # the unit, then the twelve lists and the outline assignment
+        with self.assertNumQueries(14):
             build_report(evaluation)
 
     def test_a_signature_date_is_written_without_leading_zeros(self):

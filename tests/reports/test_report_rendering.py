@@ -35,11 +35,24 @@ class EscapingTests(SeedTestCase):
         self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", body)
 
     def test_the_body_is_a_fragment_with_title_sections_tables_and_signature(self):
-        body = render_report_body(Evaluation.objects.get(pk=self.evaluation.pk))
+        body = render_report_body(self.set_status(Evaluation.Status.APPROVED))
         self.assertTrue(body.lstrip().startswith('<article class="report" lang="zh-CN">'))
         self.assertNotIn("<html", body)
+        self.assertNotIn("草稿", body)
         for part in ("2024年度部门整体支出绩效自评报告", "六、绩效自评结果拟应用和公开情况", "<table", "2025年5月22日"):
             self.assertIn(part, body)
+
+    def test_a_draft_preview_carries_the_watermark(self):
+        body = render_report_body(Evaluation.objects.get(pk=self.evaluation.pk))
+        self.assertTrue(body.lstrip().startswith('<article class="report" lang="zh-CN">'))
+        self.assertIn('<div class="report-watermark">草稿</div>', body)
+
+    def test_headings_take_their_style_from_their_depth(self):
+        body = render_report_body(self.set_status(Evaluation.Status.APPROVED))
+        self.assertIn('<h2 class="report-h1" id="s1">一、预算单位基本情况</h2>', body)
+        self.assertIn('<h3 class="report-h2" id="s2-1">（一）基本支出情况</h3>', body)
+        # An unnumbered subheading of the outline runs into its paragraph.
+        self.assertIn('<span class="report-label">人员配置情况：</span>截至2024年12月31日', body)
 
 
 class UrlFetcherTests(SeedTestCase):

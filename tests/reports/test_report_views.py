@@ -28,6 +28,14 @@ class ReportPageTests(SeedTestCase):
         self.assertContains(response, 'href="#s2-1"')  # the table of contents
         self.assertContains(response, f"{reverse('evaluation_report_pdf', args=[self.evaluation.pk])}?inline=1")
 
+    def test_a_draft_is_shown_under_a_draft_watermark_and_a_submitted_report_is_not(self):
+        self.client.force_login(self.wangfang)
+        self.assertContains(self.client.get(self.url()), '<div class="report-watermark">草稿</div>', html=True)
+        self.set_status(Evaluation.Status.SUBMITTED)
+        response = self.client.get(self.url())
+        self.assertNotContains(response, "report-watermark")
+        self.assertContains(response, "人员支出比率81.44%")
+
     def test_liqiang_reads_it_too(self):
         self.client.force_login(self.liqiang)
         self.assertEqual(self.client.get(self.url()).status_code, 200)
@@ -54,10 +62,11 @@ class ReportPageTests(SeedTestCase):
         self.client.force_login(self.zhaomin)
         for size in (5, 100):
             evaluation = evaluation_with(self.unit_b, 2000 + size, items=size, indicators=size)
-            # session, user, membership (access), the evaluation with its unit, the report's nine lists (duties,
-            # offices, staffing, basic spending, fund sources, project items, budget execution, themes, indicators),
-            # and the signed-in person's unit for the page header
-            with self.subTest(size=size), self.assertNumQueries(14):
+            # session, user, membership (access), the evaluation with its unit, the report's twelve lists (duties,
+            # offices, staffing, basic spending, fund sources, project items, budget execution, themes, indicators,
+            # spending summary, other budget types, the unit's own texts), the outline assignment, and the
+            # signed-in person's unit for the page header
+            with self.subTest(size=size), self.assertNumQueries(18):
                 response = self.client.get(self.url(evaluation))
             self.assertContains(response, f"指标{size - 1}")
 

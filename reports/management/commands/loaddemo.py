@@ -1,5 +1,6 @@
-"""Load the demo: the seed unit with its complete 2024 evaluation, a second unit for isolation, and one account
-per role. Running it again changes nothing that is already there."""
+"""Load the demo: the seed unit with its complete 2024 evaluation under the seed's outline, a second unit whose 2024
+draft follows the fuller Hunan outline with totals only, and one account per role. Running it again changes nothing
+that is already there."""
 
 from __future__ import annotations
 
@@ -10,23 +11,18 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from achievements.models import Indicator, Theme
-from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem
+from budgets.models import BasicSpending, BudgetExecution, FundSource, FundTypeSpending, ProjectItem, SpendingSummary
 from evaluations.history import create_rows
 from evaluations.models import Duty, Evaluation, Membership, Office, StaffingLine, Unit
+from evaluations.outlines import HUNAN, ensure_builtin_outlines
 from reports import workflow
+from reports.demo import agriculture_2024 as other
 from reports.demo import lukou_2024 as seed
 from reports.publication import PublicationError
 
 DEMO_PASSWORD = "lukou-demo-2024"
 
-OTHER_UNIT = {
-    "name": "株洲市渌口区农业农村局",
-    "short_name": "区农业农村局",
-    "self_reference": "我局",
-    "level": "正科级行政单位",
-    "region": "湖南省株洲市渌口区",
-    "code": "LK-NYNCJ",
-}
+OTHER_UNIT = other.UNIT
 
 # username, display name, unit key ("seed", "other" or None), role (None for the administrator)
 ACCOUNTS = [
@@ -51,8 +47,12 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        outlines = ensure_builtin_outlines()
         seed_unit, _ = Unit.objects.update_or_create(name=seed.UNIT["name"], defaults=seed.UNIT)
-        other_unit, _ = Unit.objects.update_or_create(name=OTHER_UNIT["name"], defaults=OTHER_UNIT)
+        # The seed unit follows the default outline (the seed's); the second unit is given the fuller Hunan one.
+        other_unit, _ = Unit.objects.update_or_create(
+            name=OTHER_UNIT["name"], defaults={**OTHER_UNIT, "outline": outlines[HUNAN]}
+        )
         units = {"seed": seed_unit, "other": other_unit}
 
         if Evaluation.objects.filter(unit=seed_unit, year=seed.YEAR).exists():
@@ -197,26 +197,63 @@ def build_seed_evaluation(unit: Unit) -> Evaluation:
     return evaluation
 
 
+def _office_fields() -> set[str]:
+    return {f.name for f in Office._meta.get_fields()}
+
+
 def build_other_evaluation(unit: Unit) -> Evaluation:
-    """A small draft for the second unit: enough to prove that its preparer and the seed unit never see each
-    other's work."""
-    evaluation = Evaluation.objects.create(unit=unit, year=seed.YEAR, mandate="主管全区农业农村工作")
-    Duty.objects.create(
-        evaluation=evaluation, order=1, text="贯彻执行国家、省、市关于农业农村工作的方针政策和法律法规。"
+    """The second unit's 2024 draft (reports/demo/agriculture_2024.py): totals only, typed in 万元, under the fuller
+    Hunan outline. Its preparer 赵敏 and the seed unit never see each other's work."""
+    evaluation = Evaluation.objects.create(
+        unit=unit,
+        year=other.YEAR,
+        mandate=other.MANDATE,
+        amount_unit=other.AMOUNT_UNIT,
+        staff_on_roll=other.STAFF_ON_ROLL,
+        staffing_authority=other.STAFFING_AUTHORITY,
+        overall_goal=other.OVERALL_GOAL,
+        problems=other.PROBLEMS,
+        measures=other.MEASURES,
+        results_use=other.RESULTS_USE,
+        **other.MOVEMENTS,
     )
-    Office.objects.create(evaluation=evaluation, order=1, name="办公室")
-    StaffingLine.objects.create(evaluation=evaluation, order=1, establishment_type="行政编制", approved=12, actual=11)
     create_rows(
-        BasicSpending,
+        Duty,
+        [Duty(evaluation=evaluation, order=n, text=text) for n, text in enumerate(other.DUTIES, start=1)],
+    )
+    # Office.group holds 内设机构 / 下属事业单位; where the schema has no such column yet, every office is listed as
+    # an internal one (the report's default group).
+    grouped = "group" in _office_fields()
+    offices = [(group, name) for group, names in other.OFFICES for name in names]
+    create_rows(
+        Office,
         [
-            BasicSpending(
-                evaluation=evaluation, category="personnel", amount="2100000.00", previous_amount="2050000.00"
-            ),
-            BasicSpending(evaluation=evaluation, category="operating", amount="400000.00", previous_amount="420000.00"),
+            Office(evaluation=evaluation, order=n, name=name, **({"group": group} if grouped else {}))
+            for n, (group, name) in enumerate(offices, start=1)
         ],
     )
     create_rows(
-        BudgetExecution,
-        [BudgetExecution(evaluation=evaluation, kind=kind) for kind in BudgetExecution.Kind.values],
+        StaffingLine,
+        [
+            StaffingLine(evaluation=evaluation, order=n, establishment_type=kind, approved=approved, actual=actual)
+            for n, (kind, approved, actual) in enumerate(other.STAFFING, start=1)
+        ],
+    )
+    create_rows(SpendingSummary, [SpendingSummary(evaluation=evaluation, **other.TOTALS)])
+    create_rows(
+        FundTypeSpending,
+        [
+            FundTypeSpending(
+                evaluation=evaluation, fund_type=kind, has_spending=has, amount=amount, narrative=narrative
+            )
+            for kind, (has, amount, narrative) in other.FUND_TYPES.items()
+        ],
+    )
+    create_rows(
+        Theme,
+        [
+            Theme(evaluation=evaluation, order=n, title=title, body=body)
+            for n, (title, body) in enumerate(other.THEMES, start=1)
+        ],
     )
     return evaluation
