@@ -304,7 +304,7 @@ def required_nodes(spec: OutlineSpec) -> list[tuple[NodeSpec, bool]]:
 # ---------------------------------------------------------------------------
 BUILTIN_READ_ONLY = _("随系统提供的提纲不能修改，请复制后修改副本。")
 NAME_TAKEN = _("已有名为“%(name)s”的提纲，请换一个名称。")
-NOT_THIS_OUTLINES_HEADING = _("标题不属于这个提纲，请重新打开本页。")
+HEADINGS_CHANGED = _("提纲的标题已有变动，请重新打开本页后再修改。")
 BLOCK_TWICE = _("内容“%(block)s”在提纲中出现了两次（“%(first)s”和“%(second)s”），同一内容只能放在一处。")
 ASSIGNMENT_TAKEN = _("%(region)s%(year)s已指定提纲“%(outline)s”，请先删除该条再重新指定。")
 UNKNOWN_REGION = _("没有哪个预算单位属于地区“%(region)s”，请检查名称。")
@@ -371,7 +371,7 @@ def save_headings(*, outline: ReportOutline, name: str, description: str, headin
             raise ValidationError(NAME_TAKEN, code="name_taken", params={"name": name})
         nodes = {node.pk: node for node in locked.nodes.all()}
         if sorted(heading["id"] for heading in headings) != sorted(nodes):
-            raise ValidationError(NOT_THIS_OUTLINES_HEADING, code="foreign_heading")
+            raise ValidationError(HEADINGS_CHANGED, code="headings_changed")
         errors = duplicate_block_errors(headings)
         if errors:
             raise ValidationError(errors)
