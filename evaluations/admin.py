@@ -1,6 +1,7 @@
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,7 +24,7 @@ from .models import (
     Submission,
     Unit,
 )
-from .outlines import copy_outline
+from .outlines import UNKNOWN_REGION, copy_outline
 from .services import content_change, ensure_editable
 
 
@@ -241,8 +242,22 @@ class ReportOutlineAdmin(ShippedOutlineReadOnly, admin.ModelAdmin):
                 self.message_user(request, gettext("已复制为“%(name)s”。") % {"name": copy.name})
 
 
+class OutlineAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = OutlineAssignment
+        fields = ["region", "year", "outline"]
+
+    def clean_region(self):
+        # The bureau's pages offer only regions units belong to; here the region is typed, so the same rule is checked.
+        region = self.cleaned_data["region"].strip()
+        if region and not Unit.objects.filter(region=region).exists():
+            raise ValidationError(UNKNOWN_REGION, code="unknown_region", params={"region": region})
+        return region
+
+
 @admin.register(OutlineAssignment)
 class OutlineAssignmentAdmin(admin.ModelAdmin):
+    form = OutlineAssignmentForm
     list_display = ["region", "year", "outline"]
     list_filter = ["year", "outline"]
     search_fields = ["region", "outline__name"]

@@ -199,6 +199,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
                 "evaluation": evaluation,
                 "figures": key_figures(evaluation),
                 "blockers": completeness.blockers,
+                "outline": completeness.outline,
                 "submission_number": number,
                 "may_return": workflow.return_refusal(evaluation, request.user) is None,
             },

@@ -21,7 +21,7 @@ from budgets.models import BasicSpending, BudgetExecution, ProjectItem, Spending
 
 # The seed's figures in 元: 人员经费 386.44万元 and 日常公用经费 88.06万元, projects 1231.24万元.
 PERSONNEL = Decimal("3864449.00")
-OPERATING = Decimal("880561.00")
+OPERATING = Decimal("880551.00")
 PROJECTS = [Decimal("3304400.00"), Decimal("7013900.00"), Decimal("1994100.00")]
 
 
@@ -46,7 +46,7 @@ def execution(basic_executed=None, project_executed=None, basic_budget=None, pro
 class CrossCheckTests(SimpleTestCase):
     def test_consistent_figures_pass_every_check(self):
         summary = SpendingSummary(
-            basic_total=PERSONNEL + OPERATING, project_total=sum(PROJECTS), total_spending=Decimal("17057410.00")
+            basic_total=PERSONNEL + OPERATING, project_total=sum(PROJECTS), total_spending=Decimal("17057400.00")
         )
         self.assertEqual(cross_checks(summary, basic(), items(), execution(PERSONNEL + OPERATING)), [])
 
@@ -56,13 +56,13 @@ class CrossCheckTests(SimpleTestCase):
         self.assertEqual(failure.rule, BASIC_SPLIT)
         self.assertEqual(
             failure.message,
-            "基本支出合计 4740000.00 元（474.00 万元）与人员经费、日常公用经费之和 4745010.00 元（474.50 万元）"
-            "不一致，相差 5010.00 元（0.50 万元）。",
+            "基本支出合计 4740000.00 元（474.00 万元）与人员经费、日常公用经费之和 4745000.00 元（474.50 万元）"
+            "不一致，相差 5000.00 元（0.50 万元）。",
         )
         self.assertEqual((failure.section, failure.field), ("totals", "totals-basic_total"))
 
     def test_a_partial_split_may_fall_short_of_the_total_but_not_exceed_it(self):
-        summary = SpendingSummary(basic_total=Decimal("4745010.00"))
+        summary = SpendingSummary(basic_total=Decimal("4745000.00"))
         self.assertEqual(cross_checks(summary, basic(operating=None), [], []), [])
         summary = SpendingSummary(basic_total=Decimal("3000000.00"))
         [failure] = cross_checks(summary, basic(operating=None), [], [])
@@ -89,8 +89,8 @@ class CrossCheckTests(SimpleTestCase):
         self.assertEqual(failure.rule, TOTAL_PARTS)
         self.assertEqual(
             failure.message,
-            "实际支出合计 17000000.00 元（1700.00 万元）与基本支出与项目支出之和 17057410.00 元（1705.74 万元）不一致，"
-            "相差 57410.00 元（5.74 万元）。",
+            "实际支出合计 17000000.00 元（1700.00 万元）与基本支出与项目支出之和 17057400.00 元（1705.74 万元）不一致，"
+            "相差 57400.00 元（5.74 万元）。",
         )
         self.assertEqual(failure.field, "totals-total_spending")
 
@@ -105,8 +105,8 @@ class CrossCheckTests(SimpleTestCase):
         self.assertEqual(failure.rule, EXECUTION_BASIC)
         self.assertEqual(
             failure.message,
-            "预算执行中基本支出全年执行数 4800000.00 元（480.00 万元）与基本支出 4745010.00 元（474.50 万元）不一致，"
-            "相差 54990.00 元（5.50 万元）。",
+            "预算执行中基本支出全年执行数 4800000.00 元（480.00 万元）与基本支出 4745000.00 元（474.50 万元）不一致，"
+            "相差 55000.00 元（5.50 万元）。",
         )
         self.assertEqual((failure.section, failure.field), ("execution", "execution-basic-executed"))
 
@@ -130,7 +130,7 @@ class KnownTotalsTests(SimpleTestCase):
     def test_parts_make_a_total_only_when_all_are_entered(self):
         totals = known_totals(None, basic(), items())
         self.assertEqual(
-            (totals.basic, totals.project, totals.total), (Decimal("4745010.00"), sum(PROJECTS), Decimal("17057410.00"))
+            (totals.basic, totals.project, totals.total), (Decimal("4745000.00"), sum(PROJECTS), Decimal("17057400.00"))
         )
         totals = known_totals(None, basic(operating=None), items())
         self.assertEqual((totals.basic, totals.total), (None, None))
@@ -143,11 +143,11 @@ class KnownTotalsTests(SimpleTestCase):
         )
 
     def test_the_budget_and_what_was_executed_come_from_one_source(self):
-        summary = SpendingSummary(total_budget=Decimal("20000000.00"), total_spending=Decimal("17057410.00"))
+        summary = SpendingSummary(total_budget=Decimal("20000000.00"), total_spending=Decimal("17057400.00"))
         totals = known_totals(summary, [], [], execution(Decimal("1"), Decimal("1"), Decimal("2"), Decimal("2")))
         self.assertEqual(
             (totals.budget, totals.executed, totals.budget_is_stated),
-            (Decimal("20000000.00"), Decimal("17057410.00"), True),
+            (Decimal("20000000.00"), Decimal("17057400.00"), True),
         )
         totals = known_totals(None, [], [], execution(Decimal("1"), Decimal("1"), Decimal("2"), Decimal("2")))
         self.assertEqual((totals.budget, totals.executed, totals.budget_is_stated), (Decimal("4"), Decimal("2"), False))

@@ -78,7 +78,7 @@ class SeedOutlineTests(SeedTestCase):
         BudgetExecution.objects.filter(evaluation=self.evaluation).update(
             initial_budget=Decimal("1"), full_year_budget=Decimal("1"), executed=None
         )
-        BudgetExecution.objects.filter(evaluation=self.evaluation, kind="basic").update(executed=Decimal("4745010.00"))
+        BudgetExecution.objects.filter(evaluation=self.evaluation, kind="basic").update(executed=Decimal("4745000.00"))
         section = completeness_of(self.evaluation).section("execution")
         self.assertEqual((section.status, [str(p) for p in section.missing]), (INCOMPLETE, ["项目支出全年执行数"]))
         BudgetExecution.objects.filter(evaluation=self.evaluation, kind="project").update(
@@ -160,7 +160,7 @@ class SeedOutlineTests(SeedTestCase):
         BasicSpending.objects.filter(evaluation=self.evaluation, category="operating").update(amount=None)
         self.assertEqual(blockers(self.evaluation), ["日常公用经费本年决算数"])
         # Stating the total is enough: the split is optional.
-        SpendingSummary.objects.create(evaluation=self.evaluation, basic_total=Decimal("4745010.00"))
+        SpendingSummary.objects.create(evaluation=self.evaluation, basic_total=Decimal("4745000.00"))
         self.assertEqual(blockers(self.evaluation), [])
 
     def test_the_units_own_wording_says_what_a_block_needs(self):

@@ -301,6 +301,13 @@ class OutlineAdminTests(BaseTestCase):
         self.unit_b.refresh_from_db()
         self.assertEqual(self.unit_b.outline, self.hunan)
 
+    def test_the_admin_refuses_a_region_no_unit_belongs_to(self):
+        response = self.client.post(
+            reverse("admin:evaluations_outlineassignment_add"), {"region": "湖南省某县", "outline": self.hunan.pk}
+        )
+        self.assertContains(response, "没有哪个预算单位属于地区“湖南省某县”，请检查名称。")
+        self.assertFalse(OutlineAssignment.objects.exists())
+
     def test_an_assignment_is_added_in_the_admin(self):
         response = self.client.post(
             reverse("admin:evaluations_outlineassignment_add"), {"region": "", "year": "2025", "outline": self.hunan.pk}

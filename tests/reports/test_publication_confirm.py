@@ -106,6 +106,7 @@ class ConfirmationPageTests(TemporaryPublicationsStore, SeedTestCase):
         response = self.client.get(self.url)
         self.assertContains(response, "报告不能公开，以下内容缺失或数字不一致，请退回修改：")
         self.assertContains(response, "社会保险基金预算：是否有此项支出")
+        self.assertContains(response, "报告提纲：湖南部门整体支出绩效自评提纲（九部分）")
         self.assertNotContains(response, "确认公开</button>")
         self.assertContains(response, reverse("workflow_return", args=[self.evaluation.pk]))
         with fake_rendering() as render:
