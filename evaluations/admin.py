@@ -1,9 +1,12 @@
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .forms import AmountField
 from .history import Via, recording
@@ -12,7 +15,10 @@ from .models import (
     Evaluation,
     Membership,
     Office,
+    OutlineAssignment,
+    OutlineNode,
     Publication,
+    ReportOutline,
     SectionRevision,
     StaffingLine,
     StatusChange,
@@ -20,6 +26,7 @@ from .models import (
     Unit,
 )
 from .money import MoneyField
+from .outlines import UNKNOWN_REGION, copy_outline
 from .services import content_change, ensure_editable
 
 
@@ -174,9 +181,92 @@ class StatusChangeInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "level", "region", "code"]
-    list_filter = ["region", "level"]
+    # An administrator may give a unit its own outline here; left blank, the unit follows the bureau's choice.
+    list_display = ["name", "short_name", "level", "region", "code", "outline"]
+    list_filter = ["region", "level", "outline"]
     search_fields = ["name", "short_name", "code"]
+    list_select_related = ["outline"]
+
+
+class OutlineNodeInline(admin.TabularInline):
+    model = OutlineNode
+    fields = ["parent", "order", "key", "title", "numbering", "block", "required", "item_numbering", "items_inline"]
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            # A heading's parent is a heading of the same outline.
+            outline_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            kwargs["queryset"] = OutlineNode.objects.filter(outline_id=outline_id).order_by("order", "id")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ShippedOutlineReadOnly:
+    """The shipped outlines are the reference every copy starts from: read-only, here as on the bureau's pages."""
+
+    def _outline_of(self, obj):
+        return obj if isinstance(obj, ReportOutline) else None
+
+    def has_change_permission(self, request, obj=None):
+        outline = self._outline_of(obj)
+        if outline is not None and outline.builtin:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        outline = self._outline_of(obj)
+        if outline is not None and outline.builtin:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class ShippedOutlineNodeInline(ShippedOutlineReadOnly, OutlineNodeInline):
+    def has_add_permission(self, request, obj=None):
+        if obj is not None and obj.builtin:
+            return False
+        return super().has_add_permission(request, obj)
+
+
+@admin.register(ReportOutline)
+class ReportOutlineAdmin(ShippedOutlineReadOnly, admin.ModelAdmin):
+    list_display = ["name", "builtin", "description"]
+    search_fields = ["name", "description"]
+    readonly_fields = ["builtin"]
+    inlines = [ShippedOutlineNodeInline]
+    actions = ["copy_outlines"]
+
+    @admin.action(description=_("复制所选提纲（含全部标题）"))
+    def copy_outlines(self, request, queryset):
+        for outline in queryset:
+            name = gettext("%(name)s（副本）") % {"name": outline.name}
+            try:
+                copy = copy_outline(outline, name=name)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(request, gettext("已复制为“%(name)s”。") % {"name": copy.name})
+
+
+class OutlineAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = OutlineAssignment
+        fields = ["region", "year", "outline"]
+
+    def clean_region(self):
+        # The bureau's pages offer only regions units belong to; here the region is typed, so the same rule is checked.
+        region = self.cleaned_data["region"].strip()
+        if region and not Unit.objects.filter(region=region).exists():
+            raise ValidationError(UNKNOWN_REGION, code="unknown_region", params={"region": region})
+        return region
+
+
+@admin.register(OutlineAssignment)
+class OutlineAssignmentAdmin(admin.ModelAdmin):
+    form = OutlineAssignmentForm
+    list_display = ["region", "year", "outline"]
+    list_filter = ["year", "outline"]
+    search_fields = ["region", "outline__name"]
+    list_select_related = ["outline"]
 
 
 @admin.register(Membership)

@@ -8,12 +8,18 @@ built. A bureau adds its own outline by copying one in the admin or its outline 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy as _
 
-from .models import Block, Evaluation, Numbering, OutlineAssignment, OutlineNode, ReportOutline
+from .models import Block, Evaluation, Numbering, OutlineAssignment, OutlineNode, ReportOutline, Unit
+from .selectors import is_bureau
 
 SEED = "seed"
 HUNAN = "hunan"
@@ -201,7 +207,10 @@ def _write_nodes(outline: ReportOutline, nodes: tuple[NodeSpec, ...], parent: Ou
 
 def outline_spec(outline: ReportOutline) -> OutlineSpec:
     """An outline from the database as the builder reads it (one query for its headings)."""
-    nodes = list(outline.nodes.order_by("order", "id"))
+    return _spec_of(outline, list(outline.nodes.order_by("order", "id")))
+
+
+def _spec_of(outline: ReportOutline, nodes: list[OutlineNode]) -> OutlineSpec:
     children: dict[int | None, list[OutlineNode]] = {}
     for node in nodes:
         children.setdefault(node.parent_id, []).append(node)
@@ -224,6 +233,13 @@ def outline_spec(outline: ReportOutline) -> OutlineSpec:
     return OutlineSpec(outline.builtin or f"outline-{outline.pk}", outline.name, outline.description, build(None))
 
 
+def _best_assignment(assignments: Iterable[OutlineAssignment], region: str, year: int) -> OutlineAssignment | None:
+    """The most specific assignment that applies: region and year, region, year, every region and year."""
+    applicable = [a for a in assignments if a.region in {region, ""} and (a.year is None or a.year == year)]
+    ranked = sorted(applicable, key=lambda a: (a.region == region and bool(a.region), a.year is not None))
+    return ranked[-1] if ranked else None
+
+
 def chosen_outline(evaluation: Evaluation) -> ReportOutline | None:
     """The outline in the database an evaluation follows: its unit's own, else the bureau's choice for the unit's
     region and year (region and year, region, year, every region and year, in that order), else none."""
@@ -233,8 +249,8 @@ def chosen_outline(evaluation: Evaluation) -> ReportOutline | None:
     candidates = OutlineAssignment.objects.filter(
         Q(region=unit.region) | Q(region=""), Q(year=evaluation.year) | Q(year__isnull=True)
     ).select_related("outline")
-    ranked = sorted(candidates, key=lambda a: (a.region == unit.region and bool(a.region), a.year is not None))
-    return ranked[-1].outline if ranked else None
+    best = _best_assignment(candidates, unit.region, evaluation.year)
+    return best.outline if best is not None else None
 
 
 def outline_for(evaluation: Evaluation) -> OutlineSpec:
@@ -242,3 +258,153 @@ def outline_for(evaluation: Evaluation) -> OutlineSpec:
     database holds no choice."""
     chosen = chosen_outline(evaluation)
     return outline_spec(chosen) if chosen is not None else BUILTIN[DEFAULT]
+
+
+def outlines_for(evaluations: Iterable[Evaluation]) -> dict[int, OutlineSpec]:
+    """:func:`outline_for` of many evaluations (with their units loaded), by primary key, in three queries at most
+    whatever their number: the bureau's assignments, the outlines chosen, and their headings."""
+    evaluations = list(evaluations)
+    assignments: list[OutlineAssignment] = []
+    if any(evaluation.unit.outline_id is None for evaluation in evaluations):
+        assignments = list(OutlineAssignment.objects.all())
+    chosen: dict[int, int | None] = {}
+    for evaluation in evaluations:
+        unit = evaluation.unit
+        if unit.outline_id is not None:
+            chosen[evaluation.pk] = unit.outline_id
+            continue
+        best = _best_assignment(assignments, unit.region, evaluation.year)
+        chosen[evaluation.pk] = best.outline_id if best is not None else None
+    wanted = {outline_id for outline_id in chosen.values() if outline_id is not None}
+    specs: dict[int, OutlineSpec] = {}
+    if wanted:
+        nodes = Prefetch("nodes", queryset=OutlineNode.objects.order_by("order", "id"))
+        for outline in ReportOutline.objects.filter(pk__in=wanted).prefetch_related(nodes):
+            specs[outline.pk] = _spec_of(outline, list(outline.nodes.all()))
+    return {pk: specs[outline_id] if outline_id else BUILTIN[DEFAULT] for pk, outline_id in chosen.items()}
+
+
+def required_nodes(spec: OutlineSpec) -> list[tuple[NodeSpec, bool]]:
+    """Every heading of an outline in order, with whether it is required in effect: a required heading under an
+    optional one is required only as far as its parent is, so it is not."""
+    found: list[tuple[NodeSpec, bool]] = []
+
+    def visit(nodes: tuple[NodeSpec, ...], parent_required: bool) -> None:
+        for node in nodes:
+            required = parent_required and node.required
+            found.append((node, required))
+            visit(node.children, required)
+
+    visit(spec.nodes, True)
+    return found
+
+
+# ---------------------------------------------------------------------------
+# The finance bureau's outlines: copy a shipped one, edit the copy's headings, choose one for a region and year
+# ---------------------------------------------------------------------------
+BUILTIN_READ_ONLY = _("随系统提供的提纲不能修改，请复制后修改副本。")
+NAME_TAKEN = _("已有名为“%(name)s”的提纲，请换一个名称。")
+HEADINGS_CHANGED = _("提纲的标题已有变动，请重新打开本页后再修改。")
+BLOCK_TWICE = _("内容“%(block)s”在提纲中出现了两次（“%(first)s”和“%(second)s”），同一内容只能放在一处。")
+ASSIGNMENT_TAKEN = _("%(region)s%(year)s已指定提纲“%(outline)s”，请先删除该条再重新指定。")
+UNKNOWN_REGION = _("没有哪个预算单位属于地区“%(region)s”，请检查名称。")
+
+# Blocks that may fill more than one heading: headings without content of their own, and free text (each free
+# section has its own text, keyed by its heading).
+REPEATABLE_BLOCKS = {Block.HEADING_ONLY, Block.FREE_TEXT}
+# What a bureau may change on a heading of its own outline; the tree itself (parent, key) stays as copied.
+HEADING_FIELDS = ["order", "title", "numbering", "block", "required", "item_numbering", "items_inline"]
+
+
+def may_manage_outlines(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """The finance bureau chooses and words the outlines; administrators too. Units follow them."""
+    return bool(user.is_authenticated and (user.is_superuser or is_bureau(user)))
+
+
+def copy_outline(outline: ReportOutline, *, name: str, description: str | None = None) -> ReportOutline:
+    """A new outline with every heading of ``outline`` (wording, numbering, blocks, required), under a new name.
+    The copy is the bureau's own: not shipped, so it can be edited."""
+    name = name.strip()
+    with transaction.atomic():
+        if ReportOutline.objects.filter(name=name).exists():
+            raise ValidationError(NAME_TAKEN, code="name_taken", params={"name": name})
+        spec = outline_spec(outline)
+        copy = ReportOutline.objects.create(
+            name=name, description=outline.description if description is None else description
+        )
+        _write_nodes(copy, spec.nodes, parent=None)
+    return copy
+
+
+def duplicate_block_errors(headings: Iterable[dict[str, Any]]) -> list[ValidationError]:
+    """A block printed under two headings would print the same figures twice: refused, naming both headings."""
+    first_title: dict[str, str] = {}
+    errors = []
+    for heading in headings:
+        block = heading["block"]
+        if block in REPEATABLE_BLOCKS:
+            continue
+        if block in first_title:
+            errors.append(
+                ValidationError(
+                    BLOCK_TWICE,
+                    code="block_twice",
+                    params={"block": Block(block).label, "first": first_title[block], "second": heading["title"]},
+                )
+            )
+        else:
+            first_title[block] = heading["title"]
+    return errors
+
+
+def save_headings(*, outline: ReportOutline, name: str, description: str, headings: list[dict[str, Any]]) -> None:
+    """Save an outline's name and the wording, numbering, blocks, required flags and order of all its headings.
+    ``headings`` has one dict per heading of the outline: its ``id`` and the :data:`HEADING_FIELDS`. Refused: a
+    shipped outline, a list that is not exactly this outline's headings (a page opened on another outline or before
+    a change), a block used twice. Changing an outline changes no data: reports follow it from now on."""
+    with transaction.atomic():
+        locked = ReportOutline.objects.select_for_update().get(pk=outline.pk)
+        if locked.builtin:
+            raise ValidationError(BUILTIN_READ_ONLY, code="builtin")
+        name = name.strip()
+        if ReportOutline.objects.filter(name=name).exclude(pk=locked.pk).exists():
+            raise ValidationError(NAME_TAKEN, code="name_taken", params={"name": name})
+        nodes = {node.pk: node for node in locked.nodes.all()}
+        if sorted(heading["id"] for heading in headings) != sorted(nodes):
+            raise ValidationError(HEADINGS_CHANGED, code="headings_changed")
+        errors = duplicate_block_errors(headings)
+        if errors:
+            raise ValidationError(errors)
+        locked.name, locked.description = name, description
+        locked.save(update_fields=["name", "description"])
+        for heading in headings:
+            node = nodes[heading["id"]]
+            for field_name in HEADING_FIELDS:
+                setattr(node, field_name, heading[field_name])
+        OutlineNode.objects.bulk_update(list(nodes.values()), HEADING_FIELDS)
+
+
+def known_regions() -> list[str]:
+    """The regions units belong to, for choosing where an outline applies (one query)."""
+    return list(Unit.objects.exclude(region="").order_by("region").values_list("region", flat=True).distinct())
+
+
+def assign_outline(*, outline: ReportOutline, region: str, year: int | None) -> OutlineAssignment:
+    """The bureau's choice: ``outline`` for the units of ``region`` (blank: every region) in ``year`` (None: every
+    year). One choice per region and year; a region no unit belongs to is refused, since it would apply to nobody."""
+    region = region.strip()
+    with transaction.atomic():
+        if region and not Unit.objects.filter(region=region).exists():
+            raise ValidationError(UNKNOWN_REGION, code="unknown_region", params={"region": region})
+        existing = OutlineAssignment.objects.filter(region=region, year=year).select_related("outline").first()
+        if existing is not None:
+            raise ValidationError(
+                ASSIGNMENT_TAKEN,
+                code="assignment_taken",
+                params={
+                    "region": region or _("全部地区"),
+                    "year": _("%(year)s年度") % {"year": year} if year else _("各年度"),
+                    "outline": existing.outline.name,
+                },
+            )
+        return OutlineAssignment.objects.create(outline=outline, region=region, year=year)

@@ -17,11 +17,13 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from achievements.models import Indicator
-from budgets.models import BudgetExecution, ProjectItem
-from evaluations.models import Evaluation
+from budgets.models import BudgetExecution, FundTypeSpending, ProjectItem, SpendingSummary
+from evaluations.models import Block, Evaluation, Office
 from evaluations.money import format_quantity, format_wan
+from evaluations.outlines import outline_for
 
 MONEY = "money"
 NUMBER = "number"
@@ -51,7 +53,8 @@ def _unique(keys: Counter, key: str) -> str:
 
 
 def snapshot(evaluation: Evaluation) -> list[dict[str, str]]:
-    """Every figure and text of the evaluation, in report order. One query per kind of row (nine in all).
+    """Every figure and text of the evaluation, in report order. One query per kind of row (twelve in all, and the
+    outline's two when the unit wrote the text of a section of its own).
 
     Sections and labels are stored in the site's language whoever submits, so two submissions compare alike;
     :func:`translated_label` puts them into the reader's language when they are shown."""
@@ -70,7 +73,10 @@ def _entries(evaluation: Evaluation) -> list[dict[str, str]]:
     add("mandate", profile, _("主管职能概述"), TEXT, evaluation.mandate)
     duties = "\n".join(f"（{n}）{duty.text}" for n, duty in enumerate(evaluation.duties.all(), start=1))
     add("duties", profile, _("主要职能"), TEXT, duties)
-    add("offices", profile, _("内设机构"), TEXT, "、".join(office.name for office in evaluation.offices.all()))
+    for group, names in _office_groups(evaluation):
+        # The default group keeps the key it had before offices came in groups, so older submissions compare.
+        key = "offices" if group == DEFAULT_OFFICE_GROUP else f"offices.{group}"
+        add(key, profile, group, TEXT, "、".join(names))
     for line in evaluation.staffing_lines.all():
         add(
             f"staffing.{line.establishment_type}.approved",
@@ -86,8 +92,21 @@ def _entries(evaluation: Evaluation) -> list[dict[str, str]]:
             NUMBER,
             line.actual,
         )
-    for name in ["staff_transferred_in", "staff_transferred_out", "staff_retired", "retirees_deceased"]:
+    for name in [
+        "staff_on_roll",
+        "staff_transferred_in",
+        "staff_transferred_out",
+        "staff_retired",
+        "retirees_deceased",
+    ]:
         add(name, profile, str(Evaluation._meta.get_field(name).verbose_name), NUMBER, getattr(evaluation, name))
+    add("staffing_authority", profile, _("编制核定机关"), TEXT, evaluation.staffing_authority)
+    add("staffing_date", profile, _("人员情况截止日期"), TEXT, evaluation.staffing_date)
+
+    totals = _("支出总体情况")
+    summary = SpendingSummary.objects.filter(evaluation=evaluation).first()
+    for name, label in SUMMARY_LABELS.items():
+        add(f"summary.{name}", totals, str(label), MONEY, getattr(summary, name, None))
 
     basic = _("基本支出")
     for row in evaluation.basic_spending.all():
@@ -104,6 +123,14 @@ def _entries(evaluation: Evaluation) -> list[dict[str, str]]:
         where = f"{item.source.name}·{item.name}"
         add(f"project.{where}.amount", project, where, MONEY, item.amount)
         add(f"project.{where}.wording", project, _label(where, _("报告表述")), TEXT, item.description)
+
+    other_budgets = _("其他预算类型支出")
+    for row in FundTypeSpending.objects.filter(evaluation=evaluation).order_by("fund_type"):
+        kind = row.get_fund_type_display()
+        stated = {None: "", True: _("有此项支出"), False: _("无此项支出")}[row.has_spending]
+        add(f"fund.{row.fund_type}.has_spending", other_budgets, _label(kind, _("是否有此项支出")), TEXT, stated)
+        add(f"fund.{row.fund_type}.amount", other_budgets, _label(kind, _("支出金额")), MONEY, row.amount)
+        add(f"fund.{row.fund_type}.narrative", other_budgets, _label(kind, _("支出情况说明")), TEXT, row.narrative)
 
     execution = _("预算执行")
     for row in BudgetExecution.objects.filter(evaluation=evaluation):
@@ -144,7 +171,56 @@ def _entries(evaluation: Evaluation) -> list[dict[str, str]]:
     for name in ["overall_goal", "overall_goal_result", "problems", "measures", "results_use", "no_spending_note"]:
         add(name, text, str(Evaluation._meta.get_field(name).verbose_name), TEXT, getattr(evaluation, name))
     add("signature_date", text, _("落款日期"), TEXT, evaluation.signature_date)
+
+    own = _("单位自撰内容")
+    written = [row for row in evaluation.written_texts.all() if row.text.strip()]
+    titles = _node_titles(evaluation) if any(row.key.startswith("node:") for row in written) else {}
+    for row in written:
+        add(f"written.{row.key}", own, _written_label(row.key, titles), TEXT, row.text)
     return entries
+
+
+DEFAULT_OFFICE_GROUP = "内设机构"
+STAFFING_FIGURES = [
+    "staff_on_roll",
+    "staff_transferred_in",
+    "staff_transferred_out",
+    "staff_retired",
+    "retirees_deceased",
+]
+SUMMARY_LABELS = {
+    "total_budget": gettext_lazy("预算安排"),
+    "total_spending": gettext_lazy("实际支出合计"),
+    "basic_total": gettext_lazy("基本支出合计"),
+    "project_total": gettext_lazy("项目支出合计"),
+}
+# Office.group is in the issue's schema but not yet in the database (commit 78cca37): until it lands, every office
+# is in the default group.
+_OFFICE_HAS_GROUP = any(f.name == "group" for f in Office._meta.get_fields())
+
+
+def _office_groups(evaluation: Evaluation) -> list[tuple[str, list[str]]]:
+    """Offices by group, groups in the order of their first office; the default group always, even when empty."""
+    groups: dict[str, list[str]] = {DEFAULT_OFFICE_GROUP: []}
+    for office in evaluation.offices.all():
+        group = (getattr(office, "group", "") if _OFFICE_HAS_GROUP else "") or DEFAULT_OFFICE_GROUP
+        groups.setdefault(group, []).append(office.name)
+    return list(groups.items())
+
+
+def _node_titles(evaluation: Evaluation) -> dict[str, str]:
+    return {node.key: node.title for node in outline_for(evaluation).walk()}
+
+
+def _written_label(key: str, titles: dict[str, str]) -> str:
+    """The place a text of the unit's own stands: a section of the outline by its title, or the paragraph of a
+    block it replaces by the block's name."""
+    kind, _colon, name = key.partition(":")
+    if kind == "node":
+        return titles.get(name, name)
+    if kind == "para" and name in Block.values:
+        return _label(str(Block(name).label), _("自撰段落"))
+    return key
 
 
 @dataclass(frozen=True)

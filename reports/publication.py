@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
@@ -17,7 +18,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from budgets.checks import known_totals
+from budgets.figures import execution_rate
+from budgets.models import SpendingSummary
 from evaluations.models import Evaluation, Publication
+from evaluations.money import format_percent, format_wan
 
 from . import rendering
 
@@ -114,3 +119,54 @@ def create_publication(evaluation: Evaluation, actor: AbstractBaseUser) -> Publi
         pdf_sha256=digest,
         pdf_size=len(pdf),
     )
+
+
+# ---------------------------------------------------------------------------
+# What the person who publishes confirms: the key figures and the first page of the PDF
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class KeyFigure:
+    label: str
+    # As shown: 万元 with two decimals, or a percentage; "" when the figure is not known.
+    value: str
+    unit: str = ""
+
+    @property
+    def is_known(self) -> bool:
+        return self.value != ""
+
+
+def key_figures(evaluation: Evaluation) -> list[KeyFigure]:
+    """Total spending, basic, project, the budget and the execution rate, as far as the report knows them, from the
+    same figures the checks use (four queries: the summary, basic spending, project items, budget execution)."""
+    summary = SpendingSummary.objects.filter(evaluation=evaluation).first()
+    totals = known_totals(
+        summary,
+        evaluation.basic_spending.order_by("category"),
+        evaluation.project_items.only("evaluation_id", "amount"),
+        evaluation.budget_execution.order_by("kind"),
+    )
+    wan = str(_("万元"))
+    return [
+        KeyFigure(str(_("实际支出合计")), format_wan(totals.total), wan),
+        KeyFigure(str(_("基本支出")), format_wan(totals.basic), wan),
+        KeyFigure(str(_("项目支出")), format_wan(totals.project), wan),
+        KeyFigure(str(_("预算安排") if totals.budget_is_stated else _("全年预算数")), format_wan(totals.budget), wan),
+        KeyFigure(str(_("预算执行率")), _percent_or_blank(execution_rate(totals.executed, totals.budget))),
+    ]
+
+
+def _percent_or_blank(value) -> str:
+    return format_percent(value) if value is not None else ""
+
+
+def first_page_pdf(evaluation: Evaluation) -> bytes:
+    """The first page of the PDF that publishing would store, as a one-page PDF, for the confirmation page.
+
+    The same document as :func:`create_publication` renders, laid out the same way, then cut after its first page
+    (WeasyPrint copies laid-out pages into a new document), so what is confirmed is what is published."""
+    html = rendering.render_report_html(evaluation)
+    # rendering has no public "laid-out document" yet; its two helpers are what render_report_pdf itself uses.
+    with rendering._collector_paused():
+        document = rendering._render_document(html)
+        return document.copy(document.pages[:1]).write_pdf()

@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import editor, start
 from .views import excel as excel_views
+from .views import outlines as outline_views
 from .views import report as report_views
 from .views import workflow as workflow_views
 
@@ -33,7 +34,18 @@ workflow_urls: list = [
     path("evaluations/<int:pk>/approve/", workflow_views.approve, name="workflow_approve"),
     path("evaluations/<int:pk>/return/", workflow_views.return_for_revision, name="workflow_return"),
     path("evaluations/<int:pk>/publish/", workflow_views.publish, name="workflow_publish"),
+    path(
+        "evaluations/<int:pk>/publish/first-page.pdf", workflow_views.publish_preview, name="workflow_publish_preview"
+    ),
     path("evaluations/<int:pk>/reopen/", workflow_views.reopen_for_correction, name="workflow_reopen"),
 ]
 
-urlpatterns = start_urls + editor_urls + excel_urls + report_urls + workflow_urls
+outline_urls: list = [
+    path("outlines/", outline_views.outline_list, name="outline_list"),
+    path("outlines/<int:pk>/", outline_views.outline_edit, name="outline_edit"),
+    path("outlines/<int:pk>/copy/", outline_views.outline_copy, name="outline_copy"),
+    path("outlines/assign/", outline_views.outline_assign, name="outline_assign"),
+    path("outlines/assignments/<int:pk>/delete/", outline_views.outline_unassign, name="outline_unassign"),
+]
+
+urlpatterns = start_urls + editor_urls + excel_urls + report_urls + workflow_urls + outline_urls

@@ -13,10 +13,12 @@ the services will accept.
 
 Who may do what (a person acts only within their unit, except the finance bureau and administrators):
 
-- submit: a preparer or the head of the unit, from draft or returned;
+- submit: a preparer or the head of the unit, from draft or returned, once the report has everything its outline
+  requires, its signature date, and figures that agree with each other (:attr:`Completeness.blockers`);
 - approve: the head of the unit, from submitted, never a report they submitted themselves;
 - return (reason required): the head of the unit or the finance bureau, from submitted or approved;
-- publish: the head of the unit or an administrator, from approved (see :mod:`reports.publication`);
+- publish: the head of the unit or an administrator, from approved, after the same checks again: a report approved
+  before a rule or its outline changed is refused with the reasons (see :mod:`reports.publication`);
 - reopen for correction (reason required): the head of the unit or an administrator, from published; the
   evaluation becomes returned and its publication stays on the portal until the corrected version supersedes it.
 """
@@ -36,6 +38,7 @@ from evaluations import notifications
 from evaluations.models import Evaluation, Membership, Publication, StatusChange, Submission
 from evaluations.selectors import is_bureau, is_unit_staff, role_in_unit
 
+from .completeness import Problem, completeness_of
 from .diff import snapshot
 from .publication import create_publication
 
@@ -51,6 +54,18 @@ NOT_APPROVED = _("只有已审核的报告可以公开。")
 NOT_PUBLISHED = _("只有已公开的报告可以发起更正。")
 REASON_REQUIRED = _("请填写退回原因。")
 CORRECTION_REASON_REQUIRED = _("请填写更正原因。")
+SUBMIT_BLOCKED = _("报告尚不能提交，请先补充或更正以下内容：")
+PUBLISH_BLOCKED = _("报告不能公开，以下内容缺失或数字不一致，请退回修改：")
+
+
+class Blocked(ValidationError):
+    """Refused for what the report says or leaves out, not for who asks: a heading, then one message per problem.
+    ``problems`` keeps each with the editor section and field where it is fixed, for pages to link to."""
+
+    def __init__(self, header: object, problems: list[Problem]) -> None:
+        super().__init__([str(header), *(problem.text for problem in problems)])
+        self.header = str(header)
+        self.problems = problems
 
 
 def _is_head(user: User, evaluation: Evaluation) -> bool:
@@ -143,6 +158,14 @@ def _refuse_unless_allowed(refusal: str | None) -> None:
         raise ValidationError(refusal, code="refused")
 
 
+def _refuse_unless_complete(evaluation: Evaluation, header: object) -> None:
+    """Nothing incomplete or self-contradictory goes out: the outline's required sections, the signature date, and
+    every cross-check of the figures. Read under the row lock, so the report checked is the report sent on."""
+    problems = completeness_of(evaluation).blockers
+    if problems:
+        raise Blocked(header, problems)
+
+
 def record_transition(evaluation: Evaluation, actor: AbstractBaseUser, to_status: str, comment: str = "") -> None:
     """Move a locked evaluation to its new status and write the history row. Callers hold the row lock."""
     from_status = evaluation.status
@@ -159,6 +182,7 @@ def submit(*, evaluation: Evaluation, actor: AbstractBaseUser, comment: str = ""
     with transaction.atomic():
         locked = lock(evaluation)
         _refuse_unless_allowed(submit_refusal(locked, actor))
+        _refuse_unless_complete(locked, SUBMIT_BLOCKED)
         number = locked.submissions.count() + 1
         Submission.objects.create(evaluation=locked, number=number, submitted_by=actor, content=snapshot(locked))
         record_transition(locked, actor, Status.SUBMITTED, comment.strip())
@@ -217,6 +241,8 @@ def publish(*, evaluation: Evaluation, actor: AbstractBaseUser) -> Publication:
     with transaction.atomic():
         locked = lock(evaluation)
         _refuse_unless_allowed(publish_refusal(locked, actor))
+        # Approval does not freeze the rules: an outline assigned or a check added since is applied here too.
+        _refuse_unless_complete(locked, PUBLISH_BLOCKED)
         publication = create_publication(locked, actor)
         # The history is read by everyone: stored in the site's language, not the publisher's.
         with translation.override(settings.LANGUAGE_CODE):

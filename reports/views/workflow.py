@@ -9,12 +9,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from evaluations.models import Evaluation
 from evaluations.selectors import get_evaluation_for_user
@@ -24,8 +26,8 @@ from ..completeness import completeness_of
 from ..diff import changes_since_last_submission
 from ..history import changes_since_previous_submission
 from ..proofreading import proofreading_context
-from ..publication import PublicationError
-from ..rendering import render_report_body
+from ..publication import PublicationError, first_page_pdf, key_figures
+from ..rendering import pdf_response, render_report_body, report_filename
 
 
 class CommentForm(forms.Form):
@@ -62,8 +64,12 @@ def _overview(evaluation: Evaluation) -> HttpResponse:
 
 
 def _refused(request: HttpRequest, evaluation: Evaluation, error: ValidationError) -> HttpResponse:
-    for message in error.messages:
-        messages.error(request, message)
+    if isinstance(error, workflow.Blocked):
+        # The heading only: the page it lands on lists each problem with a link to its field.
+        messages.error(request, error.header)
+    else:
+        for message in error.messages:
+            messages.error(request, message)
     return _overview(evaluation)
 
 
@@ -164,12 +170,48 @@ reopen_for_correction = _reason_transition(
 )
 
 
+STALE_CONFIRMATION = gettext_lazy("报告在您打开确认页面之后重新提交过，请核对本页内容后再确认公开。")
+
+
+def _submission_number(evaluation: Evaluation) -> int:
+    """Which submission the report now is (one query): the confirmation is for this one and no other."""
+    return evaluation.submissions.aggregate(latest=Max("number"))["latest"] or 0
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publishing asks for confirmation: GET shows the key figures, what still stops publication and the first
+    page of the PDF about to be stored; the button on that page posts here. A confirmation given for an earlier
+    submission of the report is not taken for this one."""
     evaluation = _get_evaluation(request, pk)
+    refusal = workflow.publish_refusal(evaluation, request.user)
+    if refusal is not None:
+        messages.error(request, refusal)
+        return _overview(evaluation)
+    number = _submission_number(evaluation)
+    if request.method == "GET":
+        completeness = completeness_of(evaluation)
+        return render(
+            request,
+            "workflow/publish.html",
+            {
+                "evaluation": evaluation,
+                "figures": key_figures(evaluation),
+                "blockers": completeness.blockers,
+                "outline": completeness.outline,
+                "submission_number": number,
+                "may_return": workflow.return_refusal(evaluation, request.user) is None,
+            },
+        )
+    if request.POST.get("submission") != str(number):
+        messages.error(request, STALE_CONFIRMATION)
+        return redirect("workflow_publish", evaluation.pk)
     try:
         publication = workflow.publish(evaluation=evaluation, actor=request.user)
+    except workflow.Blocked as error:
+        messages.error(request, error.header)
+        return redirect("workflow_publish", evaluation.pk)
     except ValidationError as error:
         return _refused(request, evaluation, error)
     except PublicationError as error:
@@ -181,3 +223,13 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         % {"version": publication.version, "path": reverse("publication_detail", args=[publication.pk])},
     )
     return _overview(evaluation)
+
+
+@login_required
+@require_safe
+@cache_control(private=True, no_cache=True)
+def publish_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The first page of the report's PDF as a one-page PDF, shown by the confirmation page. Whoever may see the
+    evaluation may download its whole PDF anyway."""
+    evaluation = _get_evaluation(request, pk)
+    return pdf_response(first_page_pdf(evaluation), report_filename(evaluation), inline=True)

@@ -1,10 +1,12 @@
 """The whole path in real Chromium: 王芳 submits, 李强 returns it with a comment, 王芳 fixes and resubmits, 李强
-approves and publishes, and an anonymous visitor finds the report on the portal and downloads the PDF."""
+approves and publishes from the confirmation page, and an anonymous visitor finds the report on the portal and
+downloads the PDF. And a submission refused for a missing signature date, fixed through the link to the field."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 from unittest import mock
 
 import pytest
@@ -82,13 +84,25 @@ def test_a_report_goes_from_draft_to_the_public_portal(page, live_server, draft_
     expect(edits.get_by_role("row").filter(has_text="王芳").filter(has_text="编辑页面").first).to_be_visible()
     page.get_by_role("button", name="审核通过").click()
     expect(page.get_by_text("报告已审核通过，可以公开。")).to_be_visible()
-    # The stand-in renderer keeps the browser test fast; the real renderer is tested in test_publication.
+    # The stand-in renderer keeps the browser test fast; the real renderer is tested in test_publication and
+    # test_publication_confirm.
     pdf = b"%PDF-1.7\n% browser story\n%%EOF\n"
     with (
         mock.patch("reports.rendering.render_report_pdf", return_value=pdf),
         mock.patch("reports.rendering.render_report_body", return_value="<p>基本支出474.50万元</p>"),
+        mock.patch("reports.views.workflow.first_page_pdf", return_value=pdf) as first_page,
     ):
-        page.get_by_role("button", name="公开").click()
+        # Publishing asks for confirmation: the key figures and the first page of the PDF, then the button.
+        page.get_by_role("link", name="公开…").click()
+        expect(page.get_by_role("heading", name="主要数字")).to_be_visible()
+        figures = page.locator(".key-figures")
+        expect(figures).to_contain_text("实际支出合计")
+        expect(figures).to_contain_text("1705.74 万元")
+        first_page_url = page.locator("object.publish-first-page").get_attribute("data")
+        preview = page.request.get(f"{live_server.url}{first_page_url}")
+        assert preview.headers["content-type"] == "application/pdf"
+        assert first_page.called
+        page.get_by_role("button", name="确认公开").click()
     expect(page.get_by_text("报告已公开（第1版）")).to_be_visible()
     sign_out(page)
 
@@ -104,3 +118,26 @@ def test_a_report_goes_from_draft_to_the_public_portal(page, live_server, draft_
     downloaded = download_info.value.path().read_bytes()
     assert downloaded == pdf
     assert hashlib.sha256(downloaded).hexdigest() == publication.pdf_sha256
+
+
+def test_a_refused_submission_links_to_the_field_that_is_missing(page, live_server, draft_demo):
+    from evaluations.models import Evaluation
+
+    evaluation = Evaluation.objects.get(year=2024, unit__name="株洲市渌口区科技和工业信息化局")
+    Evaluation.objects.filter(pk=evaluation.pk).update(signature_date=None)
+
+    sign_in(page, live_server, "wangfang")
+    open_2024_report(page)
+    blockers = page.locator(f"#blockers-{evaluation.pk}")
+    expect(blockers).to_contain_text("报告尚不能提交，请先补充或更正以下内容：")
+    expect(page.get_by_role("button", name="提交审核")).to_be_disabled()
+    blockers.get_by_role("link", name="落款日期").click()
+    expect(page).to_have_url(re.compile(r"/edit/narrative/#id_narrative-signature_date$"))
+    page.locator("#id_narrative-signature_date").fill("2025-05-22")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("已保存")).to_be_visible()
+
+    page.goto(f"{live_server.url}/app/evaluations/{evaluation.pk}/")
+    expect(page.locator(f"#blockers-{evaluation.pk}")).to_have_count(0)
+    page.get_by_role("button", name="提交审核").click()
+    expect(page.get_by_text("报告已提交，等待单位负责人审核。")).to_be_visible()

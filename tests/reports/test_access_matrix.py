@@ -15,7 +15,8 @@ from unittest import mock
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from evaluations.models import Evaluation, Publication
+from evaluations.models import Evaluation, OutlineAssignment, Publication, ReportOutline
+from evaluations.outlines import copy_outline
 from tests.base import SeedTestCase
 from tests.reports.workflow_support import TemporaryPublicationsStore, fake_rendering
 
@@ -95,6 +96,11 @@ def public(ok: object = 200) -> Rule:
     return lambda persona, state: ok if state == Status.PUBLISHED else 404
 
 
+def outline_manager(ok: object) -> Rule:
+    """Outline pages: the same in every report state, for the bureau and administrators only."""
+    return signed_in(lambda persona, state: ok if persona in {"chenjing", "admin"} else 403)
+
+
 # A complete save of the narrative section: whether it lands is the "edits refused after submission" check.
 EDITED_PROBLEMS = "访问矩阵写入的问题分析。"
 NARRATIVE_EDIT = {"page-revision": "0", "narrative-problems": EDITED_PROBLEMS, "narrative-measures": "措施"}
@@ -143,10 +149,20 @@ POLICY: dict[str, Entry] = {
     "workflow_return": Entry(
         get=reason_form_get("return"), post=transition_post("return"), post_data={"comment": "请补充"}
     ),
-    "workflow_publish": Entry(post=transition_post("publish")),
+    # GET is the confirmation page; its form posts the submission it confirmed.
+    "workflow_publish": Entry(
+        get=reason_form_get("publish"), post=transition_post("publish"), post_data={"submission": "0"}
+    ),
+    "workflow_publish_preview": Entry(get=read()),
     "workflow_reopen": Entry(
         get=reason_form_get("reopen"), post=transition_post("reopen"), post_data={"comment": "更正"}
     ),
+    # Report outlines: the finance bureau and administrators; unit staff are signed in but not allowed.
+    "outline_list": Entry(get=outline_manager(200)),
+    "outline_edit": Entry(get=outline_manager(200), post=outline_manager(422)),
+    "outline_copy": Entry(get=outline_manager(200), post=outline_manager(302), post_data={"name": "访问矩阵副本"}),
+    "outline_assign": Entry(post=outline_manager(422)),
+    "outline_unassign": Entry(post=outline_manager(302)),
 }  # fmt: skip
 
 # Sample values for URL parameters other than pk, per URL name.
@@ -183,6 +199,10 @@ class AccessMatrixTests(TemporaryPublicationsStore, SeedTestCase):
             "chenjing": cls.chenjing,
             "admin": cls.admin,
         }
+        # The bureau's own outline (its edit page takes a post) and a choice of outline to cancel.
+        shipped = ReportOutline.objects.get(builtin="hunan")
+        cls.own_outline = copy_outline(shipped, name="渌口区提纲")
+        cls.assignment = OutlineAssignment.objects.create(region="湖南省株洲市渌口区", year=2030, outline=shipped)
 
     def test_every_url_pattern_has_a_policy(self):
         missing = sorted({name for name, _ in project_url_names()} - set(POLICY))
@@ -193,7 +213,11 @@ class AccessMatrixTests(TemporaryPublicationsStore, SeedTestCase):
     def url_for(self, name: str, parameters: list[str], state: str) -> str:
         kwargs = {}
         for parameter in parameters:
-            if parameter == "pk" and name.startswith("publication_"):
+            if parameter == "pk" and name == "outline_unassign":
+                kwargs["pk"] = self.assignment.pk
+            elif parameter == "pk" and name.startswith("outline_"):
+                kwargs["pk"] = self.own_outline.pk
+            elif parameter == "pk" and name.startswith("publication_"):
                 publication = Publication.objects.filter(evaluation=self.evaluation).first()
                 kwargs["pk"] = publication.pk if publication else 999_999
             elif parameter == "pk":
@@ -257,6 +281,7 @@ class AccessMatrixTests(TemporaryPublicationsStore, SeedTestCase):
         with (
             fake_rendering(),
             mock.patch("reports.views.report.html_to_pdf", return_value=b"%PDF-1.7\n%%EOF\n"),
+            mock.patch("reports.views.workflow.first_page_pdf", return_value=b"%PDF-1.7\n%%EOF\n"),
         ):
             for name, parameters in project_url_names():
                 entry = POLICY.get(name)

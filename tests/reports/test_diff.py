@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.urls import reverse
 
-from budgets.models import BasicSpending
-from evaluations.models import Evaluation
+from budgets.models import BasicSpending, FundTypeSpending, SpendingSummary
+from evaluations.models import Evaluation, OutlineAssignment, ReportOutline, WrittenText
 from reports import workflow
 from reports.diff import changes_between, snapshot, text_pieces
 from reports.rendering import render_report_body
@@ -16,8 +17,9 @@ from tests.base import SeedTestCase
 
 class SnapshotTests(SeedTestCase):
     def test_an_unchanged_report_has_no_changes(self):
-        # Queries: duties, offices, staffing, basic spending, sources, project items, execution, themes, indicators.
-        with self.assertNumQueries(9):
+        # Queries: duties, offices, staffing, the spending summary, basic spending, sources, project items, the
+        # other budget types, execution, themes, indicators, the unit's own texts.
+        with self.assertNumQueries(12):
             content = snapshot(self.evaluation)
         self.assertEqual(changes_between(content, snapshot(self.evaluation)), [])
 
@@ -36,6 +38,47 @@ class SnapshotTests(SeedTestCase):
         texts = {c.label: c for c in changes if not c.is_figure}
         self.assertEqual(set(texts), {"内设机构", "数字转型步伐加快"})
         self.assertIn(("insert", "断"), texts["数字转型步伐加快"].pieces)
+
+    def test_the_totals_the_other_budgets_staffing_and_the_units_own_texts_are_compared_too(self):
+        before = snapshot(self.evaluation)
+        SpendingSummary.objects.create(
+            evaluation=self.evaluation, total_budget=Decimal("18000000.00"), total_spending=Decimal("17057400.00")
+        )
+        FundTypeSpending.objects.create(evaluation=self.evaluation, fund_type="government_fund", has_spending=False)
+        FundTypeSpending.objects.create(
+            evaluation=self.evaluation,
+            fund_type="state_capital",
+            has_spending=True,
+            amount=Decimal("50000.00"),
+            narrative="用于企业技改。",
+        )
+        Evaluation.objects.filter(pk=self.evaluation.pk).update(
+            staff_on_roll=21, staffing_authority="区编委", staffing_date=datetime.date(2024, 12, 31)
+        )
+        self.evaluation.refresh_from_db()
+        WrittenText.objects.create(evaluation=self.evaluation, key="para:staffing", text="我局核定编制21名。")
+        changes = changes_between(before, snapshot(self.evaluation))
+        self.assertEqual(
+            [(c.section, c.label, c.old_display, c.new_display) for c in changes],
+            [
+                ("单位基本情况", "在编人数", "—", "21"),
+                ("单位基本情况", "编制核定机关", "—", "区编委"),
+                ("单位基本情况", "人员情况截止日期", "—", "2024-12-31"),
+                ("支出总体情况", "预算安排", "—", "1800.00万元"),
+                ("支出总体情况", "实际支出合计", "—", "1705.74万元"),
+                ("其他预算类型支出", "政府性基金预算·是否有此项支出", "—", "无此项支出"),
+                ("其他预算类型支出", "国有资本经营预算·是否有此项支出", "—", "有此项支出"),
+                ("其他预算类型支出", "国有资本经营预算·支出金额", "—", "5.00万元"),
+                ("其他预算类型支出", "国有资本经营预算·支出情况说明", "—", "用于企业技改。"),
+                ("单位自撰内容", "人员编制·自撰段落", "—", "我局核定编制21名。"),
+            ],
+        )
+
+    def test_a_free_section_is_named_by_its_heading(self):
+        OutlineAssignment.objects.create(region="", outline=ReportOutline.objects.get(builtin="hunan"))
+        WrittenText.objects.create(evaluation=self.evaluation, key="node:other", text="无。")
+        entry = next(e for e in snapshot(self.evaluation) if e["key"] == "written.node:other")
+        self.assertEqual((entry["section"], entry["label"]), ("单位自撰内容", "其他需要说明的情况"))
 
     def test_text_pieces_mark_what_was_deleted_and_inserted(self):
         self.assertEqual(

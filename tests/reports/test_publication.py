@@ -71,7 +71,9 @@ class PublishTests(TemporaryPublicationsStore, SeedTestCase):
         self.client.force_login(self.liqiang)
         with fake_rendering() as render, self.assertLogs("reports.publication", "ERROR"):
             render.side_effect = RuntimeError("boom")
-            response = self.client.post(reverse("workflow_publish", args=[self.evaluation.pk]), follow=True)
+            response = self.client.post(
+                reverse("workflow_publish", args=[self.evaluation.pk]), {"submission": "0"}, follow=True
+            )
         self.assertContains(response, "报告PDF生成失败，报告未公开，仍为“已审核”状态。")
         self.evaluation.refresh_from_db()
         self.assertEqual(self.evaluation.status, Status.APPROVED)

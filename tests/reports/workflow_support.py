@@ -59,3 +59,33 @@ def fake_rendering(pdf: bytes = FAKE_PDF, body: str = FAKE_BODY):
         mock.patch("reports.rendering.report_filename", return_value="report.pdf"),
     ):
         yield render_pdf
+
+
+def publishable_evaluation(unit, year: int, status: str = "draft"):
+    """The least the default outline requires before a report may be submitted or published: the unit's mandate,
+    one duty, one office, basic and project spending as totals, one achievement, the three closing texts and the
+    signature date. For tests about what happens around publication, not about what a report says."""
+    import datetime
+    from decimal import Decimal
+
+    from achievements.models import Theme
+    from budgets.models import SpendingSummary
+    from evaluations.models import Duty, Evaluation, Office
+
+    evaluation = Evaluation.objects.create(
+        unit=unit,
+        year=year,
+        status=status,
+        mandate="主管全区农业农村工作",
+        problems="无。",
+        measures="无。",
+        results_use="在区政府门户网站公开。",
+        signature_date=datetime.date(year + 1, 5, 20),
+    )
+    Duty.objects.create(evaluation=evaluation, order=1, text="贯彻执行农业农村工作的方针政策。")
+    Office.objects.create(evaluation=evaluation, order=1, name="办公室")
+    SpendingSummary.objects.create(
+        evaluation=evaluation, basic_total=Decimal("2500000.00"), project_total=Decimal("1000000.00")
+    )
+    Theme.objects.create(evaluation=evaluation, order=1, title="农业生产稳定", body="粮食播种面积保持稳定。")
+    return evaluation
