@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from evaluations.models import Section
 from evaluations.money import format_wan
 
+from . import figures
 from .models import BasicSpending, BudgetExecution, ProjectItem, SpendingSummary
 
 ZERO = Decimal("0")
@@ -93,7 +94,7 @@ class CheckFailure:
 
 
 # ---------------------------------------------------------------------------
-# What is known of the totals (small helpers until budgets.figures has them; the integrator may move them there)
+# What is known of the totals, from budgets.figures, with what the checks need beside them
 # ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class KnownTotals:
@@ -127,50 +128,38 @@ def known_totals(
     items: Iterable[ProjectItem],
     execution: Iterable[BudgetExecution] = (),
 ) -> KnownTotals:
-    """Stated totals first; otherwise the sum of the parts when every part is entered (a split with a blank part says
-    nothing about the whole). The budget is the stated 预算安排 (executed: the total spending), else the funds block's
+    """Stated totals first; otherwise the sum of the parts when every part is entered (``budgets.figures``, the one
+    home of these sums). The budget is the stated 预算安排 (executed: the total spending), else the funds block's
     全年预算数 and 全年执行数 summed over both lines when both lines have them."""
     execution = list(execution)
+    basic = list(basic)
     parts = {row.category: row.amount for row in basic if row.amount is not None}
-    split_complete = all(category in parts for category in BasicSpending.Category.values)
-    items = list(items)
-    items_total = sum((item.amount for item in items), ZERO) if items else None
-
-    stated_basic = getattr(summary, "basic_total", None)
-    stated_project = getattr(summary, "project_total", None)
-    basic_total = stated_basic if stated_basic is not None else (sum(parts.values(), ZERO) if split_complete else None)
-    project_total = stated_project if stated_project is not None else items_total
-    stated_total = getattr(summary, "total_spending", None)
-    if stated_total is not None:
-        total = stated_total
-    elif basic_total is not None and project_total is not None:
-        total = basic_total + project_total
-    else:
-        total = None
-    budget = getattr(summary, "total_budget", None)
-    executed = total if budget is not None else None
+    project = figures.project_spending_figures([], items)
+    totals = figures.spending_totals(summary, figures.basic_spending_figures(basic), project)
+    budget = totals.total_budget
+    executed = totals.total if budget is not None else None
     if budget is None:
         budget = _both_lines(execution, "full_year_budget")
         executed = _both_lines(execution, "executed") if budget is not None else None
     return KnownTotals(
-        basic=basic_total,
-        project=project_total,
-        total=total,
+        basic=totals.basic,
+        project=totals.project,
+        total=totals.total,
         budget=budget,
         executed=executed,
-        budget_is_stated=getattr(summary, "total_budget", None) is not None,
+        budget_is_stated=totals.total_budget is not None,
         basic_parts=parts,
-        basic_split_complete=split_complete,
-        items_total=items_total,
+        basic_split_complete=all(category in parts for category in BasicSpending.Category.values),
+        items_total=project.items_total,
     )
 
 
 def _both_lines(execution: Iterable[BudgetExecution], name: str) -> Decimal | None:
     """The sum of one figure over the basic and project lines, or None unless both lines have it."""
     values = {row.kind: getattr(row, name) for row in execution}
-    if set(values) != set(BudgetExecution.Kind.values) or any(value is None for value in values.values()):
+    if set(values) != set(BudgetExecution.Kind.values):
         return None
-    return sum(values.values(), ZERO)
+    return figures.known_sum(values.values())
 
 
 # ---------------------------------------------------------------------------
@@ -206,7 +195,7 @@ def check_basic_split(summary: SpendingSummary | None, totals: KnownTotals) -> C
 def check_project_items(summary: SpendingSummary | None, totals: KnownTotals) -> CheckFailure | None:
     """项目支出合计 against the sum of the project items, when there are items."""
     stated = getattr(summary, "project_total", None)
-    if stated is None or totals.items_total is None or totals.items_total == stated:
+    if figures.total_mismatch("项目支出合计", stated, totals.items_total) is None:
         return None
     return CheckFailure(
         PROJECT_ITEMS,
@@ -221,7 +210,7 @@ def check_total_parts(summary: SpendingSummary | None, totals: KnownTotals) -> C
     """实际支出合计 against 基本支出 + 项目支出, when both are known."""
     stated = getattr(summary, "total_spending", None)
     parts = totals.parts_total
-    if stated is None or parts is None or parts == stated:
+    if figures.total_mismatch("实际支出合计", stated, parts) is None:
         return None
     return CheckFailure(
         TOTAL_PARTS,

@@ -181,15 +181,13 @@ class ProjectSpendingFigures:
 
 def project_spending_figures(sources: Iterable[FundSource], items: Iterable[ProjectItem]) -> ProjectSpendingFigures:
     """Project items grouped by source of funds, in the sources' order, each group with its subtotal and its share of
-    all items; items without a source apart, in their own order."""
+    all items; items without a source (or of a source not given here) apart, in their own order, so that no item is
+    ever left out of the total."""
     sources = sorted(sources, key=lambda s: (s.order, s.pk or 0))
     items_by_source: dict[int, list[ProjectItem]] = {source.pk: [] for source in sources}
     unsourced: list[ProjectItem] = []
     for item in sorted(items, key=lambda i: (i.order, i.pk or 0)):
-        if item.source_id is None:
-            unsourced.append(item)
-        else:
-            items_by_source.setdefault(item.source_id, []).append(item)
+        items_by_source.get(item.source_id, unsourced).append(item)
     subtotals = {pk: sum((item.amount for item in group), ZERO) for pk, group in items_by_source.items()}
     total = sum(subtotals.values(), ZERO) + sum((item.amount for item in unsourced), ZERO)
     groups = [
@@ -341,20 +339,3 @@ def total_mismatch(label: str, given: Decimal | None, parts_total: Decimal | Non
     if difference is None or difference == 0:
         return None
     return Mismatch(label, given, parts_total)
-
-
-def total_mismatches(
-    summary: SpendingSummary | None, basic: BasicSpendingFigures, project: ProjectSpendingFigures
-) -> list[Mismatch]:
-    """Every entered total that does not reconcile with its known parts: 实际支出合计 against 基本支出 + 项目支出,
-    基本支出合计 against the split, 项目支出合计 against the items. Empty when everything reconciles or the parts are
-    not known."""
-    given = summary or SpendingSummary()
-    basic_amount = basic_total(given.basic_total, basic)
-    project_amount = project_total(given.project_total, project)
-    pairs = [
-        ("实际支出合计", given.total_spending, known_sum([basic_amount, project_amount])),
-        ("基本支出合计", given.basic_total, basic.split_total),
-        ("项目支出合计", given.project_total, project.items_total),
-    ]
-    return [mismatch for pair in pairs if (mismatch := total_mismatch(*pair)) is not None]

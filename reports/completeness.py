@@ -270,7 +270,7 @@ def _fetch(evaluations: list[Evaluation]) -> dict[int, _Data]:
     )
     # In the editor's order (the model's), so that "items-<n>" is the n-th row of the page.
     items = _by_evaluation(
-        ProjectItem.objects.filter(evaluation_id__in=ids).only("evaluation_id", "source_id", "name", "amount")
+        ProjectItem.objects.filter(evaluation_id__in=ids).only("evaluation_id", "source_id", "order", "name", "amount")
     )
     execution = _by_evaluation(BudgetExecution.objects.filter(evaluation_id__in=ids).order_by("kind"))
     themes = _by_evaluation(

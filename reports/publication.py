@@ -143,7 +143,7 @@ def key_figures(evaluation: Evaluation) -> list[KeyFigure]:
     totals = known_totals(
         summary,
         evaluation.basic_spending.order_by("category"),
-        evaluation.project_items.only("evaluation_id", "amount"),
+        evaluation.project_items.only("evaluation_id", "source_id", "order", "amount"),
         evaluation.budget_execution.order_by("kind"),
     )
     wan = str(_("万元"))
