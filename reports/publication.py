@@ -158,15 +158,3 @@ def key_figures(evaluation: Evaluation) -> list[KeyFigure]:
 
 def _percent_or_blank(value) -> str:
     return format_percent(value) if value is not None else ""
-
-
-def first_page_pdf(evaluation: Evaluation) -> bytes:
-    """The first page of the PDF that publishing would store, as a one-page PDF, for the confirmation page.
-
-    The same document as :func:`create_publication` renders, laid out the same way, then cut after its first page
-    (WeasyPrint copies laid-out pages into a new document), so what is confirmed is what is published."""
-    html = rendering.render_report_html(evaluation)
-    # rendering has no public "laid-out document" yet; its two helpers are what render_report_pdf itself uses.
-    with rendering._collector_paused():
-        document = rendering._render_document(html)
-        return document.copy(document.pages[:1]).write_pdf()

@@ -207,6 +207,14 @@ def render_report_pdf(evaluation: Evaluation) -> bytes:
     return html_to_pdf(render_report_html(evaluation))
 
 
+def render_report_first_page_pdf(evaluation: Evaluation) -> bytes:
+    """The first page of the report's PDF as a one-page PDF: laid out exactly as :func:`render_report_pdf` lays out
+    the whole (WeasyPrint copies laid-out pages into a new document), so what is previewed is what is published."""
+    with _collector_paused():
+        document = _render_document(render_report_html(evaluation))
+        return document.copy(document.pages[:1]).write_pdf()
+
+
 def report_filename(evaluation: Evaluation) -> str:
     """<unit full name><year>年度部门整体支出绩效自评报告.pdf, safe on every file system."""
     stem = _UNSAFE_IN_FILENAME.sub("_", evaluation.title).strip(" .") or "report"

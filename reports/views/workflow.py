@@ -26,8 +26,8 @@ from ..completeness import completeness_of
 from ..diff import changes_since_last_submission
 from ..history import changes_since_previous_submission
 from ..proofreading import proofreading_context
-from ..publication import PublicationError, first_page_pdf, key_figures
-from ..rendering import pdf_response, render_report_body, report_filename
+from ..publication import PublicationError, key_figures
+from ..rendering import pdf_response, render_report_body, render_report_first_page_pdf, report_filename
 
 
 class CommentForm(forms.Form):
@@ -232,4 +232,4 @@ def publish_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The first page of the report's PDF as a one-page PDF, shown by the confirmation page. Whoever may see the
     evaluation may download its whole PDF anyway."""
     evaluation = _get_evaluation(request, pk)
-    return pdf_response(first_page_pdf(evaluation), report_filename(evaluation), inline=True)
+    return pdf_response(render_report_first_page_pdf(evaluation), report_filename(evaluation), inline=True)

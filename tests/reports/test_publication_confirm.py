@@ -15,8 +15,8 @@ from pypdf import PdfReader
 from budgets.models import BudgetExecution, SpendingSummary
 from evaluations.models import Evaluation, OutlineAssignment, Publication, ReportOutline
 from reports import workflow
-from reports.publication import first_page_pdf, key_figures
-from reports.rendering import render_report_pdf
+from reports.publication import key_figures
+from reports.rendering import render_report_first_page_pdf, render_report_pdf
 from tests.base import SeedTestCase
 from tests.reports.workflow_support import TemporaryPublicationsStore, fake_rendering
 
@@ -131,7 +131,9 @@ class ConfirmationPageTests(TemporaryPublicationsStore, SeedTestCase):
 
     def test_the_preview_is_served_inline_from_the_first_page(self):
         self.client.force_login(self.liqiang)
-        with mock.patch("reports.views.workflow.first_page_pdf", return_value=b"%PDF-1.7\n%%EOF\n") as first_page:
+        with mock.patch(
+            "reports.views.workflow.render_report_first_page_pdf", return_value=b"%PDF-1.7\n%%EOF\n"
+        ) as first_page:
             response = self.client.get(reverse("workflow_publish_preview", args=[self.evaluation.pk]))
         first_page.assert_called_once()
         self.assertEqual(response["Content-Type"], "application/pdf")
@@ -144,7 +146,7 @@ class FirstPageTests(SeedTestCase):
     """With the real renderer: the first page is the published PDF's first page, alone."""
 
     def test_it_is_one_page_with_the_reports_first_page_text(self):
-        first = PdfReader(io.BytesIO(first_page_pdf(self.evaluation)))
+        first = PdfReader(io.BytesIO(render_report_first_page_pdf(self.evaluation)))
         whole = PdfReader(io.BytesIO(render_report_pdf(self.evaluation)))
         self.assertEqual(len(first.pages), 1)
         self.assertGreater(len(whole.pages), 1)
