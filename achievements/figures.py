@@ -7,51 +7,44 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from evaluations.money import ratio
+from evaluations.scoring_rules import UnitIndicator, completion_ratio, falls_short, score_indicator
 
 from .models import Indicator
 
-ONE = Decimal("1")
+
+def as_unit_indicator(indicator: Indicator) -> UnitIndicator:
+    """The indicator as the scoring engine reads it (plain values; ``ref`` is its pk)."""
+    return UnitIndicator(
+        name=indicator.name,
+        level1=indicator.level1,
+        level2=indicator.level2,
+        direction=indicator.direction,
+        target=indicator.target,
+        actual=indicator.actual,
+        weight=indicator.weight,
+        deviation_reason=indicator.deviation_reason,
+        ref=indicator.pk,
+    )
 
 
 def completion_rate(indicator: Indicator) -> Decimal | None:
     """Actual against target as a ratio (1.255 for 125.5%); ``None`` for qualitative or incomplete indicators.
 
     ≥: actual ÷ target. ≤: target ÷ actual (staying under the ceiling counts as over-fulfilment).
-    =: 1 when the actual hits the target, otherwise the smaller over the larger.
+    =: 1 when the actual hits the target, otherwise the smaller over the larger. The rule lives in the scoring
+    engine (:func:`evaluations.scoring_rules.completion_ratio`), the one home of every scoring rule.
     """
-    target, actual = indicator.target, indicator.actual
-    if indicator.is_qualitative or target is None or actual is None:
-        return None
-    direction = indicator.direction
-    if direction == Indicator.Direction.AT_LEAST:
-        return ratio(actual, target)
-    if direction == Indicator.Direction.AT_MOST:
-        if actual == 0:
-            return ONE if target >= 0 else None
-        return ratio(target, actual)
-    if actual == target:
-        return ONE
-    return ratio(min(actual, target), max(actual, target))
+    return completion_ratio(indicator.direction, indicator.target, indicator.actual)
 
 
 def is_shortfall(indicator: Indicator) -> bool:
     """Whether the actual falls short of the target in the indicator's direction (a deviation reason is due)."""
-    target, actual = indicator.target, indicator.actual
-    if indicator.is_qualitative or target is None or actual is None:
-        return False
-    direction = indicator.direction
-    if direction == Indicator.Direction.AT_LEAST:
-        return actual < target
-    if direction == Indicator.Direction.AT_MOST:
-        return actual > target
-    return actual != target
+    return falls_short(indicator.direction, indicator.target, indicator.actual)
 
 
 def indicator_score(indicator: Indicator) -> Decimal | None:
-    """分值 × completion, never above the weight (财预〔2020〕10号). Qualitative scoring arrives with the scoring
-    rules; until then a qualitative indicator has no computed score."""
-    rate = completion_rate(indicator)
-    if rate is None or indicator.weight is None:
+    """分值 × completion, never above the weight (财预〔2020〕10号), by the engine's proportional rule. A qualitative
+    indicator has no computed score here: the unit's judgement of it is scored on the scheme's score sheet."""
+    if indicator.is_qualitative:
         return None
-    return indicator.weight * min(rate, ONE)
+    return score_indicator(as_unit_indicator(indicator)).points

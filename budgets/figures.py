@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from evaluations.money import ratio
+from evaluations.scoring_rules import proportional_points
 
 from .models import BasicSpending, BudgetExecution, FundSource, ProjectItem, SpendingSummary
 
 ZERO = Decimal("0")
-ONE = Decimal("1")
 
 # 分值 of the funds block (预算执行) in the national 自评表 (财预〔2020〕10号): 10 of 100 points. Provinces configure it
 # differently (Hubei gives 20, Hunan city sheets split 投入 15 / 过程 40; domain.md §3), so callers that know their
@@ -209,10 +209,11 @@ def execution_rate(executed: Decimal | None, budget: Decimal | None) -> Decimal 
 
 def execution_score(rate: Decimal | None, weight: Decimal = FUNDS_WEIGHT) -> Decimal | None:
     """得分 = 分值 × 执行率, never above 分值 (财预〔2020〕10号): spending more than the budget earns nothing extra.
-    Exact; round only for display. ``None`` when there is no rate (no full-year budget or no execution)."""
+    Exact; round only for display. ``None`` when there is no rate (no full-year budget or no execution). The rule is
+    the scoring engine's proportional one (:func:`evaluations.scoring_rules.proportional_points`)."""
     if rate is None:
         return None
-    return weight * min(rate, ONE)
+    return proportional_points(weight, rate)
 
 
 @dataclass(frozen=True)
