@@ -300,6 +300,69 @@ def required_nodes(spec: OutlineSpec) -> list[tuple[NodeSpec, bool]]:
 
 
 # ---------------------------------------------------------------------------
+# The unit's own text for a place of its report (WrittenText.key)
+# ---------------------------------------------------------------------------
+# "para:<block>": the unit's wording in place of the paragraphs the report generates for a content block (its tables
+# stay); "node:<heading key>": the content of a free section of the outline.
+WRITTEN_PARAGRAPH_PREFIX = "para:"
+FREE_TEXT_PREFIX = "node:"
+
+# The blocks whose paragraphs the report generates from the data, so that a unit may replace them with its own
+# wording. Stored prose (duties, problems …) is the unit's own already, and the tables are data.
+REPLACEABLE_BLOCKS: tuple[str, ...] = (
+    Block.UNIT_INTRO,
+    Block.OFFICES,
+    Block.STAFFING,
+    Block.TOTAL_SPENDING,
+    Block.BASIC_SPENDING,
+    Block.PROJECT_SPENDING,
+    Block.GOVERNMENT_FUND,
+    Block.STATE_CAPITAL,
+    Block.SOCIAL_INSURANCE,
+    Block.EXECUTION,
+)
+
+
+def para_key(block: str) -> str:
+    """The key of the unit's own wording for a block's generated paragraphs: "para:staffing"."""
+    return f"{WRITTEN_PARAGRAPH_PREFIX}{block}"
+
+
+def free_text_key(node_key: str) -> str:
+    """The key of the content of a free section: "node:other"."""
+    return f"{FREE_TEXT_PREFIX}{node_key}"
+
+
+@dataclass(frozen=True)
+class WritingPlace:
+    """One place of an outline the unit may write text for: its key, the heading it belongs to, and whether the
+    report needs it (a free section required in effect; the unit's own wording of generated paragraphs never is)."""
+
+    key: str
+    node: NodeSpec
+    required: bool = False
+
+    @property
+    def is_free_text(self) -> bool:
+        return self.key.startswith(FREE_TEXT_PREFIX)
+
+
+def writing_places(spec: OutlineSpec) -> list[WritingPlace]:
+    """Every place of an outline the unit may write text for, in the outline's order: each block with generated
+    paragraphs (once, under the first heading it fills) and each free section. These keys, and no others, are the
+    ones the editor's 报告文字 page saves."""
+    places: list[WritingPlace] = []
+    seen: set[str] = set()
+    for node, required in required_nodes(spec):
+        if node.block == Block.FREE_TEXT:
+            places.append(WritingPlace(free_text_key(node.key), node, required))
+        elif node.block in REPLACEABLE_BLOCKS and node.block not in seen:
+            seen.add(node.block)
+            places.append(WritingPlace(para_key(node.block), node))
+    return places
+
+
+# ---------------------------------------------------------------------------
 # The finance bureau's outlines: copy a shipped one, edit the copy's headings, choose one for a region and year
 # ---------------------------------------------------------------------------
 BUILTIN_READ_ONLY = _("随系统提供的提纲不能修改，请复制后修改副本。")

@@ -14,9 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .history import current_via, recording
-from .models import AmountUnit, Duty, Evaluation, Office, Section, SectionRevision, StaffingLine
-from .rows import plan_rows, write_rows
+from .history import create_rows, current_via, recording, update_rows
+from .models import AmountUnit, Duty, Evaluation, Office, Section, SectionRevision, StaffingLine, WrittenText
+from .outlines import outline_for, writing_places
+from .rows import ROWS_DO_NOT_MATCH, plan_rows, write_rows
 from .selectors import is_unit_staff
 
 EVALUATION_LOCKED = _("该绩效自评已提交、已审核或已公开，不能修改。如需修改，请由单位负责人或财政局退回。")
@@ -187,4 +188,39 @@ def save_narrative(*, evaluation: Evaluation, actor: Any, revision: int, fields:
     """四、五、六 and the signature date."""
     with section_save(evaluation=evaluation, section=Section.NARRATIVE, revision=revision, actor=actor) as locked:
         _save_changed_fields(locked, fields)
+    return locked
+
+
+def save_written_texts(*, evaluation: Evaluation, actor: Any, revision: int, texts: dict[str, str]) -> Evaluation:
+    """报告文字: the unit's own text for places of its report, by key (:func:`evaluations.outlines.writing_places`):
+    its wording in place of a block's generated paragraphs ("para:<block>") and the content of each free section
+    ("node:<heading key>"). Only the places of the outline the evaluation follows are accepted, read under the
+    lock: a key of another outline (a page opened before the bureau changed it, or a forged one) refuses the whole
+    save with :data:`evaluations.rows.ROWS_DO_NOT_MATCH`. Places left out of ``texts`` are not touched, so text
+    written under an earlier outline is kept (changing an outline changes no data).
+
+    A blank text (or only spaces) is stored blank rather than deleted: the report goes back to the generated
+    paragraph, or the free section to having no content, and completeness counts it as not written. Kept, the row
+    records in its history what the wording was and when it was cleared, in the same statements as any other
+    change; a delete would be recorded one row at a time. A place never written gets no row for a blank text.
+
+    A fixed number of queries whatever the number of places: the outline (two at most), the rows of the places
+    given, then one update and one create, each with its history."""
+    with section_save(evaluation=evaluation, section=Section.TEXTS, revision=revision, actor=actor) as locked:
+        places = {place.key for place in writing_places(outline_for(locked))}
+        if not set(texts) <= places:
+            raise ValidationError(ROWS_DO_NOT_MATCH, code="rows")
+        existing = {row.key: row for row in WrittenText.objects.filter(evaluation=locked, key__in=list(texts))}
+        created, updated = [], []
+        for key in sorted(texts):
+            text = texts[key] if texts[key].strip() else ""
+            row = existing.get(key)
+            if row is None:
+                if text:
+                    created.append(WrittenText(evaluation=locked, key=key, text=text))
+            elif row.text != text:
+                row.text = text
+                updated.append(row)
+        update_rows(WrittenText, updated, ["text"])
+        create_rows(WrittenText, created)
     return locked

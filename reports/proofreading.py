@@ -28,16 +28,10 @@ from achievements.models import Indicator
 from budgets.models import BasicSpending
 from evaluations.models import Block, Evaluation, Section
 from evaluations.money import format_percent, format_wan, quantize_half_up
+from evaluations.outlines import FREE_TEXT_PREFIX, REPLACEABLE_BLOCKS, WRITTEN_PARAGRAPH_PREFIX
 
-from .report import (
-    FREE_TEXT_PREFIX,
-    REPLACEABLE_BLOCKS,
-    WRITTEN_PARAGRAPH_PREFIX,
-    Paragraph,
-    Table,
-    chinese_numeral,
-    generated_blocks,
-)
+from .forms import TEXTS_PREFIX, field_name
+from .report import Paragraph, Table, chinese_numeral, generated_blocks
 
 STALE_TIME = "stale_time"
 LATE_YEAR = "late_year"
@@ -79,6 +73,12 @@ class Finding:
     after: str
     # Where the match starts in its text: findings of one text are listed in reading order.
     position: int = 0
+    # The input the text is typed in, less Django's "id_" (as completeness names it), where the page has one.
+    field: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return f"id_{self.field}" if self.field else ""
 
     @property
     def kind_label(self) -> str:
@@ -104,6 +104,8 @@ class Text:
     looks_ahead: bool = False
     # The content block whose generated paragraphs this text replaces (the unit's own wording), else "".
     block: str = ""
+    # The input it is typed in (see Finding.field).
+    field: str = ""
 
 
 Check = Callable[[Text, int], Iterator[Finding]]
@@ -125,6 +127,7 @@ def _finding(text: Text, start: int, end: int, kind: str, message: str) -> Findi
         match=value[start:end],
         after=value[end:after_end] + ("…" if after_end < line_end else ""),
         position=start,
+        field=text.field,
     )
 
 
@@ -491,13 +494,15 @@ def stored_texts(evaluation: Evaluation) -> list[Text]:
 
 
 def _written_text(key: str, value: str) -> Text:
+    # The 报告文字 page's input of the place: "para:staffing" → id_texts-para-staffing.
+    field = f"{TEXTS_PREFIX}-{field_name(key)}"
     if key.startswith(WRITTEN_PARAGRAPH_PREFIX):
         block = key.removeprefix(WRITTEN_PARAGRAPH_PREFIX)
         label = Block(block).label if block in Block.values else block
         location = str(_("报告文字“%(label)s”") % {"label": label})
-        return Text(Section.TEXTS, location, value, block=block if block in REPLACEABLE_BLOCKS else "")
+        return Text(Section.TEXTS, location, value, block=block if block in REPLACEABLE_BLOCKS else "", field=field)
     place = key.removeprefix(FREE_TEXT_PREFIX)
-    return Text(Section.TEXTS, str(_("自撰内容“%(place)s”") % {"place": place}), value)
+    return Text(Section.TEXTS, str(_("自撰内容“%(place)s”") % {"place": place}), value, field=field)
 
 
 # ---------------------------------------------------------------------------

@@ -56,7 +56,15 @@ from evaluations.money import (
     quantize_half_up,
     ratio,
 )
-from evaluations.outlines import NodeSpec, OutlineSpec, outline_for
+from evaluations.outlines import (
+    REPLACEABLE_BLOCKS,
+    NodeSpec,
+    OutlineSpec,
+    free_text_key,
+    outline_for,
+    para_key,
+    writing_places,
+)
 
 
 # The related rows a report reads: one query each, never one per item. Basic spending and budget execution are
@@ -95,8 +103,6 @@ PLACEHOLDERS = (NO_CONTENT, NO_DATE, NO_EXECUTION, NO_INDICATORS)
 NO_SUCH_SPENDING = "本单位无此项支出。"
 # Offices without a group are internal offices, as the seed's are.
 DEFAULT_OFFICE_GROUP = "内设机构"
-WRITTEN_PARAGRAPH_PREFIX = "para:"
-FREE_TEXT_PREFIX = "node:"
 
 _DIGITS = "零一二三四五六七八九"
 _TRAILING_PUNCTUATION = "。；;，,、：: \u3000"
@@ -324,11 +330,6 @@ def format_date(value: datetime.date | None) -> str:
     if value is None:
         return ""
     return f"{value.year}年{value.month}月{value.day}日"
-
-
-def para_key(block: str) -> str:
-    """The WrittenText key of the unit's own wording for a block's generated paragraphs."""
-    return f"{WRITTEN_PARAGRAPH_PREFIX}{block}"
 
 
 def _list_items(texts: list[str], node: NodeSpec) -> list[Paragraph]:
@@ -881,7 +882,7 @@ def _prose(field_name: str) -> BlockBuilder:
 
 
 def _free_text(ctx: _Context, node: NodeSpec, level: int) -> list[Block]:
-    return [Paragraph(text) for text in prose_paragraphs(ctx.data.written.get(f"{FREE_TEXT_PREFIX}{node.key}", ""))]
+    return [Paragraph(text) for text in prose_paragraphs(ctx.data.written.get(free_text_key(node.key), ""))]
 
 
 # One builder per content block. A block the builder does not know (an outline newer than this code) is printed
@@ -907,20 +908,6 @@ BLOCK_BUILDERS: dict[str, BlockBuilder] = {
     OutlineBlock.RESULTS_USE: _prose("results_use"),
     OutlineBlock.FREE_TEXT: _free_text,
 }
-
-# The blocks whose generated paragraphs a unit may replace with its own wording ("para:<block>").
-REPLACEABLE_BLOCKS: tuple[str, ...] = (
-    OutlineBlock.UNIT_INTRO,
-    OutlineBlock.OFFICES,
-    OutlineBlock.STAFFING,
-    OutlineBlock.TOTAL_SPENDING,
-    OutlineBlock.BASIC_SPENDING,
-    OutlineBlock.PROJECT_SPENDING,
-    OutlineBlock.GOVERNMENT_FUND,
-    OutlineBlock.STATE_CAPITAL,
-    OutlineBlock.SOCIAL_INSURANCE,
-    OutlineBlock.EXECUTION,
-)
 
 
 def _with_written(blocks: list[Block], key: str, text: str) -> list[Block]:
@@ -1059,23 +1046,23 @@ class ReplaceableParagraph(NamedTuple):
     written: str
 
 
-def replaceable_paragraphs(evaluation: Evaluation) -> list[ReplaceableParagraph]:
-    """Every block of the evaluation's outline with generated paragraphs, in the outline's order: its key
-    ("para:<block>"), its heading, the text the report generates from the data ("" when there is none yet) and the
-    unit's own wording ("" when none)."""
+def replaceable_paragraphs(evaluation: Evaluation, *, outline: OutlineSpec | None = None) -> list[ReplaceableParagraph]:
+    """Every block of the evaluation's outline (or ``outline``) with generated paragraphs, in the outline's order:
+    its key ("para:<block>"), its heading, the text the report generates from the data ("" when there is none yet)
+    and the unit's own wording ("" when none)."""
     with translation.override(REPORT_LANGUAGE):
         data = report_data(evaluation)
-        spec = outline_for(evaluation)
+        spec = outline if outline is not None else outline_for(evaluation)
         ctx = _Context(data=data, draft=False, outline_blocks=frozenset(spec.blocks), use_written=False)
         found: list[ReplaceableParagraph] = []
-        seen: set[str] = set()
-        for node in spec.walk():
-            if node.block not in REPLACEABLE_BLOCKS or node.block in seen:
+        for place in writing_places(spec):
+            if place.is_free_text:
                 continue
-            seen.add(node.block)
-            key = para_key(node.block)
-            generated = [b.text for b in BLOCK_BUILDERS[node.block](ctx, node, 1) if _is_keyed(b, key)]
-            found.append(ReplaceableParagraph(key, node.title, "\n".join(generated), data.written.get(key, "")))
+            node = place.node
+            generated = [b.text for b in BLOCK_BUILDERS[node.block](ctx, node, 1) if _is_keyed(b, place.key)]
+            found.append(
+                ReplaceableParagraph(place.key, node.title, "\n".join(generated), data.written.get(place.key, ""))
+            )
         return found
 
 

@@ -23,6 +23,7 @@ from evaluations.selectors import get_evaluation_for_user, may_start_evaluation,
 from evaluations.services import may_edit_content, section_revision
 
 from ..completeness import completeness_of
+from ..forms import TextsPage
 from ..proofreading import proofreading_context
 from ..services import create_evaluation
 
@@ -36,6 +37,7 @@ PAGES: dict[str, type[SectionPage]] = {
         ExecutionPage,
         AchievementsPage,
         NarrativePage,
+        TextsPage,
     )
 }
 

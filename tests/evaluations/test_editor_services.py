@@ -16,8 +16,10 @@ from achievements.models import Indicator, Theme
 from achievements.services import save_achievements
 from budgets.models import BasicSpending, FundSource, FundTypeSpending, ProjectItem, SpendingSummary
 from budgets.services import save_basic_spending, save_project_spending, save_totals
-from evaluations.models import Evaluation, Membership, SectionRevision, Unit
-from evaluations.services import EVALUATION_LOCKED, save_narrative, save_profile
+from evaluations.models import Evaluation, Membership, OutlineAssignment, SectionRevision, Unit, WrittenText
+from evaluations.outlines import HUNAN, ensure_builtin_outlines
+from evaluations.rows import ROWS_DO_NOT_MATCH
+from evaluations.services import EDIT_NOT_ALLOWED, EVALUATION_LOCKED, save_narrative, save_profile, save_written_texts
 from tests.base import SeedTestCase, make_user
 
 NARRATIVE = {"problems": "问题", "measures": "措施"}
@@ -70,6 +72,9 @@ class SectionSaveTests(SeedTestCase):
             ),
             lambda: save_achievements(
                 evaluation=self.evaluation, actor=self.wangfang, revision=0, themes=[], indicators=[]
+            ),
+            lambda: save_written_texts(
+                evaluation=self.evaluation, actor=self.wangfang, revision=0, texts={"para:staffing": "x"}
             ),
         ]
         for call in calls:
@@ -303,6 +308,53 @@ class AchievementsServiceTests(SeedTestCase):
         )
         self.assertEqual(Indicator.objects.filter(evaluation=self.evaluation).count(), 1)
         self.assertEqual(Theme.objects.filter(evaluation=self.evaluation).count(), 5)
+
+
+class WrittenTextsServiceTests(SeedTestCase):
+    """报告文字: only the places of the outline the evaluation follows, blank stored blank, nothing else touched."""
+
+    def save(self, texts: dict[str, str], actor=None, revision: int | None = None) -> None:
+        if revision is None:
+            record = SectionRevision.objects.filter(evaluation=self.evaluation, section="texts").first()
+            revision = record.revision if record else 0
+        save_written_texts(evaluation=self.evaluation, actor=actor or self.wangfang, revision=revision, texts=texts)
+
+    def written(self) -> dict[str, str]:
+        return dict(WrittenText.objects.filter(evaluation=self.evaluation).values_list("key", "text"))
+
+    def test_a_place_the_outline_does_not_have_refuses_the_whole_save(self):
+        # The seed's outline has no free section and no 政府性基金 heading.
+        for key in ("node:other", "para:government_fund", "para:problems", "staffing"):
+            with self.subTest(key=key), self.assertRaisesMessage(ValidationError, str(ROWS_DO_NOT_MATCH)):
+                self.save({"para:staffing": "我局年末在职21人。", key: "无。"})
+        self.assertEqual(self.written(), {})
+        self.assertEqual(WrittenText.history.count(), 0)
+        self.assertFalse(SectionRevision.objects.filter(evaluation=self.evaluation, section="texts").exists())
+
+    def test_the_places_follow_the_outline_the_evaluation_follows(self):
+        OutlineAssignment.objects.create(region=self.unit_a.region, outline=ensure_builtin_outlines()[HUNAN])
+        self.save({"node:other": "无其他需要说明的情况。", "para:government_fund": "本单位无政府性基金预算支出。"})
+        self.assertEqual(
+            self.written(),
+            {"node:other": "无其他需要说明的情况。", "para:government_fund": "本单位无政府性基金预算支出。"},
+        )
+
+    def test_blank_is_stored_blank_and_a_place_never_written_gets_no_row(self):
+        self.save({"para:staffing": "我局年末在职21人。", "para:basic_spending": ""})
+        self.assertEqual(self.written(), {"para:staffing": "我局年末在职21人。"})
+        self.save({"para:staffing": " \n　"})
+        self.assertEqual(self.written(), {"para:staffing": ""})
+
+    def test_places_left_out_are_not_touched(self):
+        # Written under another outline (the Hunan one's free section): changing the outline changes no data.
+        WrittenText.objects.create(evaluation=self.evaluation, key="node:other", text="无。")
+        self.save({"para:staffing": "我局年末在职21人。"})
+        self.assertEqual(self.written(), {"node:other": "无。", "para:staffing": "我局年末在职21人。"})
+
+    def test_only_the_units_staff_may_write(self):
+        with self.assertRaisesMessage(ValidationError, str(EDIT_NOT_ALLOWED)):
+            self.save({"para:staffing": "赵敏写的。"}, actor=self.zhaomin)
+        self.assertEqual(self.written(), {})
 
 
 @unittest.skipUnless(connection.vendor == "postgresql", "row locks need PostgreSQL (SQLite locks the whole file)")

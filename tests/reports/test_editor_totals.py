@@ -25,12 +25,11 @@ class TotalsPageTests(EditorTestCase):
         self.assertEqual(positions, sorted(positions))
         self.assertIn("支出总体情况和其他预算", html)
 
-    def test_the_report_wording_section_is_named_but_not_linked_until_it_has_a_page(self):
+    def test_every_section_is_linked_now_that_the_report_wording_has_its_page(self):
         self.client.force_login(self.wangfang)
         response = self.client.get(self.url("totals"))
-        self.assertContains(response, '<span class="nav-link disabled" aria-disabled="true"', count=1)
-        self.assertContains(response, "报告文字")
-        self.assertNotContains(response, self.url("texts"))
+        self.assertNotContains(response, "nav-link disabled")
+        self.assertContains(response, f'href="{self.url("texts")}">报告文字</a>')
 
     def test_wangfang_states_the_totals_and_the_other_budgets(self):
         data = self.open("totals")

@@ -52,7 +52,11 @@ def fake_rendering(pdf: bytes = FAKE_PDF, body: str = FAKE_BODY):
     """Publish without WeasyPrint (1.5 s a render): most tests are about the workflow, not the PDF.
 
     Publication calls these through the rendering module (``rendering.render_report_pdf``), so they are patched
-    there; modules that imported them by name (the review page's body) keep rendering for real."""
+    there; modules that imported them by name (the review page's body) keep rendering for real. They must be
+    imported before the patch for that: the URLconf, and with it the views, is imported by the first request, and
+    a view module imported inside the patch would keep the stand-ins for every test after it."""
+    import reports.urls  # noqa: F401
+
     with (
         mock.patch("reports.rendering.render_report_pdf", return_value=pdf) as render_pdf,
         mock.patch("reports.rendering.render_report_body", return_value=body),
