@@ -4,7 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 PG_URL ?= postgres://postgres@127.0.0.1:5432/lukou
-PYTEST_ARGS ?=
+# Two workers: the machines have two cores (the browser tests run their own live server per worker).
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run setup venv system system-test migrate demo test test-sqlite test-postgres lint format bench messages clean
 

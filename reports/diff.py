@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from achievements.models import Indicator
 from budgets.models import BudgetExecution, FundTypeSpending, ProjectItem, SpendingSummary
-from evaluations.models import Block, Evaluation, Office
+from evaluations.models import Block, Evaluation
 from evaluations.money import format_quantity, format_wan
 from evaluations.outlines import outline_for
 
@@ -194,16 +194,13 @@ SUMMARY_LABELS = {
     "basic_total": gettext_lazy("基本支出合计"),
     "project_total": gettext_lazy("项目支出合计"),
 }
-# Office.group is in the issue's schema but not yet in the database (commit 78cca37): until it lands, every office
-# is in the default group.
-_OFFICE_HAS_GROUP = any(f.name == "group" for f in Office._meta.get_fields())
 
 
 def _office_groups(evaluation: Evaluation) -> list[tuple[str, list[str]]]:
     """Offices by group, groups in the order of their first office; the default group always, even when empty."""
     groups: dict[str, list[str]] = {DEFAULT_OFFICE_GROUP: []}
     for office in evaluation.offices.all():
-        group = (getattr(office, "group", "") if _OFFICE_HAS_GROUP else "") or DEFAULT_OFFICE_GROUP
+        group = office.group.strip() or DEFAULT_OFFICE_GROUP
         groups.setdefault(group, []).append(office.name)
     return list(groups.items())
 

@@ -461,7 +461,7 @@ def _duties(ctx: _Context, node: NodeSpec, level: int) -> list[Block]:
 
 def office_group(office) -> str:
     # Office.group (内设机构 / 下属事业单位 / 二级机构 / any text) may be blank: an internal office, as in the seed.
-    return (getattr(office, "group", "") or "").strip() or DEFAULT_OFFICE_GROUP
+    return office.group.strip() or DEFAULT_OFFICE_GROUP
 
 
 def office_groups(evaluation: Evaluation) -> list[tuple[str, list[str]]]:

@@ -43,8 +43,8 @@ PAGES: dict[str, type[SectionPage]] = {
 
 
 def _navigation() -> list[tuple[str, str, bool]]:
-    """The editor's tabs in the report's order: (key, title, whether the section has a page yet). A section
-    without a page is shown, disabled, rather than linked to nothing."""
+    """The editor's tabs in the report's order: (key, title, whether the section has a page). Every section has one
+    today; the flag keeps a section added to ``Section`` before its page from linking to nothing."""
     return [(key, title, key in PAGES) for key, title in Section.choices]
 
 

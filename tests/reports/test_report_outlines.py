@@ -182,21 +182,13 @@ class HunanOutlineGoldenTests(TestCase):
         )
         offices = texts(find(self.final, "（一）机构设置情况"))
         self.assertEqual(len(offices), 1)
-        if "group" in {f.name for f in Office._meta.get_fields()}:
-            self.assertEqual(
-                sentences(offices[0]),
-                [
-                    "我局内设4个机构：办公室、计划财务股、农业产业发展股、乡村建设股；"
-                    "下属事业单位2个：区农业综合服务中心、区动物疫病预防控制中心。"
-                ],
-            )
-        else:
-            # Without Office.group every office is an internal one.
-            self.assertEqual(
-                offices[0],
-                "我局内设6个机构：办公室、计划财务股、农业产业发展股、乡村建设股、区农业综合服务中心、"
-                "区动物疫病预防控制中心。",
-            )
+        self.assertEqual(
+            sentences(offices[0]),
+            [
+                "我局内设4个机构：办公室、计划财务股、农业产业发展股、乡村建设股；"
+                "下属事业单位2个：区农业综合服务中心、区动物疫病预防控制中心。"
+            ],
+        )
         self.assertEqual(
             sentences(texts(find(self.final, "（二）人员编制情况"))[0]),
             [

@@ -59,8 +59,6 @@ quantities = st.decimals(min_value=0, max_value=Decimal("99999.9999"), places=4)
 maybe_quantity = st.one_of(st.none(), st.just(Decimal("0")), quantities)
 maybe_weight = st.one_of(st.none(), st.decimals(min_value=0, max_value=100, places=2))
 
-HAS_OFFICE_GROUP = "group" in {f.name for f in Office._meta.get_fields()}
-
 
 @st.composite
 def evaluations(draw) -> dict:
@@ -149,7 +147,7 @@ def create(plan: dict) -> Evaluation:
     )
     Duty.objects.bulk_create(Duty(evaluation=evaluation, order=n, text=text) for n, text in enumerate(plan["duties"]))
     Office.objects.bulk_create(
-        Office(evaluation=evaluation, order=n, name=name, **({"group": group} if HAS_OFFICE_GROUP else {}))
+        Office(evaluation=evaluation, order=n, name=name, group=group)
         for n, (name, group) in enumerate(plan["offices"])
     )
     StaffingLine.objects.bulk_create(

@@ -197,10 +197,6 @@ def build_seed_evaluation(unit: Unit) -> Evaluation:
     return evaluation
 
 
-def _office_fields() -> set[str]:
-    return {f.name for f in Office._meta.get_fields()}
-
-
 def build_other_evaluation(unit: Unit) -> Evaluation:
     """The second unit's 2024 draft (reports/demo/agriculture_2024.py): totals only, typed in 万元, under the fuller
     Hunan outline. Its preparer 赵敏 and the seed unit never see each other's work."""
@@ -221,14 +217,11 @@ def build_other_evaluation(unit: Unit) -> Evaluation:
         Duty,
         [Duty(evaluation=evaluation, order=n, text=text) for n, text in enumerate(other.DUTIES, start=1)],
     )
-    # Office.group holds 内设机构 / 下属事业单位; where the schema has no such column yet, every office is listed as
-    # an internal one (the report's default group).
-    grouped = "group" in _office_fields()
     offices = [(group, name) for group, names in other.OFFICES for name in names]
     create_rows(
         Office,
         [
-            Office(evaluation=evaluation, order=n, name=name, **({"group": group} if grouped else {}))
+            Office(evaluation=evaluation, order=n, name=name, group=group)
             for n, (group, name) in enumerate(offices, start=1)
         ],
     )
