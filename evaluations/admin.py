@@ -1,3 +1,4 @@
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 
@@ -5,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +21,8 @@ from .models import (
     OutlineNode,
     Publication,
     ReportOutline,
+    SchemeAssignment,
+    ScoringScheme,
     SectionRevision,
     StaffingLine,
     StatusChange,
@@ -27,6 +31,7 @@ from .models import (
 )
 from .money import MoneyField
 from .outlines import UNKNOWN_REGION, copy_outline
+from .scoring_schemes import copy_scheme
 from .services import content_change, ensure_editable
 
 
@@ -182,10 +187,10 @@ class StatusChangeInline(admin.TabularInline):
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
     # An administrator may give a unit its own outline here; left blank, the unit follows the bureau's choice.
-    list_display = ["name", "short_name", "level", "region", "code", "outline"]
+    list_display = ["name", "short_name", "level", "region", "code", "outline", "scoring_scheme"]
     list_filter = ["region", "level", "outline"]
     search_fields = ["name", "short_name", "code"]
-    list_select_related = ["outline"]
+    list_select_related = ["outline", "scoring_scheme"]
 
 
 class OutlineNodeInline(admin.TabularInline):
@@ -267,6 +272,69 @@ class OutlineAssignmentAdmin(admin.ModelAdmin):
     list_filter = ["year", "outline"]
     search_fields = ["region", "outline__name"]
     list_select_related = ["outline"]
+
+
+@admin.register(ScoringScheme)
+class ScoringSchemeAdmin(admin.ModelAdmin):
+    """Schemes are edited on the bureau's pages, where every save is validated and counts the version up; here
+    they are listed, read (the data as indented JSON) and copied. A shipped scheme cannot be deleted."""
+
+    list_display = ["name", "builtin", "version", "updated_at"]
+    search_fields = ["name", "description"]
+    fields = ["name", "description", "builtin", "version", "updated_at", "pretty_data"]
+    readonly_fields = ["builtin", "version", "updated_at", "pretty_data"]
+    actions = ["copy_schemes"]
+
+    @admin.display(description=_("方案内容"))
+    def pretty_data(self, obj):
+        return format_html("<pre>{}</pre>", json.dumps(obj.data, ensure_ascii=False, indent=2))
+
+    def get_readonly_fields(self, request, obj=None):
+        # Name and description of a shipped scheme stay as shipped, like everything else of it.
+        if obj is not None and obj.builtin:
+            return [*self.readonly_fields, "name", "description"]
+        return self.readonly_fields
+
+    def has_add_permission(self, request):
+        # A scheme starts as a copy: an empty one would score nothing.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.builtin:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.action(description=_("复制所选评分方案"))
+    def copy_schemes(self, request, queryset):
+        for scheme in queryset:
+            name = gettext("%(name)s（副本）") % {"name": scheme.name}
+            try:
+                copy = copy_scheme(scheme, name=name)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(request, gettext("已复制为“%(name)s”。") % {"name": copy.name})
+
+
+class SchemeAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = SchemeAssignment
+        fields = ["region", "year", "scheme"]
+
+    def clean_region(self):
+        region = self.cleaned_data["region"].strip()
+        if region and not Unit.objects.filter(region=region).exists():
+            raise ValidationError(UNKNOWN_REGION, code="unknown_region", params={"region": region})
+        return region
+
+
+@admin.register(SchemeAssignment)
+class SchemeAssignmentAdmin(admin.ModelAdmin):
+    form = SchemeAssignmentForm
+    list_display = ["region", "year", "scheme"]
+    list_filter = ["year", "scheme"]
+    search_fields = ["region", "scheme__name"]
+    list_select_related = ["scheme"]
 
 
 @admin.register(Membership)

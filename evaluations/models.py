@@ -34,6 +34,15 @@ class Unit(models.Model):
         verbose_name=_("报告提纲"),
         help_text=_("留空则使用财政局为本地区和年度选定的提纲。"),
     )
+    scoring_scheme = models.ForeignKey(
+        "ScoringScheme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("评分方案"),
+        help_text=_("留空则使用财政局为本地区和年度选定的评分方案。"),
+    )
 
     class Meta:
         verbose_name = _("预算单位")
@@ -523,3 +532,54 @@ class WrittenText(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ScoringScheme(models.Model):
+    """A scoring scheme (评分方案) as data: ``data`` holds :meth:`evaluations.scoring.SchemeSpec.to_data`. The finance
+    bureau chooses one for a region and year (:class:`SchemeAssignment`); an administrator may give a unit its own
+    (``Unit.scoring_scheme``). Shipped schemes (``builtin`` set) are read-only; a bureau edits a copy. Every edit
+    counts ``version`` up, so a published score can name the exact scheme it was computed with."""
+
+    name = models.CharField(_("方案名称"), max_length=80, unique=True)
+    description = models.TextField(_("说明"), blank=True)
+    builtin = models.CharField(
+        _("内置方案"), max_length=30, blank=True, help_text=_("随系统提供的评分方案的代号；自建的方案留空。")
+    )
+    data = models.JSONField(_("方案内容"), default=dict)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("评分方案")
+        verbose_name_plural = _("评分方案")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["builtin"], condition=~Q(builtin=""), name="builtin_scheme_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchemeAssignment(models.Model):
+    """The finance bureau's choice of scoring scheme for a region (blank: every region) and a year (blank: every
+    year). The most specific assignment wins: region and year, then region, then year, then the national scheme."""
+
+    region = models.CharField(_("地区"), max_length=60, blank=True)
+    year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
+    scheme = models.ForeignKey(
+        ScoringScheme, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("评分方案")
+    )
+
+    class Meta:
+        verbose_name = _("评分方案适用范围")
+        verbose_name_plural = _("评分方案适用范围")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year"], condition=Q(year__isnull=False), name="one_scheme_per_region_and_year"
+            ),
+            models.UniqueConstraint(fields=["region"], condition=Q(year__isnull=True), name="one_scheme_per_region"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region or _('全部地区')} · {self.year or _('全部年度')} · {self.scheme}"

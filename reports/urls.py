@@ -4,6 +4,7 @@ from .views import editor, start
 from .views import excel as excel_views
 from .views import outlines as outline_views
 from .views import report as report_views
+from .views import schemes as scheme_views
 from .views import workflow as workflow_views
 
 # Each area appends its routes to its own list, so the areas can grow without stepping on each other.
@@ -48,4 +49,13 @@ outline_urls: list = [
     path("outlines/assignments/<int:pk>/delete/", outline_views.outline_unassign, name="outline_unassign"),
 ]
 
-urlpatterns = start_urls + editor_urls + excel_urls + report_urls + workflow_urls + outline_urls
+scheme_urls: list = [
+    path("schemes/", scheme_views.scheme_list, name="scheme_list"),
+    path("schemes/<int:pk>/", scheme_views.scheme_edit, name="scheme_edit"),
+    path("schemes/<int:pk>/copy/", scheme_views.scheme_copy, name="scheme_copy"),
+    path("schemes/<int:pk>/preview/", scheme_views.scheme_preview, name="scheme_preview"),
+    path("schemes/assign/", scheme_views.scheme_assign, name="scheme_assign"),
+    path("schemes/assignments/<int:pk>/delete/", scheme_views.scheme_unassign, name="scheme_unassign"),
+]
+
+urlpatterns = start_urls + editor_urls + excel_urls + report_urls + workflow_urls + outline_urls + scheme_urls

@@ -15,8 +15,16 @@ from unittest import mock
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from evaluations.models import Evaluation, OutlineAssignment, Publication, ReportOutline
+from evaluations.models import (
+    Evaluation,
+    OutlineAssignment,
+    Publication,
+    ReportOutline,
+    SchemeAssignment,
+    ScoringScheme,
+)
 from evaluations.outlines import copy_outline
+from evaluations.scoring_schemes import copy_scheme
 from tests.base import SeedTestCase
 from tests.reports.workflow_support import TemporaryPublicationsStore, fake_rendering
 
@@ -97,7 +105,7 @@ def public(ok: object = 200) -> Rule:
 
 
 def outline_manager(ok: object) -> Rule:
-    """Outline pages: the same in every report state, for the bureau and administrators only."""
+    """Outline and scoring-scheme pages: the same in every report state, for the bureau and administrators only."""
     return signed_in(lambda persona, state: ok if persona in {"chenjing", "admin"} else 403)
 
 
@@ -163,6 +171,13 @@ POLICY: dict[str, Entry] = {
     "outline_copy": Entry(get=outline_manager(200), post=outline_manager(302), post_data={"name": "访问矩阵副本"}),
     "outline_assign": Entry(post=outline_manager(422)),
     "outline_unassign": Entry(post=outline_manager(302)),
+    # Scoring schemes: the same people. The preview reads the seed unit's report only where the reader may see it.
+    "scheme_list": Entry(get=outline_manager(200)),
+    "scheme_edit": Entry(get=outline_manager(200), post=outline_manager(422)),
+    "scheme_copy": Entry(get=outline_manager(200), post=outline_manager(302), post_data={"name": "访问矩阵方案副本"}),
+    "scheme_preview": Entry(get=outline_manager(200)),
+    "scheme_assign": Entry(post=outline_manager(422)),
+    "scheme_unassign": Entry(post=outline_manager(302)),
 }  # fmt: skip
 
 # Sample values for URL parameters other than pk, per URL name.
@@ -203,6 +218,10 @@ class AccessMatrixTests(TemporaryPublicationsStore, SeedTestCase):
         shipped = ReportOutline.objects.get(builtin="hunan")
         cls.own_outline = copy_outline(shipped, name="渌口区提纲")
         cls.assignment = OutlineAssignment.objects.create(region="湖南省株洲市渌口区", year=2030, outline=shipped)
+        # The same for scoring schemes.
+        national = ScoringScheme.objects.get(builtin="national")
+        cls.own_scheme = copy_scheme(national, name="渌口区评分方案")
+        cls.scheme_assignment = SchemeAssignment.objects.create(region="湖南省株洲市渌口区", year=2030, scheme=national)
 
     def test_every_url_pattern_has_a_policy(self):
         missing = sorted({name for name, _ in project_url_names()} - set(POLICY))
@@ -213,7 +232,11 @@ class AccessMatrixTests(TemporaryPublicationsStore, SeedTestCase):
     def url_for(self, name: str, parameters: list[str], state: str) -> str:
         kwargs = {}
         for parameter in parameters:
-            if parameter == "pk" and name == "outline_unassign":
+            if parameter == "pk" and name == "scheme_unassign":
+                kwargs["pk"] = self.scheme_assignment.pk
+            elif parameter == "pk" and name.startswith("scheme_"):
+                kwargs["pk"] = self.own_scheme.pk
+            elif parameter == "pk" and name == "outline_unassign":
                 kwargs["pk"] = self.assignment.pk
             elif parameter == "pk" and name.startswith("outline_"):
                 kwargs["pk"] = self.own_outline.pk
