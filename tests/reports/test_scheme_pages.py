@@ -264,3 +264,23 @@ class SchemePreviewTests(SeedTestCase):
         self.assertContains(response, "本方案有以下问题，无法试算")
         self.assertContains(response, "一级指标分值合计为110分，应为100分。")
         self.assertIsNone(response.context["sheet"])
+
+
+class SchemeAdminTests(SeedTestCase):
+    def test_the_administrator_reads_a_scheme_as_indented_json_and_copies_it(self):
+        hunan = ScoringScheme.objects.get(builtin=HUNAN)
+        self.client.force_login(self.admin)
+        page = self.client.get(reverse("admin:evaluations_scoringscheme_change", args=[hunan.pk]))
+        self.assertContains(page, "&quot;key&quot;: &quot;staff_control_rate&quot;")
+        self.assertContains(page, "<pre>")
+        self.assertNotContains(page, 'name="name"')
+        self.assertNotContains(page, reverse("admin:evaluations_scoringscheme_delete", args=[hunan.pk]))
+        response = self.client.post(
+            reverse("admin:evaluations_scoringscheme_changelist"),
+            {"action": "copy_schemes", "_selected_action": [hunan.pk]},
+        )
+        self.assertEqual(response.status_code, 302)
+        copy = ScoringScheme.objects.get(name=f"{hunan.name}（副本）")
+        self.assertEqual((copy.builtin, copy.version, scheme_spec(copy).sections), ("", 1, BUILTIN[HUNAN].sections))
+        own = self.client.get(reverse("admin:evaluations_scoringscheme_change", args=[copy.pk]))
+        self.assertContains(own, 'name="name"')
