@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from evaluations.measures import AMOUNT, COUNT, Measure
+from evaluations.measures import AMOUNT, CHANGE, COUNT, Measure
 from evaluations.money import ratio
 from evaluations.scoring_rules import CARRYOVER_AMOUNT, EXECUTION_RATE, PREVIOUS_CARRYOVER_AMOUNT, proportional_points
 
@@ -522,10 +522,10 @@ def _three_public_change(this_year: Input, last_year: Input) -> Measure:
     """“三公经费”变动率 = (本年 − 上年) ÷ 上年: negative when the unit spent less."""
     missing = this_year[1] + last_year[1]
     if missing:
-        return Measure(THREE_PUBLIC_CHANGE_RATE, None, missing)
+        return Measure(THREE_PUBLIC_CHANGE_RATE, None, missing, kind=CHANGE)
     if last_year[0] == 0:
-        return Measure(THREE_PUBLIC_CHANGE_RATE, None, zero="上年“三公经费”")
-    return Measure(THREE_PUBLIC_CHANGE_RATE, (this_year[0] - last_year[0]) / last_year[0])
+        return Measure(THREE_PUBLIC_CHANGE_RATE, None, zero="上年“三公经费”", kind=CHANGE)
+    return Measure(THREE_PUBLIC_CHANGE_RATE, (this_year[0] - last_year[0]) / last_year[0], kind=CHANGE)
 
 
 def _count(key: str, value: int | None, name: str) -> Measure:

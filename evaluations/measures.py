@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .models import StaffingLine
-from .money import format_percent, format_wan
+from .money import format_percent, format_percent_signed, format_wan
 from .schemes import COMMON_INDICATORS
 
 RATIO = "ratio"
+# A rate of change, shown with its sign: "−9.30%", "+2.25%".
+CHANGE = "change"
 AMOUNT = "amount"
 COUNT = "count"
 
@@ -60,6 +62,8 @@ class Measure:
             return f"{format_wan(self.value)}万元"
         if self.kind == COUNT:
             return f"{self.value}"
+        if self.kind == CHANGE:
+            return format_percent_signed(self.value)
         return format_percent(self.value)
 
 
