@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from evaluations.admin import EvaluationInline, LockedWhenSubmittedMixin
 
-from .models import BasicSpending, BudgetExecution, FundSource, ProjectItem
+from .models import BasicSpending, BudgetExecution, CommonFigures, FundSource, ProjectItem
 
 
 @admin.register(BasicSpending)
@@ -41,6 +41,15 @@ class BudgetExecutionAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
     list_select_related = ["evaluation__unit"]
 
 
+@admin.register(CommonFigures)
+class CommonFiguresAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
+    editor_sections = ("execution",)
+    list_display = ["evaluation", "procurement_budget", "procurement_actual", "key_project_spending"]
+    list_filter = ["evaluation__year"]
+    search_fields = ["evaluation__unit__name"]
+    list_select_related = ["evaluation__unit"]
+
+
 class BasicSpendingInline(EvaluationInline):
     model = BasicSpending
     fields = ["category", "amount", "previous_amount", "change_reason"]
@@ -60,5 +69,14 @@ class ProjectItemInline(EvaluationInline):
 
 class BudgetExecutionInline(EvaluationInline):
     model = BudgetExecution
-    fields = ["kind", "initial_budget", "full_year_budget", "executed"]
+    fields = [
+        "kind",
+        "carryover_from_last_year",
+        "initial_budget",
+        "additions",
+        "reductions",
+        "full_year_budget",
+        "executed",
+        "year_end_carryover",
+    ]
     max_num = len(BudgetExecution.Kind.choices)

@@ -11,14 +11,15 @@ is never passed off as a total.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from evaluations.measures import AMOUNT, CHANGE, COUNT, Measure
 from evaluations.money import ratio
-from evaluations.scoring_rules import proportional_points
+from evaluations.scoring_rules import CARRYOVER_AMOUNT, EXECUTION_RATE, PREVIOUS_CARRYOVER_AMOUNT, proportional_points
 
-from .models import BasicSpending, BudgetExecution, FundSource, ProjectItem, SpendingSummary
+from .models import BasicSpending, BudgetExecution, CommonFigures, FundSource, ProjectItem, SpendingSummary
 
 ZERO = Decimal("0")
 
@@ -340,3 +341,207 @@ def total_mismatch(label: str, given: Decimal | None, parts_total: Decimal | Non
     if difference is None or difference == 0:
         return None
     return Mismatch(label, given, parts_total)
+
+
+# ---------------------------------------------------------------------------
+# Common indicators (财预〔2013〕53号 附件2): the measures the scoring engine reads by key
+# ---------------------------------------------------------------------------
+# An execution rate under this asks for a reason (domain.md §7), as the engine's default ``reason_below`` does.
+REASON_BELOW = Decimal("0.9")
+
+# The keys of the computed measures, as evaluations.schemes.COMMON_INDICATORS names them (EXECUTION_RATE,
+# CARRYOVER_AMOUNT and PREVIOUS_CARRYOVER_AMOUNT are the engine's own constants).
+BUDGET_COMPLETION_RATE = "budget_completion_rate"
+THREE_PUBLIC_CHANGE_RATE = "three_public_change_rate"
+KEY_SPENDING_RATE = "key_spending_rate"
+BUDGET_ADJUSTMENT_RATE = "budget_adjustment_rate"
+PAYMENT_PROGRESS_RATE = "payment_progress_rate"
+CARRYOVER_RATE = "carryover_rate"
+PUBLIC_FUNDS_CONTROL_RATE = "public_funds_control_rate"
+THREE_PUBLIC_CONTROL_RATE = "three_public_control_rate"
+PROCUREMENT_EXECUTION_RATE = "procurement_execution_rate"
+FIXED_ASSET_USE_RATE = "fixed_asset_use_rate"
+MANAGEMENT_RULES = "management_rules"
+FUNDS_COMPLIANCE = "funds_compliance"
+
+THREE_PUBLIC_LABELS = {"abroad": "因公出国（境）费", "vehicles": "公务用车购置及运行费", "reception": "公务接待费"}
+_KIND_LABELS = dict(BudgetExecution.Kind.choices)
+
+# An input of a formula: its value (None when unknown) and the names of the entered figures it lacks. A sum of
+# several inputs lacks what any of them lacks.
+Input = tuple[Decimal | None, tuple[str, ...]]
+
+
+def execution_lines_needing_reason(execution: ExecutionFigures) -> list[ExecutionLine]:
+    """The lines (基本, 项目, 年度资金总额) whose execution rate is under 90%: the page asks for the reason."""
+    return [line for line in [*execution.lines, execution.total] if line.rate is not None and line.rate < REASON_BELOW]
+
+
+def _column(rows: dict[str, BudgetExecution], name: str, label: str) -> Input:
+    """A column of the funds block over both lines, and the lines that lack it (“项目支出上年结转”): like the other
+    columns, a total only when both lines are known."""
+    values = {kind: getattr(rows.get(kind), name, None) for kind in BudgetExecution.Kind.values}
+    missing = tuple(f"{_KIND_LABELS[kind]}{label}" for kind, value in values.items() if value is None)
+    return (None if missing else sum(values.values(), ZERO)), missing
+
+
+def _sum(*parts: Input) -> Input:
+    missing = tuple(name for _value, names in parts for name in names)
+    return (None if missing else sum((value for value, _names in parts), ZERO)), missing
+
+
+def _named(value: Decimal | None, name: str) -> Input:
+    return value, (() if value is not None else (name,))
+
+
+def _difference(minuend: Input, subtrahend: Input) -> Input:
+    missing = minuend[1] + subtrahend[1]
+    return (None if missing else minuend[0] - subtrahend[0]), missing
+
+
+def _rate(key: str, numerator: Input, denominator: Input, denominator_name: str) -> Measure:
+    """numerator ÷ denominator where each is (value, missing input names) and may be a sum of several inputs."""
+    missing = numerator[1] + denominator[1]
+    if missing:
+        return Measure(key, None, missing)
+    if denominator[0] == 0:
+        return Measure(key, None, zero=denominator_name)
+    return Measure(key, numerator[0] / denominator[0])
+
+
+def _three_public(common: CommonFigures, column: str, when: str) -> Input:
+    """本年 or 上年 “三公经费” (the three items' sum), naming each item that is missing. A unit without one of the
+    items enters 0 for it: blank is unknown."""
+    return _sum(
+        *(_named(getattr(common, f"{item}_{column}"), f"{label}{when}") for item, label in THREE_PUBLIC_LABELS.items())
+    )
+
+
+@dataclass(frozen=True)
+class CommonMeasures:
+    """Every computed common indicator by its key in :data:`evaluations.schemes.COMMON_INDICATORS`, in the
+    catalogue's order. ``measures`` is what :class:`evaluations.scoring_rules.ScoringInputs` takes; ``missing``
+    says, per key without a value, which inputs nobody entered."""
+
+    results: dict[str, Measure]
+
+    @property
+    def measures(self) -> dict[str, Decimal | None]:
+        return {key: result.value for key, result in self.results.items()}
+
+    @property
+    def missing(self) -> dict[str, tuple[str, ...]]:
+        return {key: result.missing for key, result in self.results.items() if result.value is None}
+
+    def __getitem__(self, key: str) -> Measure:
+        return self.results[key]
+
+    def __iter__(self) -> Iterator[Measure]:
+        return iter(self.results.values())
+
+
+def common_indicators(
+    common: CommonFigures | None,
+    execution: Iterable[BudgetExecution],
+    *,
+    operating_actual: Decimal | None,
+    project_total: Decimal | None,
+    staff_control: Measure,
+) -> CommonMeasures:
+    """The common indicators from the fetched rows; no queries.
+
+    ``common``: the evaluation's :class:`CommonFigures` (None when never saved: everything unknown). ``execution``:
+    its :class:`BudgetExecution` lines. ``operating_actual``: 日常公用经费 本年决算数 from basic spending, the actual
+    公用经费. ``project_total``: 项目支出合计 as the report states it (:func:`spending_totals`).
+    ``staff_control``: :func:`evaluations.measures.staff_control_rate` of the profile's staffing.
+
+    Ratios are exact ratios (1 for 100%); ``carryover_amount`` and ``previous_carryover_amount`` are amounts in 元
+    (the Hunan 结转结余 rule compares them); ``management_rules`` and ``funds_compliance`` are counts."""
+    common = common or CommonFigures()
+    rows = {row.kind: row for row in execution}
+    carried_in = _column(rows, "carryover_from_last_year", "上年结转")
+    initial = _column(rows, "initial_budget", "年初预算数")
+    additions = _column(rows, "additions", "本年追加")
+    reductions = _column(rows, "reductions", "本年调减")
+    full_year = _column(rows, "full_year_budget", "全年预算数")
+    executed = _column(rows, "executed", "全年执行数")
+    carried_out = _column(rows, "year_end_carryover", "年末结转结余")
+    # 预算完成率 as the Hunan sheets define it (domain.md §7): the budget available is 上年结转 + 年初预算 + 追加;
+    # the sheets subtract no 调减, and the formula the note prints is theirs.
+    available = _sum(carried_in, initial, additions)
+    completed = _difference(available, carried_out)
+    this_year = _three_public(common, "actual", "本年实际支出")
+    results = [
+        _rate(EXECUTION_RATE, executed, full_year, "全年预算数"),
+        _rate(BUDGET_COMPLETION_RATE, completed, available, "上年结转、年初预算与本年追加之和"),
+        staff_control,
+        _three_public_change(this_year, _three_public(common, "previous_actual", "上年实际支出")),
+        _rate(
+            KEY_SPENDING_RATE,
+            _named(common.key_project_spending, "重点项目支出"),
+            _named(project_total, "项目支出合计"),
+            "项目支出合计",
+        ),
+        # 预算调整数: 追加 and 调减 both count as adjustment, so they add up rather than cancel.
+        _rate(BUDGET_ADJUSTMENT_RATE, _sum(additions, reductions), initial, "年初预算数"),
+        _rate(
+            PAYMENT_PROGRESS_RATE,
+            _named(common.payment_progress_actual, "实际支付进度"),
+            _named(common.payment_progress_planned, "既定支付进度"),
+            "既定支付进度",
+        ),
+        _rate(CARRYOVER_RATE, carried_out, full_year, "全年预算数"),
+        Measure(CARRYOVER_AMOUNT, carried_out[0], carried_out[1], kind=AMOUNT),
+        Measure(PREVIOUS_CARRYOVER_AMOUNT, carried_in[0], carried_in[1], kind=AMOUNT),
+        _rate(
+            PUBLIC_FUNDS_CONTROL_RATE,
+            _named(operating_actual, "日常公用经费本年决算数"),
+            _named(common.public_funds_budget, "公用经费预算数"),
+            "公用经费预算数",
+        ),
+        _rate(THREE_PUBLIC_CONTROL_RATE, this_year, _three_public(common, "budget", "本年预算数"), "“三公经费”预算数"),
+        _rate(
+            PROCUREMENT_EXECUTION_RATE,
+            _named(common.procurement_actual, "实际政府采购金额"),
+            _named(common.procurement_budget, "政府采购预算数"),
+            "政府采购预算数",
+        ),
+        _rate(
+            FIXED_ASSET_USE_RATE,
+            _named(common.fixed_assets_in_use, "在用固定资产"),
+            _named(common.fixed_assets_total, "固定资产总额"),
+            "固定资产总额",
+        ),
+        _count(MANAGEMENT_RULES, common.rules_met, "管理制度健全性符合的项数"),
+        _count(FUNDS_COMPLIANCE, common.violations, "资金使用不合规的例数"),
+    ]
+    return CommonMeasures({result.key: result for result in results})
+
+
+def _three_public_change(this_year: Input, last_year: Input) -> Measure:
+    """“三公经费”变动率 = (本年 − 上年) ÷ 上年: negative when the unit spent less."""
+    missing = this_year[1] + last_year[1]
+    if missing:
+        return Measure(THREE_PUBLIC_CHANGE_RATE, None, missing, kind=CHANGE)
+    if last_year[0] == 0:
+        return Measure(THREE_PUBLIC_CHANGE_RATE, None, zero="上年“三公经费”", kind=CHANGE)
+    return Measure(THREE_PUBLIC_CHANGE_RATE, (this_year[0] - last_year[0]) / last_year[0], kind=CHANGE)
+
+
+def _count(key: str, value: int | None, name: str) -> Measure:
+    return Measure(key, None if value is None else Decimal(value), () if value is not None else (name,), kind=COUNT)
+
+
+def common_measures(
+    common: CommonFigures | None,
+    execution: Iterable[BudgetExecution],
+    *,
+    operating_actual: Decimal | None,
+    project_total: Decimal | None,
+    staff_control: Measure,
+) -> dict[str, Decimal | None]:
+    """The measures for :class:`evaluations.scoring_rules.ScoringInputs`, by key (see :func:`common_indicators`
+    for the arguments and for what is missing)."""
+    return common_indicators(
+        common, execution, operating_actual=operating_actual, project_total=project_total, staff_control=staff_control
+    ).measures

@@ -17,11 +17,13 @@ from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.forms import (
     AmountField,
     AmountsInUnit,
+    QuantityField,
     RowFormSet,
     RowModelForm,
     SectionPage,
@@ -30,11 +32,22 @@ from evaluations.forms import (
     is_kept_as_typed,
     row_formset,
 )
+from evaluations.measures import Measure, staff_control_rate
+from evaluations.models import AmountUnit
 from evaluations.money import format_wan
 
 from . import figures
-from .models import BasicSpending, BudgetExecution, FundSource, FundTypeSpending, ProjectItem, SpendingSummary
-from .rules import fund_type_errors
+from .models import (
+    BasicSpending,
+    BudgetExecution,
+    CommonFigures,
+    FundSource,
+    FundTypeSpending,
+    ProjectItem,
+    SpendingSummary,
+)
+from .rules import common_figures_errors, fund_type_errors
+from .services import COMMON_FIELDS, EXECUTION_FIELDS, execution_reason_message
 
 DECLARED_TOTAL_MISMATCH = _(
     "填写的%(what)s合计 %(declared)s 元（%(declared_wan)s 万元）与各项之和 %(computed)s 元（%(computed_wan)s 万元）"
@@ -502,9 +515,13 @@ class ProjectSpendingPage(SectionPage):
 
 
 class ExecutionLineForm(AmountsInUnit, forms.Form):
+    carryover_from_last_year = AmountField(label=_("上年结转"), required=False)
     initial_budget = AmountField(label=_("年初预算数"), required=False)
+    additions = AmountField(label=_("本年追加"), required=False)
+    reductions = AmountField(label=_("本年调减"), required=False)
     full_year_budget = AmountField(label=_("全年预算数"), required=False)
     executed = AmountField(label=_("全年执行数"), required=False)
+    year_end_carryover = AmountField(label=_("年末结转结余"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -517,7 +534,94 @@ class ExecutionLineForm(AmountsInUnit, forms.Form):
         return cleaned
 
 
+# The “三公经费” items and their four columns, as the 决算 table lays them out.
+THREE_PUBLIC_ITEMS = [
+    ("abroad", _("因公出国（境）费")),
+    ("vehicles", _("公务用车购置及运行费")),
+    ("reception", _("公务接待费")),
+]
+THREE_PUBLIC_COLUMNS = [
+    ("budget", _("本年预算数")),
+    ("actual", _("本年实际支出")),
+    ("previous_budget", _("上年预算数")),
+    ("previous_actual", _("上年实际支出")),
+]
+
+
+class CommonFiguresForm(AmountsInUnit, forms.Form):
+    """The unit-level figures of the common indicators. Every figure is optional: blank is unknown, 0 is zero."""
+
+    procurement_budget = AmountField(label=_("政府采购预算数"), required=False)
+    procurement_actual = AmountField(label=_("实际政府采购金额"), required=False)
+    public_funds_budget = AmountField(
+        label=_("公用经费预算数"),
+        required=False,
+        help_text=_("实际公用经费取“基本支出”页日常公用经费的本年决算数。"),
+    )
+    fixed_assets_in_use = AmountField(label=_("在用固定资产"), required=False)
+    fixed_assets_total = AmountField(label=_("固定资产总额"), required=False)
+    key_project_spending = AmountField(
+        label=_("重点项目支出"), required=False, help_text=_("与项目支出合计（“项目支出”页）相比，得重点支出安排率。")
+    )
+    payment_progress_actual = QuantityField(
+        label=_("实际支付进度（%）"), required=False, decimal_places=2, max_value=Decimal("100")
+    )
+    payment_progress_planned = QuantityField(
+        label=_("既定支付进度（%）"), required=False, decimal_places=2, max_value=Decimal("100")
+    )
+    rules_met = forms.IntegerField(
+        label=_("管理制度健全性：符合的项数"),
+        required=False,
+        min_value=0,
+        max_value=3,
+        help_text=_(
+            "①已制定预算资金管理办法、内部财务管理制度、会计核算制度等；②制度合法、合规、完整；③制度得到有效执行。"
+        ),
+    )
+    violations = forms.IntegerField(
+        label=_("资金使用合规性：不符合要求的例数"), required=False, min_value=0, max_value=32767
+    )
+    execution_reason = forms.CharField(
+        label=_("预算执行率低于90%的原因"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("执行率低于90%时须填写。"),
+    )
+
+    def __init__(self, *args: Any, amount_unit: str = AmountUnit.YUAN, **kwargs: Any) -> None:
+        super().__init__(*args, amount_unit=amount_unit, **kwargs)
+        # The twelve “三公经费” amounts, first and in the table's order: declared here rather than one by one above.
+        three_public = {
+            f"{item}_{column}": AmountField(label=format_lazy("{}{}", item_label, column_label), required=False)
+            for item, item_label in THREE_PUBLIC_ITEMS
+            for column, column_label in THREE_PUBLIC_COLUMNS
+        }
+        for field in three_public.values():
+            field.set_unit(amount_unit)
+        self.fields = {**three_public, **self.fields}
+        self.helper = crispy_helper()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for name, message in common_figures_errors(cleaned).items():
+            self.add_error(name, message)
+        return cleaned
+
+
+COMMON_GROUPS = [
+    (_("政府采购"), ["procurement_budget", "procurement_actual"]),
+    (_("公用经费"), ["public_funds_budget"]),
+    (_("固定资产"), ["fixed_assets_in_use", "fixed_assets_total"]),
+    (_("重点项目支出和支付进度"), ["key_project_spending", "payment_progress_actual", "payment_progress_planned"]),
+    (_("预算管理"), ["rules_met", "violations"]),
+]
+
+
 class ExecutionPage(SectionPage):
+    """预算执行 and the figures of the common indicators (issue 10), with each indicator computed live beside the
+    inputs: its formula, its value, or what it still lacks."""
+
     section = "execution"
     title = _("预算执行")
     template = "editor/execution.html"
@@ -529,15 +633,39 @@ class ExecutionPage(SectionPage):
         self.form_titles = {key: str(label) for key, label in self.labels.items()}
         for kind in BudgetExecution.Kind.values:
             row = rows.get(kind)
-            initial = (
-                {name: getattr(row, name) for name in ("initial_budget", "full_year_budget", "executed")} if row else {}
-            )
+            initial = {name: getattr(row, name) for name in EXECUTION_FIELDS} if row else {}
             self.forms[kind] = ExecutionLineForm(
                 self.data, initial=initial, prefix=f"execution-{kind}", amount_unit=self.amount_unit
             )
+        common = CommonFigures.objects.filter(evaluation=self.evaluation).first()
+        initial = {name: getattr(common, name) for name in COMMON_FIELDS} if common else {}
+        self.forms["common"] = CommonFiguresForm(
+            self.data, initial=initial, prefix="common", amount_unit=self.amount_unit
+        )
+        self.form_titles["common"] = str(_("共性指标数据"))
 
     def line_forms(self) -> list[tuple[str, ExecutionLineForm]]:
         return [(self.labels[k], self.forms[k]) for k in BudgetExecution.Kind.values]
+
+    def three_public_rows(self) -> list[tuple[str, list[forms.BoundField]]]:
+        form = self.forms["common"]
+        return [
+            (label, [form[f"{item}_{column}"] for column, _label in THREE_PUBLIC_COLUMNS])
+            for item, label in THREE_PUBLIC_ITEMS
+        ]
+
+    def three_public_columns(self) -> list[str]:
+        return [str(label) for _column, label in THREE_PUBLIC_COLUMNS]
+
+    def common_groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        form = self.forms["common"]
+        return [(str(title), [form[name] for name in names]) for title, names in COMMON_GROUPS]
+
+    def clean(self) -> None:
+        common = self.forms["common"]
+        message = execution_reason_message(self.figures(), common.cleaned_data.get("execution_reason") or "")
+        if message:
+            common.add_error("execution_reason", message)
 
     def save(self, *, actor: Any) -> None:
         from .services import save_execution
@@ -547,17 +675,52 @@ class ExecutionPage(SectionPage):
             actor=actor,
             revision=self.revision,
             lines={k: dict(self.forms[k].cleaned_data) for k in BudgetExecution.Kind.values},
+            common=dict(self.forms["common"].cleaned_data),
             amount_unit=self.chosen_unit,
         )
 
-    def figures(self) -> figures.ExecutionFigures:
-        rows = [
-            BudgetExecution(
-                kind=k,
-                initial_budget=_valid_or_initial(self.forms[k], "initial_budget"),
-                full_year_budget=_valid_or_initial(self.forms[k], "full_year_budget"),
-                executed=_valid_or_initial(self.forms[k], "executed"),
-            )
+    def _lines_as_typed(self) -> list[BudgetExecution]:
+        return [
+            BudgetExecution(kind=k, **{name: _valid_or_initial(self.forms[k], name) for name in EXECUTION_FIELDS})
             for k in BudgetExecution.Kind.values
         ]
-        return figures.execution_figures(rows)
+
+    def figures(self) -> figures.ExecutionFigures:
+        return figures.execution_figures(self._lines_as_typed())
+
+    def reason_due(self) -> bool:
+        return bool(figures.execution_lines_needing_reason(self.figures()))
+
+    # What the indicators read from other pages: only when the page is shown, not for a successful save.
+    @cached_property
+    def operating_actual(self) -> Decimal | None:
+        """日常公用经费 本年决算数 (“基本支出” page): the actual 公用经费."""
+        return (
+            BasicSpending.objects.filter(evaluation=self.evaluation, category=BasicSpending.Category.OPERATING)
+            .order_by()
+            .values_list("amount", flat=True)
+            .first()
+        )
+
+    @cached_property
+    def project_total(self) -> Decimal | None:
+        """项目支出合计 as the report states it: the stated total, else the sum of the items."""
+        summary = _summary_of(self.evaluation)
+        items = figures.project_spending_figures([], self.evaluation.project_items.order_by())
+        return figures.project_total(summary.project_total if summary else None, items)
+
+    @cached_property
+    def staff_control(self) -> Measure:
+        return staff_control_rate(self.evaluation.staffing_lines.order_by(), self.evaluation.staff_on_roll)
+
+    def common(self) -> figures.CommonMeasures:
+        """The common indicators from the figures as typed (valid fields) or saved."""
+        form = self.forms["common"]
+        typed = CommonFigures(**{name: _valid_or_initial(form, name) for name in COMMON_FIELDS})
+        return figures.common_indicators(
+            typed,
+            self._lines_as_typed(),
+            operating_actual=self.operating_actual,
+            project_total=self.project_total,
+            staff_control=self.staff_control,
+        )

@@ -136,6 +136,13 @@ class BudgetExecution(models.Model):
     initial_budget = MoneyField(_("年初预算数（元）"), null=True, blank=True)
     full_year_budget = MoneyField(_("全年预算数（元）"), null=True, blank=True)
     executed = MoneyField(_("全年执行数（元）"), null=True, blank=True)
+    # The columns behind 预算完成率, 预算调整率 and 结转结余 (issue 10) live on these lines rather than in a model of
+    # their own: 决算 tables state them per 基本/项目 beside the columns above, the totals are the same known sums
+    # of both lines, and one row per kind keeps one place for every budget column of the funds block.
+    carryover_from_last_year = MoneyField(_("上年结转（元）"), null=True, blank=True)
+    additions = MoneyField(_("本年追加（元）"), null=True, blank=True)
+    reductions = MoneyField(_("本年调减（元）"), null=True, blank=True)
+    year_end_carryover = MoneyField(_("年末结转结余（元）"), null=True, blank=True)
 
     history = content_history()
 
@@ -155,6 +162,13 @@ class BudgetExecution(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(executed__gte=0) | Q(executed__isnull=True), name="execution_executed_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=(Q(carryover_from_last_year__gte=0) | Q(carryover_from_last_year__isnull=True))
+                & (Q(additions__gte=0) | Q(additions__isnull=True))
+                & (Q(reductions__gte=0) | Q(reductions__isnull=True))
+                & (Q(year_end_carryover__gte=0) | Q(year_end_carryover__isnull=True)),
+                name="execution_adjustments_not_negative",
             ),
         ]
 
@@ -225,3 +239,93 @@ class FundTypeSpending(models.Model):
 
     def __str__(self) -> str:
         return self.get_fund_type_display()
+
+
+THREE_PUBLIC_ITEMS = ("abroad", "vehicles", "reception")
+THREE_PUBLIC_COLUMNS = ("budget", "actual", "previous_budget", "previous_actual")
+COMMON_AMOUNTS = (
+    *(f"{item}_{column}" for item in THREE_PUBLIC_ITEMS for column in THREE_PUBLIC_COLUMNS),
+    "procurement_budget",
+    "procurement_actual",
+    "public_funds_budget",
+    "fixed_assets_in_use",
+    "fixed_assets_total",
+    "key_project_spending",
+)
+
+
+def _none_negative(names: tuple[str, ...]) -> Q:
+    condition = Q()
+    for name in names:
+        condition &= Q(**{f"{name}__gte": 0}) | Q(**{f"{name}__isnull": True})
+    return condition
+
+
+class CommonFigures(models.Model):
+    """The unit-level figures behind the common indicators of the 财预〔2013〕53号 framework (issue 10): “三公经费”,
+    政府采购, 公用经费 budget, 固定资产, 重点项目支出, payment progress, and two counts of the 预算管理 indicators.
+    One row per evaluation, every figure optional: blank is unknown, never zero.
+
+    What is entered elsewhere is read from there, not copied: the budget columns by 基本/项目 are on
+    :class:`BudgetExecution`; 实际公用经费 is 日常公用经费 on :class:`BasicSpending` (the 决算's 公用经费 of basic
+    spending); 编制数 and 在职人数 are the profile's staffing (:mod:`evaluations.measures`). The formulas are in
+    :mod:`budgets.figures`."""
+
+    evaluation = models.OneToOneField(
+        Evaluation, on_delete=models.CASCADE, related_name="common_figures", verbose_name=_("绩效自评")
+    )
+    # “三公经费”: each item's budget and actual, this year and last year (决算 tables print all four).
+    abroad_budget = MoneyField(_("因公出国（境）费本年预算数（元）"), null=True, blank=True)
+    abroad_actual = MoneyField(_("因公出国（境）费本年实际支出（元）"), null=True, blank=True)
+    abroad_previous_budget = MoneyField(_("因公出国（境）费上年预算数（元）"), null=True, blank=True)
+    abroad_previous_actual = MoneyField(_("因公出国（境）费上年实际支出（元）"), null=True, blank=True)
+    vehicles_budget = MoneyField(_("公务用车购置及运行费本年预算数（元）"), null=True, blank=True)
+    vehicles_actual = MoneyField(_("公务用车购置及运行费本年实际支出（元）"), null=True, blank=True)
+    vehicles_previous_budget = MoneyField(_("公务用车购置及运行费上年预算数（元）"), null=True, blank=True)
+    vehicles_previous_actual = MoneyField(_("公务用车购置及运行费上年实际支出（元）"), null=True, blank=True)
+    reception_budget = MoneyField(_("公务接待费本年预算数（元）"), null=True, blank=True)
+    reception_actual = MoneyField(_("公务接待费本年实际支出（元）"), null=True, blank=True)
+    reception_previous_budget = MoneyField(_("公务接待费上年预算数（元）"), null=True, blank=True)
+    reception_previous_actual = MoneyField(_("公务接待费上年实际支出（元）"), null=True, blank=True)
+    procurement_budget = MoneyField(_("政府采购预算数（元）"), null=True, blank=True)
+    procurement_actual = MoneyField(_("实际政府采购金额（元）"), null=True, blank=True)
+    public_funds_budget = MoneyField(_("公用经费预算数（元）"), null=True, blank=True)
+    fixed_assets_in_use = MoneyField(_("在用固定资产（元）"), null=True, blank=True)
+    fixed_assets_total = MoneyField(_("固定资产总额（元）"), null=True, blank=True)
+    key_project_spending = MoneyField(_("重点项目支出（元）"), null=True, blank=True)
+    # Payment progress is a share of the budget (53号: 实际支付进度 and 既定支付进度 are 比率), kept in percent as the
+    # unit states it (95.00 for 95%); the indicator is their ratio.
+    payment_progress_actual = models.DecimalField(
+        _("实际支付进度（%）"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    payment_progress_planned = models.DecimalField(
+        _("既定支付进度（%）"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    # The two counted indicators of 预算管理 (domain.md §7): criteria met (of three) and violations found.
+    rules_met = models.PositiveSmallIntegerField(_("管理制度健全性：符合的项数"), null=True, blank=True)
+    violations = models.PositiveSmallIntegerField(_("资金使用合规性：不符合要求的例数"), null=True, blank=True)
+    execution_reason = models.TextField(
+        _("预算执行率低于90%的原因"), blank=True, help_text=_("执行率低于90%时须填写。")
+    )
+
+    history = content_history()
+
+    class Meta:
+        verbose_name = _("共性指标数据")
+        verbose_name_plural = _("共性指标数据")
+        constraints = [
+            models.CheckConstraint(condition=_none_negative(COMMON_AMOUNTS), name="common_amounts_not_negative"),
+            models.CheckConstraint(
+                condition=(Q(payment_progress_actual__gte=0) | Q(payment_progress_actual__isnull=True))
+                & (Q(payment_progress_actual__lte=100) | Q(payment_progress_actual__isnull=True))
+                & (Q(payment_progress_planned__gte=0) | Q(payment_progress_planned__isnull=True))
+                & (Q(payment_progress_planned__lte=100) | Q(payment_progress_planned__isnull=True)),
+                name="common_payment_progress_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(rules_met__lte=3) | Q(rules_met__isnull=True), name="common_rules_met_at_most_three"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)

@@ -4,6 +4,7 @@ one function per rule, one message each."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -27,3 +28,24 @@ def fund_type_errors(has_spending: bool | None, amount: Decimal | None, narrativ
     elif has_spending is True and amount == 0:
         errors["amount"] = str(FUND_SPENDING_OF_ZERO)
     return errors
+
+
+ASSETS_IN_USE_ABOVE_TOTAL = _("在用固定资产不能大于固定资产总额。")
+EXECUTION_REASON_NEEDED = _("预算执行率低于90%%（%(lines)s），请说明原因。")
+
+
+def common_figures_errors(values: dict[str, Any]) -> dict[str, str]:
+    """What contradicts itself in the common-indicator figures, by field. Empty when they are coherent."""
+    errors: dict[str, str] = {}
+    in_use, total = values.get("fixed_assets_in_use"), values.get("fixed_assets_total")
+    if in_use is not None and total is not None and in_use > total:
+        errors["fixed_assets_in_use"] = str(ASSETS_IN_USE_ABOVE_TOTAL)
+    return errors
+
+
+def execution_reason_error(below: list[tuple[str, str]], reason: str) -> str | None:
+    """An execution rate under 90% needs a reason (domain.md §7): the message naming each line below it, as
+    (label, rate shown), when no reason is given; None otherwise."""
+    if not below or (reason or "").strip():
+        return None
+    return str(EXECUTION_REASON_NEEDED) % {"lines": "；".join(f"{label} {shown}" for label, shown in below)}

@@ -10,14 +10,41 @@ from django.core.exceptions import ValidationError
 
 from evaluations.history import create_rows, update_rows
 from evaluations.models import Evaluation, Section
+from evaluations.money import format_percent
 from evaluations.rows import ROWS_DO_NOT_MATCH, plan_rows, write_rows
 from evaluations.services import remember_amount_unit, section_save
 
-from .models import BasicSpending, BudgetExecution, FundSource, FundTypeSpending, ProjectItem, SpendingSummary
-from .rules import fund_type_errors
+from . import figures
+from .models import (
+    COMMON_AMOUNTS,
+    BasicSpending,
+    BudgetExecution,
+    CommonFigures,
+    FundSource,
+    FundTypeSpending,
+    ProjectItem,
+    SpendingSummary,
+)
+from .rules import common_figures_errors, execution_reason_error, fund_type_errors
 
 BASIC_FIELDS = ["amount", "previous_amount", "change_reason"]
-EXECUTION_FIELDS = ["initial_budget", "full_year_budget", "executed"]
+EXECUTION_FIELDS = [
+    "carryover_from_last_year",
+    "initial_budget",
+    "additions",
+    "reductions",
+    "full_year_budget",
+    "executed",
+    "year_end_carryover",
+]
+COMMON_FIELDS = [
+    *COMMON_AMOUNTS,
+    "payment_progress_actual",
+    "payment_progress_planned",
+    "rules_met",
+    "violations",
+    "execution_reason",
+]
 SOURCE_FIELDS = ["name", "description"]
 ITEM_FIELDS = ["source_id", "name", "description", "amount"]
 SUMMARY_FIELDS = ["total_budget", "total_spending", "basic_total", "project_total"]
@@ -37,18 +64,20 @@ def _save_fixed_lines(
 ) -> None:
     """Lines with one row per fixed key (category, kind, fund type): update the rows whose values changed, create
     the missing ones in which something was entered. A line left blank writes no row: its absence is what
-    "nobody said" looks like. Three queries at most, with the history of what was written."""
+    "nobody said" looks like. Fields a line leaves out are not touched. Three queries at most, with the history of
+    what was written."""
     # order_by(): the default ordering would join the evaluation and its unit for nothing.
     existing = {getattr(row, key): row for row in model.objects.filter(evaluation=evaluation).order_by()}
     to_update, to_create, changed_fields = [], [], set()
     for value, data in lines.items():
-        data = {name: data[name] for name in fields}
+        # A field left out of ``data`` is left as it is (a caller from code may set only some columns).
+        data = {name: data[name] for name in fields if name in data}
         row = existing.get(value)
         if row is None:
             if not _is_blank(data):
                 to_create.append(model(evaluation=evaluation, **{key: value}, **data))
             continue
-        changed = [name for name in fields if getattr(row, name) != data[name]]
+        changed = [name for name in data if getattr(row, name) != data[name]]
         for name in changed:
             setattr(row, name, data[name])
         if changed:
@@ -76,21 +105,60 @@ def save_basic_spending(
         remember_amount_unit(locked, amount_unit)
 
 
+def execution_reason_message(execution: figures.ExecutionFigures, reason: str) -> str | None:
+    """The refusal of execution rates under 90% without a reason, naming each such line; None when none is due."""
+    below = [(line.label, format_percent(line.rate)) for line in figures.execution_lines_needing_reason(execution)]
+    return execution_reason_error(below, reason)
+
+
 def save_execution(
     *,
     evaluation: Evaluation,
     actor: Any,
     revision: int,
     lines: dict[str, dict[str, Any]],
+    common: dict[str, Any] | None = None,
     amount_unit: str | None = None,
 ) -> None:
-    """The funds block of the self-evaluation table: budget at the start of the year, full-year budget, execution."""
+    """预算执行 and the figures of the common indicators. ``lines``: per kind (基本/项目), 上年结转, 年初预算数,
+    本年追加, 本年调减, 全年预算数, 全年执行数 and 年末结转结余. ``common``: the unit-level figures of
+    :class:`CommonFigures` by field (None: leave them as they are). Every figure may be None (not entered).
+
+    An execution rate under 90% needs ``common["execution_reason"]``, and 在用固定资产 cannot exceed the total:
+    refused with the message, nothing written. A fixed number of queries: the lines and the common row are read
+    once and written only where something changed."""
     unknown = set(lines) - set(BudgetExecution.Kind.values)
-    if unknown:
+    if unknown or (common is not None and set(common) - set(COMMON_FIELDS)):
         raise ValidationError(ROWS_DO_NOT_MATCH, code="rows")
+    if common is not None:
+        errors = common_figures_errors(common)
+        if errors:
+            raise ValidationError(next(iter(errors.values())), code="common")
+        typed = [BudgetExecution(kind=kind, **values) for kind, values in lines.items()]
+        message = execution_reason_message(figures.execution_figures(typed), common.get("execution_reason") or "")
+        if message:
+            raise ValidationError(message, code="execution_reason")
     with section_save(evaluation=evaluation, section=Section.EXECUTION, revision=revision, actor=actor) as locked:
         _save_fixed_lines(BudgetExecution, locked, "kind", lines, EXECUTION_FIELDS)
+        if common is not None:
+            _save_one_row(CommonFigures, locked, {name: common.get(name) for name in COMMON_FIELDS})
         remember_amount_unit(locked, amount_unit)
+
+
+def _save_one_row(
+    model: type[SpendingSummary] | type[CommonFigures], evaluation: Evaluation, values: dict[str, Any]
+) -> None:
+    """The evaluation's one row of ``model``: created when something was entered, else updated where it changed.
+    Two queries at most, with the history of what was written."""
+    row = model.objects.filter(evaluation=evaluation).first()
+    if row is None:
+        if not _is_blank(values):
+            create_rows(model, [model(evaluation=evaluation, **values)])
+        return
+    changed = [name for name in values if getattr(row, name) != values[name]]
+    for name in changed:
+        setattr(row, name, values[name])
+    update_rows(model, [row] if changed else [], changed)
 
 
 def save_totals(
@@ -118,16 +186,7 @@ def save_totals(
         if errors:
             raise ValidationError(next(iter(errors.values())), code="fund_type")
     with section_save(evaluation=evaluation, section=Section.TOTALS, revision=revision, actor=actor) as locked:
-        values = {name: summary.get(name) for name in SUMMARY_FIELDS}
-        row = SpendingSummary.objects.filter(evaluation=locked).first()
-        if row is None:
-            if not _is_blank(values):
-                create_rows(SpendingSummary, [SpendingSummary(evaluation=locked, **values)])
-        else:
-            changed = [name for name in SUMMARY_FIELDS if getattr(row, name) != values[name]]
-            for name in changed:
-                setattr(row, name, values[name])
-            update_rows(SpendingSummary, [row] if changed else [], changed)
+        _save_one_row(SpendingSummary, locked, {name: summary.get(name) for name in SUMMARY_FIELDS})
         _save_fixed_lines(FundTypeSpending, locked, "fund_type", fund_types, FUND_TYPE_FIELDS)
         remember_amount_unit(locked, amount_unit)
 

@@ -574,8 +574,9 @@ class QueryCountTests(EditorTestCase):
         "basic": 8,
         # + fund sources, project items, the stated totals (for 项目支出合计 beside the items)
         "project": 9,
-        # + execution rows
-        "execution": 7,
+        # + execution rows, the common figures; for the indicators beside them: 日常公用经费 (basic spending), the
+        # stated totals and the project items (项目支出合计), the staffing lines (编制数, 在职人数)
+        "execution": 12,
         # + themes, indicators
         "achievements": 8,
         # nothing else: the narrative is on the evaluation

@@ -41,7 +41,8 @@ class AmountUnitTests(EditorTestCase):
                     for form in response.context["page"].forms.values()
                     for row in (form.forms if isinstance(form, BaseFormSet) else [form])
                     for field in row.fields.values()
-                    if isinstance(field, AmountField)
+                    # Percentages (支付进度, a QuantityField) are not money and keep no unit.
+                    if isinstance(field, AmountField) and field.follows_amount_unit
                 ]
                 self.assertTrue(labels)
                 self.assertTrue(all(label.endswith("（元）") for label in labels), labels)
