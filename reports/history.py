@@ -17,7 +17,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from achievements.models import Indicator, Theme
-from budgets.models import BasicSpending, BudgetExecution, FundSource, FundTypeSpending, ProjectItem, SpendingSummary
+from budgets.models import (
+    BasicSpending,
+    BudgetExecution,
+    CommonFigures,
+    FundSource,
+    FundTypeSpending,
+    ProjectItem,
+    SpendingSummary,
+)
 from evaluations.history import Via
 from evaluations.models import Duty, Evaluation, Office, StaffingLine, Submission, WrittenText
 
@@ -33,6 +41,7 @@ CONTENT_MODELS: list[type[models.Model]] = [
     ProjectItem,
     FundTypeSpending,
     BudgetExecution,
+    CommonFigures,
     Theme,
     Indicator,
     WrittenText,
@@ -162,8 +171,8 @@ def _row_label(model: type[models.Model], record: Any) -> str:
         return str(BudgetExecution.Kind(record.kind).label)
     if model is FundTypeSpending:
         return str(FundTypeSpending.FundType(record.fund_type).label)
-    if model is SpendingSummary:
-        return str(SpendingSummary._meta.verbose_name)
+    if model in (SpendingSummary, CommonFigures):
+        return str(model._meta.verbose_name)
     if model is WrittenText:
         return record.key
     text = getattr(record, "name", None) or getattr(record, "title", None) or getattr(record, "text", None)

@@ -228,8 +228,8 @@ class ReviewTests(SeedTestCase):
                 for duty in Duty.objects.filter(evaluation=self.evaluation)[:extra]:
                     duty.text += "（改）"
                     duty.save()
-            # the two newest submissions; the history of each of the thirteen content models with its users
-            with self.subTest(extra=extra), self.assertNumQueries(14):
+            # the two newest submissions; the history of each of the fourteen content models with its users
+            with self.subTest(extra=extra), self.assertNumQueries(15):
                 changes_since_previous_submission(self.evaluation)
 
     def test_before_a_second_submission_there_is_nothing_to_compare_with(self):
