@@ -30,8 +30,9 @@ from evaluations.models import Block, Evaluation, Section
 from evaluations.money import format_percent, format_wan, quantize_half_up
 from evaluations.outlines import FREE_TEXT_PREFIX, REPLACEABLE_BLOCKS, WRITTEN_PARAGRAPH_PREFIX
 
+from .document import Paragraph, Table, chinese_numeral
 from .forms import TEXTS_PREFIX, field_name
-from .report import Paragraph, Table, chinese_numeral, generated_blocks
+from .report import generated_blocks
 
 STALE_TIME = "stale_time"
 LATE_YEAR = "late_year"

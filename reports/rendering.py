@@ -29,7 +29,8 @@ from django.utils import translation
 
 from evaluations.models import Evaluation
 
-from .report import REPORT_LANGUAGE, Report, build_report
+from .document import Report
+from .report import REPORT_LANGUAGE, build_report
 
 # The document's base URL. The host does not exist: it only gives relative and /static/ URLs an address that the
 # fetcher recognises as ours; nothing is ever requested from it.

@@ -20,9 +20,8 @@ The data are loaded with a fixed number of queries, whatever the number of items
 from __future__ import annotations
 
 import dataclasses
-import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -66,6 +65,27 @@ from evaluations.outlines import (
     writing_places,
 )
 
+from .document import (
+    NO_DATE,
+    Block,
+    Cell,
+    Column,
+    Paragraph,
+    Report,
+    Row,
+    Section,
+    Table,
+    chinese_numeral,
+    clause,
+    format_date,
+    level_style,
+    list_items,
+    number_in_style,
+    prose_paragraphs,
+    reason_clause,
+    wan,
+)
+
 
 # The related rows a report reads: one query each, never one per item. Basic spending and budget execution are
 # ordered by their own category here: their models' default ordering goes through the evaluation and would join
@@ -94,7 +114,6 @@ RATIO_LABELS = {
 
 # Placeholders: only ever in a draft preview.
 NO_CONTENT = "本单位本年度未填报此项内容。"
-NO_DATE = "　　年　　月　　日"
 NO_EXECUTION = "本年度未填报预算资金执行情况。"
 NO_INDICATORS = "本年度未填报绩效指标。"
 PLACEHOLDERS = (NO_CONTENT, NO_DATE, NO_EXECUTION, NO_INDICATORS)
@@ -103,249 +122,6 @@ PLACEHOLDERS = (NO_CONTENT, NO_DATE, NO_EXECUTION, NO_INDICATORS)
 NO_SUCH_SPENDING = "本单位无此项支出。"
 # Offices without a group are internal offices, as the seed's are.
 DEFAULT_OFFICE_GROUP = "内设机构"
-
-_DIGITS = "零一二三四五六七八九"
-_TRAILING_PUNCTUATION = "。；;，,、：: \u3000"
-
-
-# ---------------------------------------------------------------------------
-# Numbering: 一、 （一） 1. （1） 1、 (1), as an outline chooses per heading
-# ---------------------------------------------------------------------------
-def chinese_numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 16 → 十六, 21 → 二十一, 101 → 一百零一, 110 → 一百一十 (up to 9999)."""
-    if not 1 <= n <= 9999:
-        raise ValueError(f"No Chinese numeral for {n}")
-    text, pending_zero = "", False
-    for value, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        digit = n // value % 10
-        if digit == 0:
-            pending_zero = bool(text)
-            continue
-        if pending_zero:
-            text += "零"
-            pending_zero = False
-        text += _DIGITS[digit] + name
-    # 十一, not 一十一, below twenty.
-    return text[1:] if 10 <= n < 20 else text
-
-
-def number_in_style(style: str, n: int) -> str:
-    """The n-th number in a numbering style. "（一）" and "（1）" take no trailing 、; "1." uses a full stop."""
-    if style == Numbering.CHINESE:
-        return f"{chinese_numeral(n)}、"
-    if style == Numbering.CHINESE_PAREN:
-        return f"（{chinese_numeral(n)}）"
-    if style == Numbering.ARABIC_DOT:
-        return f"{n}."
-    if style == Numbering.ARABIC_PAREN:
-        return f"（{n}）"
-    if style == Numbering.ARABIC_COMMA:
-        return f"{n}、"
-    if style == Numbering.ARABIC_HALF_PAREN:
-        return f"({n})"
-    if style == Numbering.NONE:
-        return ""
-    raise ValueError(f"No numbering style {style!r}")
-
-
-# GB/T 9704-2012's sequence of heading levels.
-LEVEL_STYLES = (Numbering.CHINESE, Numbering.CHINESE_PAREN, Numbering.ARABIC_DOT, Numbering.ARABIC_PAREN)
-
-
-def level_style(level: int) -> str:
-    """The style GB/T 9704 gives a heading level (below the fourth: (1))."""
-    return LEVEL_STYLES[level - 1] if 1 <= level <= len(LEVEL_STYLES) else Numbering.ARABIC_HALF_PAREN
-
-
-def heading_number(level: int, n: int) -> str:
-    """The number of the n-th heading at a level: 一、 / （一） / 1. / （1）. Only the first level takes 、."""
-    if not 1 <= level <= len(LEVEL_STYLES):
-        raise ValueError(f"No heading level {level}")
-    return number_in_style(LEVEL_STYLES[level - 1], n)
-
-
-# ---------------------------------------------------------------------------
-# The tree
-# ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Paragraph:
-    text: str
-    # A run-in heading or label printed before the text, e.g. "1.工业运行稳中有进。" or "人员配置情况：".
-    lead: str = ""
-    # "heading" leads are third-level headings (仿宋 bold); "label" leads are plain text.
-    lead_kind: str = "heading"
-    # A list number printed before the text, e.g. "（一）" for the duties.
-    number: str = ""
-    # "note" marks a sentence that stands in for missing data (drafts only).
-    variant: str = ""
-    kind: str = "paragraph"
-    # "para:<block>" on a generated paragraph the unit may replace with its own wording; "" on stored prose.
-    key: str = ""
-    # The unit's own wording in place of the generated paragraph(s) of ``key``.
-    written: bool = False
-
-
-@dataclass(frozen=True)
-class Column:
-    label: str
-    numeric: bool = False
-    # The column's share of the table width in percent; tables are laid out with fixed widths (faster in
-    # WeasyPrint, and a long cell cannot squeeze its neighbours). The stylesheets define a class per value used.
-    width: int = 0
-
-
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    numeric: bool = False
-    colspan: int = 1
-
-
-@dataclass(frozen=True)
-class Row:
-    cells: list[Cell]
-    # "group" for a source-of-funds subtotal, "total" for the last line, "" for an ordinary row.
-    variant: str = ""
-
-
-@dataclass(frozen=True)
-class Table:
-    caption: str
-    columns: list[Column]
-    rows: list[Row]
-    unit_note: str = ""
-    # "wide" tables get the smaller print size in the PDF.
-    variant: str = ""
-    kind: str = "table"
-
-    @property
-    def keep_together(self) -> bool:
-        """A short table is not split across pages; a long one breaks between rows, its header repeated."""
-        return len(self.rows) <= 8
-
-
-Block = Paragraph | Table
-
-
-@dataclass
-class Section:
-    # The depth in the outline (1 for 一、…): decides the heading's font (黑体, 楷体, 仿宋 bold, 仿宋).
-    level: int
-    number: str
-    title: str
-    anchor: str
-    blocks: list[Block] = field(default_factory=list)
-    subsections: list[Section] = field(default_factory=list)
-    numbering: str = ""
-
-    @property
-    def heading(self) -> str:
-        return f"{self.number}{self.title}"
-
-    @property
-    def style_level(self) -> int:
-        """The heading style's level for the templates: 1 to 4."""
-        return min(self.level, 4)
-
-
-@dataclass(frozen=True)
-class TocEntry:
-    level: int
-    heading: str
-    anchor: str
-
-
-@dataclass
-class Report:
-    title: str
-    unit_name: str
-    year: int
-    sections: list[Section]
-    signature_name: str
-    signature_date: str
-    # A draft preview: placeholders may appear, and the templates print a 草稿 watermark.
-    draft: bool = False
-    outline_name: str = ""
-
-    @property
-    def toc(self) -> list[TocEntry]:
-        entries = []
-        for section in self.sections:
-            entries.append(TocEntry(1, section.heading, section.anchor))
-            entries.extend(TocEntry(2, sub.heading, sub.anchor) for sub in section.subsections)
-        return entries
-
-    @property
-    def paragraphs(self) -> list[Paragraph]:
-        """Every paragraph in reading order (tables excluded): what a reader of the PDF's text sees."""
-        return [block for block in self.blocks if isinstance(block, Paragraph)]
-
-    @property
-    def tables(self) -> list[Table]:
-        return [block for block in self.blocks if isinstance(block, Table)]
-
-    @property
-    def blocks(self) -> list[Block]:
-        """Every paragraph and table in reading order."""
-        found: list[Block] = []
-
-        def walk(section: Section) -> None:
-            found.extend(section.blocks)
-            for sub in section.subsections:
-                walk(sub)
-
-        for section in self.sections:
-            walk(section)
-        return found
-
-
-# ---------------------------------------------------------------------------
-# Small wording helpers
-# ---------------------------------------------------------------------------
-def wan(amount: Decimal) -> str:
-    return f"{format_wan(amount)}万元"
-
-
-def prose_paragraphs(text: str) -> list[str]:
-    """Stored prose split into paragraphs at line breaks; blank lines and surrounding spaces dropped."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def _clause(text: str) -> str:
-    """A stored phrase ready to be embedded in a generated sentence: without its closing punctuation."""
-    return text.strip().rstrip(_TRAILING_PUNCTUATION)
-
-
-def _reason(text: str) -> str:
-    reason = _clause(text)
-    # The generated sentence supplies "主要是"; preparers often type it as well.
-    for prefix in ("主要是", "主要原因是"):
-        if reason.startswith(prefix):
-            reason = reason[len(prefix) :]
-    return reason
-
-
-def format_date(value: datetime.date | None) -> str:
-    """2025-05-22 → 2025年5月22日 (Arabic numerals without leading zeros, as GB/T 9704 prescribes); none as ""."""
-    if value is None:
-        return ""
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def _list_items(texts: list[str], node: NodeSpec) -> list[Paragraph]:
-    """A list (the duties) in the node's item numbering: one paragraph "(1)…；(2)…。" or one paragraph each."""
-    if not texts:
-        return []
-    if node.items_inline:
-        return [
-            Paragraph(
-                "；".join(
-                    f"{number_in_style(node.item_numbering, n)}{_clause(text)}" for n, text in enumerate(texts, 1)
-                )
-                + "。"
-            )
-        ]
-    return [Paragraph(text, number=number_in_style(node.item_numbering, n)) for n, text in enumerate(texts, start=1)]
 
 
 # ---------------------------------------------------------------------------
@@ -452,11 +228,11 @@ def _unit_intro(ctx: _Context, node: NodeSpec, level: int) -> list[Block]:
         intro = f"{intro}主要职能有：" if intro else f"{evaluation.unit.name}的主要职能有："
     blocks: list[Block] = [Paragraph(intro, key=para_key(OutlineBlock.UNIT_INTRO))] if intro else []
     # Duties are stored prose: the unit's own wording of the introduction leaves them in place.
-    return blocks + _list_items(duties, node)
+    return blocks + list_items(duties, node)
 
 
 def _duties(ctx: _Context, node: NodeSpec, level: int) -> list[Block]:
-    return list(_list_items(_duty_texts(ctx.evaluation), node))
+    return list(list_items(_duty_texts(ctx.evaluation), node))
 
 
 def office_group(office) -> str:
@@ -622,8 +398,8 @@ def basic_spending_sentence(year: int, basic: BasicSpendingFigures) -> str:
         change = _change_clause(line.change)
         if change:
             parts.append(change)
-            if line.change.amount != 0 and _reason(line.reason):
-                parts.append(f"主要是{_reason(line.reason)}")
+            if line.change.amount != 0 and reason_clause(line.reason):
+                parts.append(f"主要是{reason_clause(line.reason)}")
         if line.share is not None:
             parts.append(f"{RATIO_LABELS.get(line.category, '支出比率')}{format_percent(line.share)}")
         clauses.append("，".join(parts))
@@ -680,7 +456,7 @@ def basic_spending_table(basic: BasicSpendingFigures) -> Table:
 
 
 def _items(items) -> str:
-    return "、".join(f"{_clause(item.wording)}{wan(item.amount)}" for item in items)
+    return "、".join(f"{clause(item.wording)}{wan(item.amount)}" for item in items)
 
 
 def project_spending_sentence(year: int, project: ProjectSpendingFigures, total: Decimal | None = None) -> str:
@@ -697,7 +473,7 @@ def project_spending_sentence(year: int, project: ProjectSpendingFigures, total:
         return f"{year}年无项目支出。" if total == 0 else f"{year}年决算项目支出{wan(total)}。"
 
     def described(group) -> str:
-        description = _clause(group.source.description)
+        description = clause(group.source.description)
         return f"，{description}" if description else ""
 
     opening = f"{year}年决算项目支出{wan(total)}"
@@ -847,7 +623,7 @@ def _achievements(ctx: _Context, node: NodeSpec, level: int) -> list[Block]:
     blocks: list[Block] = []
     style = level_style(level + 1)
     for n, theme in enumerate(ctx.evaluation.themes.all(), start=1):
-        lead = f"{number_in_style(style, n)}{_clause(theme.title)}。"
+        lead = f"{number_in_style(style, n)}{clause(theme.title)}。"
         paragraphs = prose_paragraphs(theme.body) or [""]
         blocks.append(Paragraph(paragraphs[0], lead=lead))
         blocks.extend(Paragraph(p) for p in paragraphs[1:])

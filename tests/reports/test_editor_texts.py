@@ -11,8 +11,9 @@ from budgets.models import BasicSpending
 from evaluations.models import Evaluation, OutlineAssignment, OutlineNode, ReportOutline, SectionRevision, WrittenText
 from evaluations.outlines import HUNAN, copy_outline, ensure_builtin_outlines
 from evaluations.services import EVALUATION_LOCKED
+from reports.document import Paragraph
 from reports.forms import OUTLINE_CHANGED
-from reports.report import Paragraph, build_report
+from reports.report import build_report
 
 from . import test_editor
 from .test_editor import EditorTestCase

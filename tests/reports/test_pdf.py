@@ -28,8 +28,9 @@ from pypdf import PdfReader
 
 from evaluations.models import Evaluation
 from reports.demo import lukou_2024 as seed
+from reports.document import Paragraph, Report, Section, heading_number
 from reports.rendering import html_to_pdf, render_document, render_report_html, render_report_pdf
-from reports.report import Paragraph, Report, Section, build_report, heading_number
+from reports.report import build_report
 from tests.base import SeedTestCase
 
 pytestmark = pytest.mark.pdf

@@ -8,7 +8,8 @@ from decimal import Decimal
 from achievements.models import Indicator, Theme
 from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem, SpendingSummary
 from evaluations.models import Duty, Evaluation, Office, StaffingLine, Unit
-from reports.report import build_report, chinese_numeral, heading_number
+from reports.document import chinese_numeral, heading_number
+from reports.report import build_report
 from tests.base import SeedTestCase
 
 # The seed's generated paragraphs, exactly as it prints them: the report must produce them word for word.

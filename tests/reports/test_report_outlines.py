@@ -27,7 +27,8 @@ from evaluations.models import (
 )
 from evaluations.outlines import BUILTIN, HUNAN, PLAIN, SEED, NodeSpec, OutlineSpec, ensure_builtin_outlines
 from reports.demo import lukou_2024 as seed
-from reports.report import Paragraph, Report, Section, Table, build_report, replaceable_paragraphs
+from reports.document import Paragraph, Report, Section, Table
+from reports.report import build_report, replaceable_paragraphs
 from tests.base import BaseTestCase, SeedTestCase
 
 from .test_report import SEED_BASIC, SEED_STAFFING, fresh

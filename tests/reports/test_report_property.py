@@ -43,7 +43,8 @@ from budgets.models import (
 from evaluations.models import Duty, Evaluation, Office, StaffingLine, Unit
 from evaluations.money import format_percent, format_quantity, format_wan, quantize_half_up, ratio
 from evaluations.outlines import BUILTIN
-from reports.report import PLACEHOLDERS, Paragraph, Report, Table, build_report, spending_summary
+from reports.document import Paragraph, Report, Table
+from reports.report import PLACEHOLDERS, build_report, spending_summary
 
 from .test_report import fresh
 
