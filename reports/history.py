@@ -27,7 +27,7 @@ from budgets.models import (
     SpendingSummary,
 )
 from evaluations.history import Via
-from evaluations.models import Duty, Evaluation, Office, StaffingLine, Submission, WrittenText
+from evaluations.models import Block, Duty, Evaluation, Office, StaffingLine, Submission, WrittenText
 
 # The content models in the report's order; the evaluation's own fields first.
 CONTENT_MODELS: list[type[models.Model]] = [
@@ -174,6 +174,10 @@ def _row_label(model: type[models.Model], record: Any) -> str:
     if model in (SpendingSummary, CommonFigures):
         return str(model._meta.verbose_name)
     if model is WrittenText:
+        # "para:<block>" reads as the block's name; a free section keeps its outline key (titles differ by outline).
+        kind, _colon, name = record.key.partition(":")
+        if kind == "para" and name in Block.values:
+            return str(_("%(block)s（本单位表述）") % {"block": Block(name).label})
         return record.key
     text = getattr(record, "name", None) or getattr(record, "title", None) or getattr(record, "text", None)
     if text is None:

@@ -15,7 +15,7 @@ from budgets.models import BasicSpending, BudgetExecution, ProjectItem
 from budgets.services import save_execution
 from evaluations.history import Via, recording
 from evaluations.models import Duty, Evaluation
-from evaluations.services import save_narrative, section_revision
+from evaluations.services import save_narrative, save_written_texts, section_revision
 from reports import workflow
 from reports.history import changes_since_previous_submission, content_history
 from reports.services import create_evaluation
@@ -164,6 +164,17 @@ class PathsTests(SeedTestCase):
             import_file(self.evaluation, to_bytes(wb), actor=self.chenjing)
         self.assertEqual(BasicSpending.history.count(), before)
         self.assertNotEqual(BasicSpending.objects.get(evaluation=self.evaluation, category="personnel").amount, 1)
+
+    def test_the_units_own_wording_reads_as_the_block_it_replaces(self):
+        start = timezone.now()
+        save_written_texts(
+            evaluation=self.evaluation,
+            actor=self.wangfang,
+            revision=revision(self.evaluation, "texts"),
+            texts={"para:staffing": "截至2024年底，我局共有在职人员21人。"},
+        )
+        [entry] = content_history(self.evaluation, since=start)
+        self.assertEqual((entry.what, entry.row, entry.via), ("自撰内容", "人员编制（本单位表述）", "程序调用"))
 
     def test_a_status_change_is_not_a_content_change(self):
         before = Evaluation.history.count()
