@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import SimpleTestCase
 
 from achievements.figures import as_unit_indicator
-from achievements.forms import IndicatorRowForm
+from achievements.forms import IndicatorAdminForm, IndicatorRowForm
 from achievements.models import Indicator
 from achievements.services import INDICATOR_FIELDS, save_achievements
 from evaluations.scoring_rules import Assessment, score_indicator
@@ -156,6 +156,13 @@ class EditorJudgementTests(JudgementTestCase):
         saved = Indicator.objects.get(evaluation=self.evaluation, name="预决算信息公开")
         self.assertTrue(saved.not_applicable)
         self.assertTrue(as_unit_indicator(saved).not_applicable)
+
+
+class AdminJudgementTests(JudgementTestCase):
+    def test_the_admin_applies_the_same_rule(self):
+        values = {"qualitative_tier": "partly", "self_score": "9", "score_reason": "迟报"}
+        data = openness(evaluation=str(self.evaluation.pk), order="1", **values)
+        self.assertEqual(IndicatorAdminForm(data).errors["self_score"], [OUT_OF_RANGE])
 
 
 class ServiceJudgementTests(JudgementTestCase):
