@@ -44,6 +44,10 @@ class IndicatorInline(EvaluationInline):
         "weight",
         "ranking",
         "deviation_reason",
+        "qualitative_tier",
+        "self_score",
+        "score_reason",
+        "not_applicable",
         "theme",
     ]
     evaluation_scoped = {"theme": Theme}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from evaluations.scoring_rules import UnitIndicator, completion_ratio, falls_short, score_indicator
+from evaluations.scoring_rules import Assessment, UnitIndicator, completion_ratio, falls_short, score_indicator
 
 from .models import Indicator
 
@@ -22,9 +22,18 @@ def as_unit_indicator(indicator: Indicator) -> UnitIndicator:
         target=indicator.target,
         actual=indicator.actual,
         weight=indicator.weight,
+        assessment=assessment_of(indicator),
+        not_applicable=indicator.not_applicable,
         deviation_reason=indicator.deviation_reason,
         ref=indicator.pk,
     )
+
+
+def assessment_of(indicator: Indicator) -> Assessment | None:
+    """The unit's judgement of a qualitative indicator, once it has picked a tier; ``None`` otherwise."""
+    if not indicator.is_qualitative or not indicator.qualitative_tier:
+        return None
+    return Assessment(indicator.qualitative_tier, indicator.self_score, indicator.score_reason)
 
 
 def completion_rate(indicator: Indicator) -> Decimal | None:

@@ -19,7 +19,7 @@ from evaluations.money import format_quantity
 
 from . import figures
 from .models import Indicator, Theme
-from .rules import shortfall_reason_error
+from .rules import assessment_error, shortfall_reason_error
 from .services import INDICATOR_FIELDS
 
 
@@ -37,6 +37,7 @@ class IndicatorFigureFields(forms.Form):
     target = QuantityField(label=_("年度指标值"), required=False)
     actual = QuantityField(label=_("实际完成值"), required=False)
     weight = QuantityField(label=_("分值"), required=False, decimal_places=2, max_value=Decimal("9999.99"))
+    self_score = QuantityField(label=_("自评得分"), required=False, decimal_places=2, max_value=Decimal("9999.99"))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -49,6 +50,17 @@ class IndicatorFigureFields(forms.Form):
         )
         if error is not None:
             self.add_error("deviation_reason", error)
+        judged = assessment_error(
+            direction=cleaned.get("direction"),
+            weight=cleaned.get("weight"),
+            not_applicable=bool(cleaned.get("not_applicable")),
+            tier=cleaned.get("qualitative_tier"),
+            score=cleaned.get("self_score"),
+            reason=cleaned.get("score_reason"),
+        )
+        # A field that failed its own cleaning already shows why; the rule would only repeat a consequence.
+        if judged is not None and judged[0] not in self.errors:
+            self.add_error(judged[0], judged[1])
         return cleaned
 
 
@@ -59,7 +71,10 @@ class IndicatorRowForm(IndicatorFigureFields, RowModelForm):
         model = Indicator
         fields = INDICATOR_FIELDS
         # One line while empty, as most are; it grows as a reason is typed.
-        widgets = {"deviation_reason": forms.Textarea(attrs={"rows": 1})}
+        widgets = {
+            "deviation_reason": forms.Textarea(attrs={"rows": 1}),
+            "score_reason": forms.Textarea(attrs={"rows": 1}),
+        }
 
     def __init__(self, *args: Any, theme_choices: list[tuple[Any, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

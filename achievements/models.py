@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from evaluations import scoring_rules
 from evaluations.history import content_history
 from evaluations.models import Evaluation
 
@@ -42,6 +43,13 @@ class Indicator(models.Model):
         EQUAL = "eq", "="
         QUALITATIVE = "qualitative", _("定性")
 
+    class Tier(models.TextChoices):
+        """The engine's tiers (evaluations.scoring_rules), keyed as the engine keys them."""
+
+        ACHIEVED = scoring_rules.ACHIEVED, _("达成")
+        PARTLY = scoring_rules.PARTLY, _("部分达成")
+        NOT_ACHIEVED = scoring_rules.NOT_ACHIEVED, _("未达成")
+
     evaluation = models.ForeignKey(
         Evaluation, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("绩效自评")
     )
@@ -72,6 +80,13 @@ class Indicator(models.Model):
     )
     deviation_reason = models.TextField(_("偏差原因分析及改进措施"), blank=True)
     ranking = models.CharField(_("排名"), max_length=60, blank=True, help_text=_("例如：全市排名第一"))
+    # The unit's own judgement, read by the scoring engine (achievements.figures.as_unit_indicator).
+    not_applicable = models.BooleanField(_("不适用"), default=False)
+    qualitative_tier = models.CharField(_("评价档次"), max_length=20, choices=Tier.choices, blank=True)
+    self_score = models.DecimalField(
+        _("自评得分"), max_digits=6, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    score_reason = models.TextField(_("评分理由"), blank=True)
 
     history = content_history()
 
@@ -83,6 +98,9 @@ class Indicator(models.Model):
             models.CheckConstraint(condition=Q(weight__gte=0) | Q(weight__isnull=True), name="weight_not_negative"),
             models.CheckConstraint(condition=Q(target__gte=0) | Q(target__isnull=True), name="target_not_negative"),
             models.CheckConstraint(condition=Q(actual__gte=0) | Q(actual__isnull=True), name="actual_not_negative"),
+            models.CheckConstraint(
+                condition=Q(self_score__gte=0) | Q(self_score__isnull=True), name="self_score_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.money import format_quantity
+from evaluations.scoring_rules import THREE_TIERS, Assessment
 
 from .figures import is_shortfall
 from .models import Indicator
@@ -39,3 +40,50 @@ def shortfall_reason_error(
             "direction": probe.get_direction_display(),
         },
     )
+
+
+NOT_APPLICABLE_WITHOUT_REASON = _("不适用的指标请在评分理由中说明不适用的原因。")
+SCORE_WITHOUT_WEIGHT = _("请先填写分值，自评得分须在所选档次的范围内。")
+JUDGEMENT_ON_QUANTITATIVE = _("定量指标按实际完成值计分，评价档次和自评得分只用于定性指标。")
+
+
+def assessment_error(
+    *,
+    direction: str | None,
+    weight: Decimal | None,
+    not_applicable: bool,
+    tier: str | None,
+    score: Decimal | None,
+    reason: str | None,
+) -> tuple[str, ValidationError] | None:
+    """The unit's own judgement of an indicator, checked: ``(field, error)`` naming the field the error belongs
+    beside, or ``None`` when the judgement holds. Blank stays blank: an indicator with no tier and no score is not
+    judged yet. The range, score and reason rules are the engine's (:meth:`evaluations.scoring_rules.Tiers.check`)."""
+    reason = reason or ""
+    if not_applicable:
+        if not reason.strip():
+            return "score_reason", ValidationError(NOT_APPLICABLE_WITHOUT_REASON, code="not_applicable")
+        return None
+    if not tier and score is None:
+        return None
+    if direction != Indicator.Direction.QUALITATIVE:
+        return ("qualitative_tier" if tier else "self_score"), ValidationError(
+            JUDGEMENT_ON_QUANTITATIVE, code="quantitative"
+        )
+    if weight is None and tier and score is not None:
+        return "weight", ValidationError(SCORE_WITHOUT_WEIGHT, code="weight")
+    try:
+        # Here a missing weight means a tier or a score is missing too: the engine refuses that before any range.
+        THREE_TIERS.check(weight if weight is not None else Decimal(0), Assessment(tier or "", score, reason))
+    except ValidationError as error:
+        return _CHECK_FIELDS.get(error.code, "self_score"), error
+    return None
+
+
+# Which field each of the engine's refusals belongs beside.
+_CHECK_FIELDS = {
+    "tier": "qualitative_tier",
+    "score": "self_score",
+    "out_of_range": "self_score",
+    "reason": "score_reason",
+}

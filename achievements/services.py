@@ -12,7 +12,7 @@ from evaluations.rows import ROWS_DO_NOT_MATCH, plan_rows, write_rows
 from evaluations.services import section_save
 
 from .models import Indicator, Theme
-from .rules import shortfall_reason_error
+from .rules import assessment_error, shortfall_reason_error
 
 THEME_FIELDS = ["title", "body"]
 INDICATOR_FIELDS = [
@@ -29,6 +29,10 @@ INDICATOR_FIELDS = [
     "weight",
     "deviation_reason",
     "ranking",
+    "not_applicable",
+    "qualitative_tier",
+    "self_score",
+    "score_reason",
 ]
 
 
@@ -56,6 +60,16 @@ def save_achievements(
         )
         if error is not None:
             raise error
+        judged = assessment_error(
+            direction=row["direction"],
+            weight=row.get("weight"),
+            not_applicable=bool(row.get("not_applicable")),
+            tier=row.get("qualitative_tier"),
+            score=row.get("self_score"),
+            reason=row.get("score_reason"),
+        )
+        if judged is not None:
+            raise judged[1]
 
     with section_save(evaluation=evaluation, section=Section.ACHIEVEMENTS, revision=revision, actor=actor) as locked:
         theme_writes = plan_rows(Theme, locked, themes, THEME_FIELDS)

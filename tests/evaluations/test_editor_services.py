@@ -293,6 +293,10 @@ class AchievementsServiceTests(SeedTestCase):
             "weight": None,
             "deviation_reason": "  ",
             "ranking": "",
+            "not_applicable": False,
+            "qualitative_tier": "",
+            "self_score": None,
+            "score_reason": "",
         }
         with self.assertRaisesMessage(
             ValidationError,
