@@ -10,13 +10,16 @@ added here when the editor collects them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from achievements.figures import as_unit_indicator
 from budgets.figures import execution_figures
 from budgets.selectors import common_indicators_of
 from evaluations.models import Evaluation
+from evaluations.scoring import SchemeSpec, ScoreSheet, score_evaluation
 from evaluations.scoring_rules import EXECUTION_RATE, ScoringInputs
+from evaluations.scoring_schemes import scheme_for
 
 
 def scoring_inputs(evaluation: Evaluation) -> ScoringInputs:
@@ -30,3 +33,18 @@ def scoring_inputs(evaluation: Evaluation) -> ScoringInputs:
     indicators = tuple(as_unit_indicator(indicator) for indicator in evaluation.indicators.all())
     reason = getattr(getattr(evaluation, "common_figures", None), "execution_reason", "") or ""
     return ScoringInputs(measures=measures, indicators=indicators, execution_reason=reason)
+
+
+@dataclass(frozen=True)
+class ScoredEvaluation:
+    """An evaluation's score sheet under the scheme that applies to it, for the pages that show it."""
+
+    scheme: SchemeSpec
+    sheet: ScoreSheet
+
+
+def score_of(evaluation: Evaluation) -> ScoredEvaluation:
+    """The evaluation scored from its saved data under its scheme (:func:`evaluations.scoring_schemes.scheme_for`).
+    A missing input leaves the total unknown and is listed; it is never scored as 0."""
+    scheme = scheme_for(evaluation)
+    return ScoredEvaluation(scheme, score_evaluation(scheme, scoring_inputs(evaluation)))

@@ -25,6 +25,7 @@ from evaluations.services import may_edit_content, section_revision
 from ..completeness import completeness_of
 from ..forms import TextsPage
 from ..proofreading import proofreading_context
+from ..scoring import score_of
 from ..services import create_evaluation
 
 PAGES: dict[str, type[SectionPage]] = {
@@ -115,6 +116,8 @@ def section_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
             "section": section,
             "last_save": last_save,
             "can_edit": evaluation.is_editable and may_edit_content(request.user, evaluation),
+            # The score as saved, beside the indicators it is computed from (the scheme's shipped or chosen rules).
+            "score": score_of(evaluation) if section == Section.ACHIEVEMENTS else None,
         },
         status=200 if not page.data or not page.has_errors else 422,
     )

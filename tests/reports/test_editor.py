@@ -577,8 +577,10 @@ class QueryCountTests(EditorTestCase):
         # + execution rows, the common figures; for the indicators beside them: 日常公用经费 (basic spending), the
         # stated totals and the project items (项目支出合计), the staffing lines (编制数, 在职人数)
         "execution": 12,
-        # + themes, indicators
-        "achievements": 8,
+        # + themes, indicators; the score beside them: the scheme (assignment, scheme row), the common indicators
+        # (日常公用经费, stated totals, project items, common figures, staffing lines, execution lines), the funds
+        # block and the indicators as the engine reads them, the reason for a low execution rate, the unit
+        "achievements": 19,
         # nothing else: the narrative is on the evaluation
         "narrative": 6,
         # + the outline (the bureau's assignments: none, so the shipped default), the unit's texts, and the report's
@@ -706,3 +708,14 @@ class QueryCountTests(EditorTestCase):
                 with self.subTest(section=section, rows=rows), self.assertNumQueries(count):
                     response = self.client.post(self.url(section), data)
                 self.assertEqual(response.status_code, 302)
+
+
+class ScoreBesideTheIndicatorsTests(EditorTestCase):
+    def test_wangfang_sees_the_score_of_her_saved_data_with_what_is_missing_never_scored_as_zero(self):
+        self.client.force_login(self.wangfang)
+        response = self.client.get(self.url("achievements"))
+        self.assertContains(response, "自评得分（按已保存的数据）")
+        self.assertContains(response, "评分方案：")
+        # The seed states no budget execution: the total cannot be computed and says so, rather than counting 0.
+        self.assertContains(response, "总分：无法计算")
+        self.assertContains(response, 'id="score-missing"')
