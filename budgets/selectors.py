@@ -6,7 +6,7 @@ from evaluations.measures import staff_control_rate
 from evaluations.models import Evaluation
 
 from . import figures
-from .models import BasicSpending, CommonFigures, SpendingSummary
+from .models import BasicSpending, SpendingSummary
 
 
 def common_indicators_of(evaluation: Evaluation) -> figures.CommonMeasures:
@@ -23,7 +23,8 @@ def common_indicators_of(evaluation: Evaluation) -> figures.CommonMeasures:
     summary = SpendingSummary.objects.filter(evaluation=evaluation).first()
     project = figures.project_spending_figures([], evaluation.project_items.order_by())
     return figures.common_indicators(
-        CommonFigures.objects.filter(evaluation=evaluation).first(),
+        # Through the reverse accessor, which keeps the row (or its absence) for later readers of the evaluation.
+        getattr(evaluation, "common_figures", None),
         evaluation.budget_execution.order_by(),
         operating_actual=operating,
         project_total=figures.project_total(summary.project_total if summary else None, project),

@@ -455,19 +455,27 @@ def known_regions() -> list[str]:
 def assign_outline(*, outline: ReportOutline, region: str, year: int | None) -> OutlineAssignment:
     """The bureau's choice: ``outline`` for the units of ``region`` (blank: every region) in ``year`` (None: every
     year). One choice per region and year; a region no unit belongs to is refused, since it would apply to nobody."""
-    region = region.strip()
+    region = known_region(region)
     with transaction.atomic():
-        if region and not Unit.objects.filter(region=region).exists():
-            raise ValidationError(UNKNOWN_REGION, code="unknown_region", params={"region": region})
         existing = OutlineAssignment.objects.filter(region=region, year=year).select_related("outline").first()
         if existing is not None:
             raise ValidationError(
                 ASSIGNMENT_TAKEN,
                 code="assignment_taken",
-                params={
-                    "region": region or _("全部地区"),
-                    "year": _("%(year)s年度") % {"year": year} if year else _("各年度"),
-                    "outline": existing.outline.name,
-                },
+                params={**place_params(region, year), "outline": existing.outline.name},
             )
         return OutlineAssignment.objects.create(outline=outline, region=region, year=year)
+
+
+def known_region(region: str) -> str:
+    """A region a bureau's choice (an outline, a scoring scheme) is made for, stripped; one no unit belongs to is
+    refused, since the choice would apply to nobody. Blank is every region."""
+    region = region.strip()
+    if region and not Unit.objects.filter(region=region).exists():
+        raise ValidationError(UNKNOWN_REGION, code="unknown_region", params={"region": region})
+    return region
+
+
+def place_params(region: str, year: int | None) -> dict[str, Any]:
+    """How a region and year read in the messages about a choice made for them."""
+    return {"region": region or _("全部地区"), "year": _("%(year)s年度") % {"year": year} if year else _("各年度")}

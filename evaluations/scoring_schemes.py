@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Evaluation, SchemeAssignment, ScoringScheme, Unit
-from .outlines import _best_assignment, may_manage_outlines
+from .outlines import _best_assignment, known_region, may_manage_outlines, place_params
 from .schemes import BUILTIN, NATIONAL
 from .scoring import SchemeSpec
 
@@ -127,10 +127,8 @@ def assign_scheme(*, scheme: ScoringScheme, region: str, year: int | None) -> Sc
     """The bureau's choice: ``scheme`` for the units of ``region`` (blank: every region) in ``year`` (None: every
     year). One choice per region and year; a region no unit belongs to is refused, since it would apply to nobody.
     A scheme that does not validate is refused too: nobody could be scored with it."""
-    region = region.strip()
+    region = known_region(region)
     with transaction.atomic():
-        if region and not Unit.objects.filter(region=region).exists():
-            raise ValidationError(UNKNOWN_REGION, code="unknown_region", params={"region": region})
         problems = scheme_spec(scheme).validate()
         if problems:
             raise ValidationError([ValidationError(problem, code="invalid") for problem in problems])
@@ -139,10 +137,6 @@ def assign_scheme(*, scheme: ScoringScheme, region: str, year: int | None) -> Sc
             raise ValidationError(
                 ASSIGNMENT_TAKEN,
                 code="assignment_taken",
-                params={
-                    "region": region or _("全部地区"),
-                    "year": _("%(year)s年度") % {"year": year} if year else _("各年度"),
-                    "scheme": existing.scheme.name,
-                },
+                params={**place_params(region, year), "scheme": existing.scheme.name},
             )
         return SchemeAssignment.objects.create(scheme=scheme, region=region, year=year)
