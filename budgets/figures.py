@@ -255,7 +255,7 @@ def execution_figures(rows: Iterable[BudgetExecution]) -> ExecutionFigures:
             full_year_budget=getattr(by_kind.get(kind), "full_year_budget", None),
             executed=getattr(by_kind.get(kind), "executed", None),
         )
-        for kind, label in BudgetExecution.Kind.choices
+        for kind, label in ((k, k.label) for k in BudgetExecution.SPENDING_KINDS)
     ]
     # A column's total only when both lines are known: basic spending alone is not 年度资金总额.
     total = ExecutionLine(
@@ -380,7 +380,7 @@ def execution_lines_needing_reason(execution: ExecutionFigures) -> list[Executio
 def _column(rows: dict[str, BudgetExecution], name: str, label: str) -> Input:
     """A column of the funds block over both lines, and the lines that lack it (“项目支出上年结转”): like the other
     columns, a total only when both lines are known."""
-    values = {kind: getattr(rows.get(kind), name, None) for kind in BudgetExecution.Kind.values}
+    values = {kind: getattr(rows.get(kind), name, None) for kind in BudgetExecution.SPENDING_KINDS}
     missing = tuple(f"{_KIND_LABELS[kind]}{label}" for kind, value in values.items() if value is None)
     return (None if missing else sum(values.values(), ZERO)), missing
 

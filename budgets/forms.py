@@ -629,9 +629,9 @@ class ExecutionPage(SectionPage):
 
     def build(self) -> None:
         rows = {row.kind: row for row in self.evaluation.budget_execution.all()}
-        self.labels = dict(BudgetExecution.Kind.choices)
+        self.labels = {k: k.label for k in BudgetExecution.SPENDING_KINDS}
         self.form_titles = {key: str(label) for key, label in self.labels.items()}
-        for kind in BudgetExecution.Kind.values:
+        for kind in BudgetExecution.SPENDING_KINDS:
             row = rows.get(kind)
             initial = {name: getattr(row, name) for name in EXECUTION_FIELDS} if row else {}
             self.forms[kind] = ExecutionLineForm(
@@ -645,7 +645,7 @@ class ExecutionPage(SectionPage):
         self.form_titles["common"] = str(_("共性指标数据"))
 
     def line_forms(self) -> list[tuple[str, ExecutionLineForm]]:
-        return [(self.labels[k], self.forms[k]) for k in BudgetExecution.Kind.values]
+        return [(self.labels[k], self.forms[k]) for k in BudgetExecution.SPENDING_KINDS]
 
     def three_public_rows(self) -> list[tuple[str, list[forms.BoundField]]]:
         form = self.forms["common"]
@@ -674,7 +674,7 @@ class ExecutionPage(SectionPage):
             evaluation=self.evaluation,
             actor=actor,
             revision=self.revision,
-            lines={k: dict(self.forms[k].cleaned_data) for k in BudgetExecution.Kind.values},
+            lines={k: dict(self.forms[k].cleaned_data) for k in BudgetExecution.SPENDING_KINDS},
             common=dict(self.forms["common"].cleaned_data),
             amount_unit=self.chosen_unit,
         )
@@ -682,7 +682,7 @@ class ExecutionPage(SectionPage):
     def _lines_as_typed(self) -> list[BudgetExecution]:
         return [
             BudgetExecution(kind=k, **{name: _valid_or_initial(self.forms[k], name) for name in EXECUTION_FIELDS})
-            for k in BudgetExecution.Kind.values
+            for k in BudgetExecution.SPENDING_KINDS
         ]
 
     def figures(self) -> figures.ExecutionFigures:

@@ -127,7 +127,7 @@ def save_execution(
     An execution rate under 90% needs ``common["execution_reason"]``, and 在用固定资产 cannot exceed the total:
     refused with the message, nothing written. A fixed number of queries: the lines and the common row are read
     once and written only where something changed."""
-    unknown = set(lines) - set(BudgetExecution.Kind.values)
+    unknown = set(lines) - set(BudgetExecution.SPENDING_KINDS)
     if unknown or (common is not None and set(common) - set(COMMON_FIELDS)):
         raise ValidationError(ROWS_DO_NOT_MATCH, code="rows")
     if common is not None:

@@ -364,6 +364,23 @@ class Publication(models.Model):
     pdf_filename = models.CharField(_("PDF 下载文件名"), max_length=200)
     pdf_sha256 = models.CharField(_("SHA-256"), max_length=64)
     pdf_size = models.PositiveIntegerField(_("PDF 字节数"))
+    # The score as published, and the scheme it was computed with, frozen: a later edit of the scheme (or of the
+    # unit's data, after a reopening) never changes a published score. ``scheme_data`` is
+    # evaluations.scoring.SchemeSpec.to_data() at that moment; the total is stored as shown (half-up to the scheme's
+    # grade precision, two decimals), the figure the grade is read from and the portal ranks by.
+    scheme = models.ForeignKey(
+        "ScoringScheme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="publications",
+        verbose_name=_("评分方案"),
+    )
+    scheme_name = models.CharField(_("评分方案名称"), max_length=80, blank=True)
+    scheme_version = models.PositiveIntegerField(_("评分方案版本"), null=True, blank=True)
+    scheme_data = models.JSONField(_("评分方案内容"), default=dict, blank=True)
+    score_total = models.DecimalField(_("自评总分"), max_digits=5, decimal_places=2, null=True, blank=True)
+    grade = models.CharField(_("自评等级"), max_length=4, blank=True)
 
     objects = PublicationQuerySet.as_manager()
 
@@ -424,6 +441,7 @@ class Block(models.TextChoices):
     SOCIAL_INSURANCE = "social_insurance", _("社会保险基金预算支出")
     NO_SPENDING_NOTE = "no_spending_note", _("无支出的预算类型说明")
     EXECUTION = "execution", _("预算执行情况")
+    SCORE = "score", _("自评得分情况")
     ACHIEVEMENTS = "achievements", _("工作成效")
     SELF_EVALUATION_TABLE = "self_evaluation_table", _("部门整体支出绩效自评表")
     PROBLEMS = "problems", _("存在的问题及原因分析")

@@ -591,7 +591,7 @@ def _achievements(data: _Data, node: NodeSpec, blocks: set[str], found: _Found) 
 def _self_evaluation_table(data: _Data, node: NodeSpec, blocks: set[str], found: _Found) -> bool:
     """The national 自评表: the funds block (every figure of both lines) and the indicator grid."""
     by_kind = {row.kind: row for row in data.execution}
-    for kind, kind_label in BudgetExecution.Kind.choices:
+    for kind, kind_label in ((k, k.label) for k in BudgetExecution.SPENDING_KINDS):
         row = by_kind.get(kind)
         for name, figure in EXECUTION_FIELDS.items():
             if row is None or getattr(row, name) is None:

@@ -146,7 +146,7 @@ def answer_label(answer: bool | None) -> str:
 
 def execution_kinds() -> dict[str, str]:
     with translation.override(WORKBOOK_LANGUAGE):
-        return {str(label): value for value, label in BudgetExecution.Kind.choices}
+        return {str(label): value for value, label in ((k, k.label) for k in BudgetExecution.SPENDING_KINDS)}
 
 
 def directions() -> dict[str, str]:
