@@ -255,6 +255,7 @@ class Section(models.TextChoices):
     PROJECT = "project", _("项目支出")
     EXECUTION = "execution", _("预算执行")
     ACHIEVEMENTS = "achievements", _("工作成效和绩效指标")
+    SCORING = "scoring", _("自评评分")
     NARRATIVE = "narrative", _("问题、措施、应用和公开")
     TEXTS = "texts", _("报告文字")
 
@@ -601,3 +602,35 @@ class SchemeAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region or _('全部地区')} · {self.year or _('全部年度')} · {self.scheme}"
+
+
+class LeafAssessment(models.Model):
+    """The unit's judgement of one leaf (三级指标) of its scoring scheme that no figure decides: a qualitative leaf
+    (预决算信息公开性, 资产管理安全性) gets a tier, a score inside the tier's range and a reason; any leaf may be
+    marked 不适用 with a reason, and the scheme rescales the rest. ``key`` is the leaf's key in the scheme
+    (:class:`evaluations.scoring.Leaf`), so a judgement follows the leaf, not its position."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="leaf_assessments", verbose_name=_("绩效自评")
+    )
+    key = models.CharField(_("指标代号"), max_length=60)
+    not_applicable = models.BooleanField(_("不适用"), default=False)
+    tier = models.CharField(_("评价档次"), max_length=20, blank=True)
+    score = models.DecimalField(_("自评得分"), max_digits=5, decimal_places=2, null=True, blank=True)
+    reason = models.TextField(_("评分理由"), blank=True)
+
+    history = content_history()
+
+    class Meta:
+        verbose_name = _("评分方案指标自评")
+        verbose_name_plural = _("评分方案指标自评")
+        ordering = ["evaluation", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "key"], name="one_assessment_per_leaf"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0) | Q(score__isnull=True), name="leaf_assessment_score_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
