@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from evaluations.admin import EvaluationInline, LockedWhenSubmittedMixin
 
+from .forms import BudgetExecutionAdminForm
 from .models import BasicSpending, BudgetExecution, CommonFigures, FundSource, ProjectItem
 
 
@@ -35,6 +36,7 @@ class ProjectItemAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
 @admin.register(BudgetExecution)
 class BudgetExecutionAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
     editor_sections = ("execution",)
+    form = BudgetExecutionAdminForm
     list_display = ["evaluation", "kind", "initial_budget", "full_year_budget", "executed"]
     list_filter = ["kind", "evaluation__year"]
     search_fields = ["evaluation__unit__name"]
@@ -69,6 +71,7 @@ class ProjectItemInline(EvaluationInline):
 
 class BudgetExecutionInline(EvaluationInline):
     model = BudgetExecution
+    form = BudgetExecutionAdminForm
     fields = [
         "kind",
         "carryover_from_last_year",
@@ -79,4 +82,5 @@ class BudgetExecutionInline(EvaluationInline):
         "executed",
         "year_end_carryover",
     ]
+    # One line per kind: 基本支出 and 项目支出, and the three sources of funds.
     max_num = len(BudgetExecution.Kind.choices)

@@ -31,6 +31,7 @@ PROJECT_ITEMS = "project_items"
 TOTAL_PARTS = "total_parts"
 EXECUTION_BASIC = "execution_basic"
 EXECUTION_PROJECT = "execution_project"
+EXECUTION_SOURCES = "execution_sources"
 
 MISMATCH = gettext_lazy(
     "%(stated)s %(stated_yuan)s 元（%(stated_wan)s 万元）与%(against)s %(against_yuan)s 元（%(against_wan)s 万元）"
@@ -105,7 +106,7 @@ class KnownTotals:
     project: Decimal | None
     total: Decimal | None
     # 预算 and what was executed of it, from one source: the stated 预算安排 with the total spending, else the
-    # funds block's 全年预算数 and 全年执行数 when both lines have them.
+    # funds block's 年度资金总额 全年预算数 and 全年执行数.
     budget: Decimal | None
     executed: Decimal | None
     budget_is_stated: bool
@@ -139,8 +140,9 @@ def known_totals(
     budget = totals.total_budget
     executed = totals.total if budget is not None else None
     if budget is None:
-        budget = _both_lines(execution, "full_year_budget")
-        executed = _both_lines(execution, "executed") if budget is not None else None
+        funds = figures.execution_figures(execution).total
+        budget = funds.full_year_budget
+        executed = funds.executed if budget is not None else None
     return KnownTotals(
         basic=totals.basic,
         project=totals.project,
@@ -152,14 +154,6 @@ def known_totals(
         basic_split_complete=all(category in parts for category in BasicSpending.Category.values),
         items_total=project.items_total,
     )
-
-
-def _both_lines(execution: Iterable[BudgetExecution], name: str) -> Decimal | None:
-    """The sum of one figure over the basic and project lines, or None unless both lines have it."""
-    values = {row.kind: getattr(row, name) for row in execution}
-    if set(values) != set(BudgetExecution.SPENDING_KINDS):
-        return None
-    return figures.known_sum(values.values())
 
 
 # ---------------------------------------------------------------------------
@@ -228,7 +222,8 @@ def check_execution(execution: Iterable[BudgetExecution], totals: KnownTotals) -
     spent = {BudgetExecution.Kind.BASIC: totals.basic, BudgetExecution.Kind.PROJECT: totals.project}
     rules = {BudgetExecution.Kind.BASIC: EXECUTION_BASIC, BudgetExecution.Kind.PROJECT: EXECUTION_PROJECT}
     spent_labels = {BudgetExecution.Kind.BASIC: _("基本支出"), BudgetExecution.Kind.PROJECT: _("项目支出")}
-    for row in sorted(execution, key=lambda row: BudgetExecution.SPENDING_KINDS.index(row.kind)):
+    lines = [row for row in execution if row.kind in BudgetExecution.SPENDING_KINDS]
+    for row in sorted(lines, key=lambda row: BudgetExecution.SPENDING_KINDS.index(row.kind)):
         total = spent.get(row.kind)
         if row.executed is None or total is None or row.executed == total:
             continue
@@ -242,6 +237,23 @@ def check_execution(execution: Iterable[BudgetExecution], totals: KnownTotals) -
             )
         )
     return failures
+
+
+def check_execution_sources(execution: Iterable[BudgetExecution]) -> list[CheckFailure]:
+    """The funds block's two breakdowns of 年度资金总额, column by column: when 基本支出 + 项目支出 and 财政拨款 +
+    上年结转资金 + 其他资金 are both complete, they are the same money and must agree."""
+    return [
+        CheckFailure(
+            EXECUTION_SOURCES,
+            Figure(_("基本支出与项目支出的%(column)s之和") % {"column": _(mismatch.label)}, mismatch.spending),
+            Figure(
+                _("财政拨款、上年结转资金与其他资金的%(column)s之和") % {"column": _(mismatch.label)}, mismatch.sources
+            ),
+            Section.EXECUTION,
+            f"execution-{BudgetExecution.Kind.FISCAL}-{mismatch.column}",
+        )
+        for mismatch in figures.execution_figures(execution).mismatches()
+    ]
 
 
 def cross_checks(
@@ -258,4 +270,8 @@ def cross_checks(
         check_project_items(summary, totals),
         check_total_parts(summary, totals),
     ]
-    return [failure for failure in failures if failure is not None] + check_execution(execution, totals)
+    return [
+        *(failure for failure in failures if failure is not None),
+        *check_execution(execution, totals),
+        *check_execution_sources(execution),
+    ]

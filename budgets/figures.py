@@ -223,48 +223,113 @@ class ExecutionLine:
     initial_budget: Decimal | None
     full_year_budget: Decimal | None
     executed: Decimal | None
+    # The BudgetExecution.Kind of the line ("" for 年度资金总额 and the breakdowns' sums): where it is typed.
+    kind: str = ""
 
     @property
     def rate(self) -> Decimal | None:
         return execution_rate(self.executed, self.full_year_budget)
 
+    @property
+    def is_empty(self) -> bool:
+        return self.initial_budget is None and self.full_year_budget is None and self.executed is None
+
     def score(self, weight: Decimal = FUNDS_WEIGHT) -> Decimal | None:
         return execution_score(self.rate, weight)
 
 
+# The columns both breakdowns carry, with the names the 自评表 gives them.
+EXECUTION_COLUMNS = {"initial_budget": "年初预算数", "full_year_budget": "全年预算数", "executed": "全年执行数"}
+
+
+@dataclass(frozen=True)
+class BreakdownMismatch:
+    """One column of the funds block whose two breakdowns are both complete and disagree (元)."""
+
+    column: str
+    label: str
+    spending: Decimal
+    sources: Decimal
+
+
 @dataclass(frozen=True)
 class ExecutionFigures:
+    """The funds block of the 自评表. ``lines``: 基本支出 and 项目支出; ``sources``: under "其中", 财政拨款,
+    上年结转资金 and 其他资金; ``total``: 年度资金总额, column by column the known sum of one complete breakdown."""
+
     lines: list[ExecutionLine]
     total: ExecutionLine
+    sources: list[ExecutionLine] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return all(
-            line.initial_budget is None and line.full_year_budget is None and line.executed is None
-            for line in self.lines
-        )
+        return all(line.is_empty for line in [*self.lines, *self.sources])
+
+    @property
+    def spending_total(self) -> ExecutionLine:
+        """基本支出 + 项目支出, column by column, where both lines are known."""
+        return _sum_line("基本支出与项目支出", self.lines)
+
+    @property
+    def sources_total(self) -> ExecutionLine:
+        """财政拨款 + 上年结转资金 + 其他资金, column by column, where all three lines are known."""
+        return _sum_line("财政拨款、上年结转资金与其他资金", self.sources)
+
+    @property
+    def known_sources(self) -> list[ExecutionLine]:
+        """The source lines with at least one figure: the ones a report prints."""
+        return [line for line in self.sources if not line.is_empty]
+
+    def mismatches(self) -> list[BreakdownMismatch]:
+        """The columns in which both breakdowns are complete and their sums differ."""
+        spending, sources = self.spending_total, self.sources_total
+        found = []
+        for name, label in EXECUTION_COLUMNS.items():
+            by_spending, by_source = getattr(spending, name), getattr(sources, name)
+            if by_spending is not None and by_source is not None and by_spending != by_source:
+                found.append(BreakdownMismatch(name, label, by_spending, by_source))
+        return found
 
 
-def execution_figures(rows: Iterable[BudgetExecution]) -> ExecutionFigures:
-    """The funds block: basic and project lines in fixed order and their total (年度资金总额)."""
-    by_kind = {row.kind: row for row in rows}
-    lines = [
+def _sum_line(label: str, lines: list[ExecutionLine]) -> ExecutionLine:
+    return ExecutionLine(label, *(known_sum(getattr(line, name) for line in lines) for name in EXECUTION_COLUMNS))
+
+
+def _execution_lines(by_kind: dict[str, BudgetExecution], kinds: Iterable[str]) -> list[ExecutionLine]:
+    return [
         ExecutionLine(
-            label=label,
+            label=BudgetExecution.Kind(kind).label,
             initial_budget=getattr(by_kind.get(kind), "initial_budget", None),
             full_year_budget=getattr(by_kind.get(kind), "full_year_budget", None),
             executed=getattr(by_kind.get(kind), "executed", None),
+            kind=kind,
         )
-        for kind, label in ((k, k.label) for k in BudgetExecution.SPENDING_KINDS)
+        for kind in kinds
     ]
-    # A column's total only when both lines are known: basic spending alone is not 年度资金总额.
-    total = ExecutionLine(
-        label="年度资金总额",
-        initial_budget=known_sum(line.initial_budget for line in lines),
-        full_year_budget=known_sum(line.full_year_budget for line in lines),
-        executed=known_sum(line.executed for line in lines),
+
+
+def execution_figures(rows: Iterable[BudgetExecution]) -> ExecutionFigures:
+    """The funds block: basic and project lines and the source lines in the 自评表's order, and their total
+    (年度资金总额).
+
+    The total of a column is the sum of 基本支出 and 项目支出 when both are known, else the sum of the three sources
+    when all three are known, else unknown: basic spending alone, or 财政拨款 alone, is not 年度资金总额. When both
+    breakdowns are complete and disagree the spending one is printed and budgets.checks refuses the submission."""
+    by_kind = {row.kind: row for row in rows}
+    figures = ExecutionFigures(
+        lines=_execution_lines(by_kind, BudgetExecution.SPENDING_KINDS),
+        total=ExecutionLine("年度资金总额", None, None, None),
+        sources=_execution_lines(by_kind, BudgetExecution.SOURCES),
     )
-    return ExecutionFigures(lines=lines, total=total)
+    spending, sources = figures.spending_total, figures.sources_total
+    total = ExecutionLine(
+        "年度资金总额",
+        *(
+            getattr(spending, name) if getattr(spending, name) is not None else getattr(sources, name)
+            for name in EXECUTION_COLUMNS
+        ),
+    )
+    return ExecutionFigures(lines=figures.lines, total=total, sources=figures.sources)
 
 
 def total_spending(basic: BasicSpendingFigures, project: ProjectSpendingFigures) -> Decimal | None:
@@ -385,6 +450,16 @@ def _column(rows: dict[str, BudgetExecution], name: str, label: str) -> Input:
     return (None if missing else sum(values.values(), ZERO)), missing
 
 
+def _total_column(rows: dict[str, BudgetExecution], name: str, label: str) -> Input:
+    """A column of 年度资金总额 as :func:`execution_figures` takes it: the 基本/项目 sum, else the sum of the three
+    sources when all are known. What it lacks is named on the 基本/项目 lines, the breakdown every unit has."""
+    by_spending = _column(rows, name, label)
+    if by_spending[0] is not None:
+        return by_spending
+    by_source = known_sum(getattr(rows.get(kind), name, None) for kind in BudgetExecution.SOURCES)
+    return (by_source, ()) if by_source is not None else by_spending
+
+
 def _sum(*parts: Input) -> Input:
     missing = tuple(name for _value, names in parts for name in names)
     return (None if missing else sum((value for value, _names in parts), ZERO)), missing
@@ -464,7 +539,6 @@ def common_indicators(
     additions = _column(rows, "additions", "本年追加")
     reductions = _column(rows, "reductions", "本年调减")
     full_year = _column(rows, "full_year_budget", "全年预算数")
-    executed = _column(rows, "executed", "全年执行数")
     carried_out = _column(rows, "year_end_carryover", "年末结转结余")
     # 预算完成率 as the Hunan sheets define it (domain.md §7): the budget available is 上年结转 + 年初预算 + 追加;
     # the sheets subtract no 调减, and the formula the note prints is theirs.
@@ -472,7 +546,14 @@ def common_indicators(
     completed = _difference(available, carried_out)
     this_year = _three_public(common, "actual", "本年实际支出")
     results = [
-        _rate(EXECUTION_RATE, executed, full_year, "全年预算数"),
+        # 预算执行率 is the rate of 年度资金总额, whichever breakdown gives it; the formulas below read the adjustment
+        # columns, which only the 基本/项目 lines carry.
+        _rate(
+            EXECUTION_RATE,
+            _total_column(rows, "executed", "全年执行数"),
+            _total_column(rows, "full_year_budget", "全年预算数"),
+            "全年预算数",
+        ),
         _rate(BUDGET_COMPLETION_RATE, completed, available, "上年结转、年初预算与本年追加之和"),
         staff_control,
         _three_public_change(this_year, _three_public(common, "previous_actual", "上年实际支出")),

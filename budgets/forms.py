@@ -36,7 +36,7 @@ from evaluations.measures import Measure, staff_control_rate
 from evaluations.models import AmountUnit
 from evaluations.money import format_wan
 
-from . import figures
+from . import checks, figures
 from .models import (
     BasicSpending,
     BudgetExecution,
@@ -46,7 +46,7 @@ from .models import (
     ProjectItem,
     SpendingSummary,
 )
-from .rules import common_figures_errors, fund_type_errors
+from .rules import common_figures_errors, fund_type_errors, source_line_errors
 from .services import COMMON_FIELDS, EXECUTION_FIELDS, execution_reason_message
 
 DECLARED_TOTAL_MISMATCH = _(
@@ -534,6 +534,29 @@ class ExecutionLineForm(AmountsInUnit, forms.Form):
         return cleaned
 
 
+class ExecutionSourceForm(ExecutionLineForm):
+    """A source-of-funds line (财政拨款, 上年结转资金, 其他资金): the national 自评表's three columns only."""
+
+    carryover_from_last_year = None
+    additions = None
+    reductions = None
+    year_end_carryover = None
+
+
+class BudgetExecutionAdminForm(forms.ModelForm):
+    """The admin's funds line: like the service, no adjustment columns on a source-of-funds line."""
+
+    class Meta:
+        model = BudgetExecution
+        fields = ["evaluation", "kind", *EXECUTION_FIELDS]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for name, message in source_line_errors(cleaned.get("kind") or "", cleaned).items():
+            self.add_error(name, message)
+        return cleaned
+
+
 # The “三公经费” items and their four columns, as the 决算 table lays them out.
 THREE_PUBLIC_ITEMS = [
     ("abroad", _("因公出国（境）费")),
@@ -629,12 +652,14 @@ class ExecutionPage(SectionPage):
 
     def build(self) -> None:
         rows = {row.kind: row for row in self.evaluation.budget_execution.all()}
-        self.labels = {k: k.label for k in BudgetExecution.SPENDING_KINDS}
+        # In the page's order: 按资金来源, then 按支出类型.
+        self.labels = {k: k.label for k in (*BudgetExecution.SOURCES, *BudgetExecution.SPENDING_KINDS)}
         self.form_titles = {key: str(label) for key, label in self.labels.items()}
-        for kind in BudgetExecution.SPENDING_KINDS:
+        for kind in self.labels:
+            form_class = ExecutionSourceForm if kind in BudgetExecution.SOURCES else ExecutionLineForm
             row = rows.get(kind)
-            initial = {name: getattr(row, name) for name in EXECUTION_FIELDS} if row else {}
-            self.forms[kind] = ExecutionLineForm(
+            initial = {name: getattr(row, name) for name in form_class.base_fields} if row else {}
+            self.forms[kind] = form_class(
                 self.data, initial=initial, prefix=f"execution-{kind}", amount_unit=self.amount_unit
             )
         common = CommonFigures.objects.filter(evaluation=self.evaluation).first()
@@ -645,7 +670,15 @@ class ExecutionPage(SectionPage):
         self.form_titles["common"] = str(_("共性指标数据"))
 
     def line_forms(self) -> list[tuple[str, ExecutionLineForm]]:
+        """按支出类型: 基本支出 and 项目支出."""
         return [(self.labels[k], self.forms[k]) for k in BudgetExecution.SPENDING_KINDS]
+
+    def source_forms(self) -> list[tuple[str, ExecutionSourceForm]]:
+        """按资金来源, as the 自评表 prints them: 其中：财政拨款, 上年结转资金, 其他资金."""
+        return [
+            (_("其中：%(label)s") % {"label": self.labels[k]} if n == 0 else self.labels[k], self.forms[k])
+            for n, k in enumerate(BudgetExecution.SOURCES)
+        ]
 
     def three_public_rows(self) -> list[tuple[str, list[forms.BoundField]]]:
         form = self.forms["common"]
@@ -674,19 +707,23 @@ class ExecutionPage(SectionPage):
             evaluation=self.evaluation,
             actor=actor,
             revision=self.revision,
-            lines={k: dict(self.forms[k].cleaned_data) for k in BudgetExecution.SPENDING_KINDS},
+            lines={k: dict(self.forms[k].cleaned_data) for k in self.labels},
             common=dict(self.forms["common"].cleaned_data),
             amount_unit=self.chosen_unit,
         )
 
     def _lines_as_typed(self) -> list[BudgetExecution]:
         return [
-            BudgetExecution(kind=k, **{name: _valid_or_initial(self.forms[k], name) for name in EXECUTION_FIELDS})
-            for k in BudgetExecution.SPENDING_KINDS
+            BudgetExecution(kind=k, **{name: _valid_or_initial(self.forms[k], name) for name in self.forms[k].fields})
+            for k in self.labels
         ]
 
     def figures(self) -> figures.ExecutionFigures:
         return figures.execution_figures(self._lines_as_typed())
+
+    def mismatches(self) -> list[str]:
+        """The columns whose two breakdowns are complete and disagree, as the submission check words them."""
+        return [failure.message for failure in checks.check_execution_sources(self._lines_as_typed())]
 
     def reason_due(self) -> bool:
         return bool(figures.execution_lines_needing_reason(self.figures()))

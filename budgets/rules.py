@@ -8,6 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from .models import BudgetExecution
+
 FUND_ANSWER_MISSING = _("填写了金额或说明，请选择“有支出”。")
 FUND_NONE_WITH_AMOUNT = _("已选择“本单位无此项支出”，金额请留空。")
 FUND_NONE_WITH_NARRATIVE = _("已选择“本单位无此项支出”，报告会写明这一句，说明请留空。")
@@ -49,3 +51,16 @@ def execution_reason_error(below: list[tuple[str, str]], reason: str) -> str | N
     if not below or (reason or "").strip():
         return None
     return str(EXECUTION_REASON_NEEDED) % {"lines": "；".join(f"{label} {shown}" for label, shown in below)}
+
+
+# The columns behind 预算完成率, 预算调整率 and 结转结余率 are the 基本/项目 lines' only: a source-of-funds line
+# (财政拨款, 上年结转资金, 其他资金) carries the national 自评表's 年初预算数, 全年预算数 and 全年执行数.
+EXECUTION_ADJUSTMENTS = ("carryover_from_last_year", "additions", "reductions", "year_end_carryover")
+ADJUSTMENTS_ON_A_SOURCE = _("资金来源（财政拨款、上年结转资金、其他资金）只填年初预算数、全年预算数和全年执行数。")
+
+
+def source_line_errors(kind: str, values: dict[str, Any]) -> dict[str, str]:
+    """An adjustment column filled in on a source-of-funds line, by field. Empty for the 基本/项目 lines."""
+    if kind not in BudgetExecution.SOURCES:
+        return {}
+    return {name: str(ADJUSTMENTS_ON_A_SOURCE) for name in EXECUTION_ADJUSTMENTS if values.get(name) is not None}

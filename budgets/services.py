@@ -25,7 +25,7 @@ from .models import (
     ProjectItem,
     SpendingSummary,
 )
-from .rules import common_figures_errors, execution_reason_error, fund_type_errors
+from .rules import common_figures_errors, execution_reason_error, fund_type_errors, source_line_errors
 
 BASIC_FIELDS = ["amount", "previous_amount", "change_reason"]
 EXECUTION_FIELDS = [
@@ -120,16 +120,22 @@ def save_execution(
     common: dict[str, Any] | None = None,
     amount_unit: str | None = None,
 ) -> None:
-    """预算执行 and the figures of the common indicators. ``lines``: per kind (基本/项目), 上年结转, 年初预算数,
-    本年追加, 本年调减, 全年预算数, 全年执行数 and 年末结转结余. ``common``: the unit-level figures of
+    """预算执行 and the figures of the common indicators. ``lines``: per kind of spending (基本/项目), 上年结转,
+    年初预算数, 本年追加, 本年调减, 全年预算数, 全年执行数 and 年末结转结余; per source of funds (财政拨款,
+    上年结转资金, 其他资金), 年初预算数, 全年预算数 and 全年执行数 only. ``common``: the unit-level figures of
     :class:`CommonFigures` by field (None: leave them as they are). Every figure may be None (not entered).
 
-    An execution rate under 90% needs ``common["execution_reason"]``, and 在用固定资产 cannot exceed the total:
-    refused with the message, nothing written. A fixed number of queries: the lines and the common row are read
-    once and written only where something changed."""
-    unknown = set(lines) - set(BudgetExecution.SPENDING_KINDS)
+    An execution rate under 90% needs ``common["execution_reason"]``, an adjustment column on a source line is
+    refused, and 在用固定资产 cannot exceed the total: refused with the message, nothing written. Breakdowns that
+    disagree are saved (the page shows it, and budgets.checks refuses the submission). A fixed number of queries:
+    the lines and the common row are read once and written only where something changed."""
+    unknown = set(lines) - set(BudgetExecution.Kind.values)
     if unknown or (common is not None and set(common) - set(COMMON_FIELDS)):
         raise ValidationError(ROWS_DO_NOT_MATCH, code="rows")
+    for kind, values in lines.items():
+        errors = source_line_errors(kind, values)
+        if errors:
+            raise ValidationError(next(iter(errors.values())), code="source_adjustments")
     if common is not None:
         errors = common_figures_errors(common)
         if errors:

@@ -133,7 +133,10 @@ def _entries(evaluation: Evaluation) -> list[dict[str, str]]:
         add(f"fund.{row.fund_type}.narrative", other_budgets, _label(kind, _("支出情况说明")), TEXT, row.narrative)
 
     execution = _("预算执行")
-    for row in BudgetExecution.objects.filter(evaluation=evaluation):
+    # In the 自评表's order: the sources of funds (财政拨款, 上年结转资金, 其他资金), then 基本支出 and 项目支出.
+    order = [*BudgetExecution.SOURCES, *BudgetExecution.SPENDING_KINDS]
+    lines = BudgetExecution.objects.filter(evaluation=evaluation).order_by()
+    for row in sorted(lines, key=lambda row: order.index(row.kind)):
         kind = row.get_kind_display()
         add(f"execution.{row.kind}.initial", execution, _label(kind, _("年初预算数")), MONEY, row.initial_budget)
         add(f"execution.{row.kind}.full_year", execution, _label(kind, _("全年预算数")), MONEY, row.full_year_budget)

@@ -599,15 +599,23 @@ def _execution_parts(line: ExecutionLine) -> list[str]:
 
 
 def execution_sentence(year: int, execution: ExecutionFigures) -> str:
-    """2024年预算资金年初预算数…，全年预算数…，全年执行数…，执行率…。其中，基本支出…；项目支出…。 Known figures
-    only; the total of a column only when both lines are known."""
+    """2024年预算资金年初预算数…，全年预算数…，全年执行数…，执行率…。其中，基本支出…；项目支出…。 With the source
+    split when some of it is known: …执行率…。其中：财政拨款…；上年结转资金…；其他资金…。按支出类型，基本支出…；
+    项目支出…。 Known figures only; a line nobody filled in is not mentioned, and the total of a column only when one
+    breakdown of it is complete."""
     total = _execution_parts(execution.total)
+    sources = [f"{line.label}{'，'.join(parts)}" for line in execution.sources if (parts := _execution_parts(line))]
     lines = [f"{line.label}{'，'.join(parts)}" for line in execution.lines if (parts := _execution_parts(line))]
-    if not lines:
+    if not lines and not sources:
         return ""
-    if total:
-        return f"{year}年预算资金{'，'.join(total)}。其中，{'；'.join(lines)}。"
-    return f"{year}年{'；'.join(lines)}。"
+    if not total:
+        return f"{year}年{'；'.join([*sources, *lines])}。"
+    text = f"{year}年预算资金{'，'.join(total)}。"
+    if sources:
+        text += f"其中：{'；'.join(sources)}。"
+    if lines:
+        text += f"{'按支出类型，' if sources else '其中，'}{'；'.join(lines)}。"
+    return text
 
 
 def _execution(ctx: _Context, node: NodeSpec, level: int) -> list[Block]:
@@ -880,6 +888,12 @@ def execution_table(execution: ExecutionFigures) -> Table:
             variant=variant,
         )
 
+    # The national order: 年度资金总额, "其中：" the sources of funds, then 基本支出 and 项目支出. A source nobody
+    # filled in is left out (many units do not break their funds down); "其中：" goes with the first one printed.
+    source_rows = [
+        row(dataclasses.replace(line, label=f"其中：{line.label}") if n == 0 else line)
+        for n, line in enumerate(execution.known_sources)
+    ]
     return Table(
         caption="预算资金执行情况",
         unit_note="单位：万元",
@@ -892,7 +906,7 @@ def execution_table(execution: ExecutionFigures) -> Table:
             Column("执行率", numeric=True, width=12),
             Column("得分", numeric=True, width=9),
         ],
-        rows=[row(execution.total, "total"), *(row(line) for line in execution.lines)],
+        rows=[row(execution.total, "total"), *source_rows, *(row(line) for line in execution.lines)],
     )
 
 

@@ -116,6 +116,6 @@ def create_evaluation(*, unit: Unit, year: int, actor: Any) -> Evaluation:
         )
         create_rows(
             BudgetExecution,
-            [BudgetExecution(evaluation=evaluation, kind=kind) for kind in BudgetExecution.SPENDING_KINDS],
+            [BudgetExecution(evaluation=evaluation, kind=kind) for kind in BudgetExecution.Kind.values],
         )
     return evaluation

@@ -108,17 +108,25 @@ def add_self_evaluation_sheet(ws: Worksheet, rows: EvaluationRows) -> None:
     _box(ws, 3, 1, _("部门（单位）名称"), right=2, header=True)
     _box(ws, 3, 3, evaluation.unit.name, right=LAST_COLUMN, align=LEFT)
 
-    # Funds block: rows 4 (header) to 7.
+    # Funds block: the header on row 4, then 年度资金总额, "其中：" the three sources of funds, 基本支出 and 项目支出,
+    # as the national form prints them (every row, blank where nobody entered the figure).
     figures = execution_figures(rows.execution)
-    _box(ws, 4, 1, _("年度预算资金（万元）"), bottom=7, header=True)
+    funds_lines = [
+        (figures.total, _("年度资金总额"), True),
+        *[
+            (line, _("其中：%(label)s") % {"label": line.label} if n == 0 else str(line.label), False)
+            for n, line in enumerate(figures.sources)
+        ],
+        *[(line, str(line.label), False) for line in figures.lines],
+    ]
+    last_funds_row = 4 + len(funds_lines)
+    _box(ws, 4, 1, _("年度预算资金（万元）"), bottom=last_funds_row, header=True)
     _box(ws, 4, 2, "", right=3, header=True)
     funds_titles = [_("年初预算数"), _("全年预算数"), _("全年执行数"), _("分值"), _("执行率")]
     for column, title in enumerate(funds_titles, start=4):
         _box(ws, 4, column, title, header=True)
     _box(ws, 4, 9, _("得分"), right=LAST_COLUMN, header=True)
-    funds_lines = [(figures.total, True), *[(line, False) for line in figures.lines]]
-    for row, (line, is_total) in enumerate(funds_lines, start=5):
-        label = _("年度资金总额") if is_total else _("其中：%(label)s") % {"label": line.label}
+    for row, (line, label, is_total) in enumerate(funds_lines, start=5):
         _box(ws, row, 2, label, right=3, align=LEFT, bold=is_total)
         _box(ws, row, 4, _wan(line.initial_budget), number_format=WAN_FORMAT)
         _box(ws, row, 5, _wan(line.full_year_budget), number_format=WAN_FORMAT)
@@ -127,7 +135,7 @@ def add_self_evaluation_sheet(ws: Worksheet, rows: EvaluationRows) -> None:
         _box(ws, row, 8, _percent(line.rate), number_format=PERCENT_FORMAT)
         _box(ws, row, 9, _funds_score(line) if is_total else "—", right=LAST_COLUMN, number_format=SCORE_FORMAT)
 
-    goal_row = _fund_types_block(ws, rows, first_row=_summary_block(ws, rows, first_row=8))
+    goal_row = _fund_types_block(ws, rows, first_row=_summary_block(ws, rows, first_row=last_funds_row + 1))
 
     # 年度总体目标: two rows.
     _box(ws, goal_row, 1, _("年度总体目标"), bottom=goal_row + 1, header=True)

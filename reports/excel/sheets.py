@@ -145,8 +145,10 @@ def answer_label(answer: bool | None) -> str:
 
 
 def execution_kinds() -> dict[str, str]:
+    """{"基本支出": "basic", "项目支出": "project", "财政拨款": "fiscal", ...}: the two kinds of spending every unit
+    fills in, then the three sources of funds (the same money broken down the other way)."""
     with translation.override(WORKBOOK_LANGUAGE):
-        return {str(label): value for value, label in ((k, k.label) for k in BudgetExecution.SPENDING_KINDS)}
+        return {str(kind.label): kind.value for kind in (*BudgetExecution.SPENDING_KINDS, *BudgetExecution.SOURCES)}
 
 
 def directions() -> dict[str, str]:

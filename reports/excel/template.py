@@ -108,6 +108,8 @@ def add_guide_sheet(ws: Worksheet, rows: EvaluationRows) -> None:
         _("“支出总体情况”只填一行：报告只给出合计数时，可以只填这张表，基本支出和项目支出的明细留空。"),
         _("“其他预算类型支出”每类一行：有此项支出选“有”，并填写金额和说明；选“无”时报告写“本单位无此项支出”，")
         + _("不填金额；选“未填写”时金额和说明都留空。"),
+        _("“预算执行”每类一行：基本支出和项目支出必填；财政拨款、上年结转资金和其他资金是同一笔年度资金按来源的")
+        + _("划分，可以留空，三项都填了的，其合计须与基本支出加项目支出一致。"),
         _("指标性质为≥、≤或=时，年度指标值和实际完成值填写数字；定性指标请填写“定性”两栏，不填数值。"),
         _("实际完成值未达到年度指标值时，必须填写偏差原因分析及改进措施。"),
         _("请不要使用公式，直接填写数值。上传后系统会先检查整个工作簿并列出全部问题，确认后才一次性写入。"),
@@ -272,7 +274,12 @@ def _add_execution_sheet(ws: Worksheet, rows: EvaluationRows) -> None:
                 "executed": line.executed if line else None,
             },
         )
-    _list_validation(ws, _inline_list(list(sheets.execution_kinds())), 1, _("支出类型只能是基本支出或项目支出。"))
+    _list_validation(
+        ws,
+        _inline_list(list(sheets.execution_kinds())),
+        1,
+        _("只能是基本支出、项目支出、财政拨款、上年结转资金或其他资金，请勿修改。"),
+    )
 
 
 def direction_label(direction: str) -> str:

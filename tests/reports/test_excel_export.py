@@ -46,14 +46,14 @@ class SelfEvaluationSheetTests(SeedTestCase):
         merged = {str(r) for r in ws.merged_cells.ranges}
         # The funds block, then the totals and the other budget types (issue 9), then the goal and the indicators.
         self.assertTrue(
-            {"A1:J1", "A2:J2", "A4:A7", "I4:J4", "A8:A9", "A10:A13", "A14:A15", "B15:F15", "G15:J15"} <= merged
+            {"A1:J1", "A2:J2", "A4:A10", "I4:J4", "A11:A12", "A13:A16", "A17:A18", "B18:F18", "G18:J18"} <= merged
         )
         self.assertEqual(
             [ws.cell(row=4, column=c).value for c in range(4, 10)],
             ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
         )
         self.assertEqual(
-            [ws.cell(row=16, column=c).value for c in range(1, 11)],
+            [ws.cell(row=19, column=c).value for c in range(1, 11)],
             [
                 "一级指标",
                 "二级指标",
@@ -70,21 +70,27 @@ class SelfEvaluationSheetTests(SeedTestCase):
 
     def test_the_funds_block_shows_wan_yuan_rates_and_the_score_from_the_figures(self):
         ws = self.ws
-        self.assertEqual([ws[f"B{r}"].value for r in (5, 6, 7)], ["年度资金总额", "其中：基本支出", "其中：项目支出"])
+        # The national rows: 年度资金总额, "其中：" the sources of funds (blank here: nobody entered them), then
+        # 基本支出 and 项目支出.
+        self.assertEqual(
+            [ws[f"B{r}"].value for r in range(5, 11)],
+            ["年度资金总额", "其中：财政拨款", "上年结转资金", "其他资金", "基本支出", "项目支出"],
+        )
+        self.assertEqual([ws[f"E{r}"].value for r in (6, 7, 8)], [None, None, None])
         # 490 + 1250 = 1740万元 budget, 474.50 + 1231.24 = 1705.74万元 executed: 98.03%, score 9.80 of 10.
         self.assertEqual((ws["D5"].value, ws["E5"].value, ws["F5"].value), (1580, 1740, 1705.74))
         self.assertEqual(ws["F5"].number_format, "0.00")
         self.assertEqual((ws["G5"].value, ws["H5"].value, ws["I5"].value), (10, 0.9803, 9.8))
         self.assertEqual(ws["H5"].number_format, "0.00%")
-        self.assertEqual((ws["H6"].value, ws["H7"].value), (0.9684, 0.985))
+        self.assertEqual((ws["H9"].value, ws["H10"].value), (0.9684, 0.985))
 
     def test_the_overall_goal_sits_beside_its_result(self):
-        self.assertEqual(self.ws["B15"].value, "推动工业稳增长、科技创新和数字化转型。")
-        self.assertEqual(self.ws["G15"].value, "规模工业增加值增长12.2%。")
+        self.assertEqual(self.ws["B18"].value, "推动工业稳增长、科技创新和数字化转型。")
+        self.assertEqual(self.ws["G18"].value, "规模工业增加值增长12.2%。")
 
     def test_indicators_are_grouped_and_scored_by_the_figures_module(self):
         ws = self.ws
-        rows = {ws.cell(row=r, column=3).value: r for r in range(17, ws.max_row + 1)}
+        rows = {ws.cell(row=r, column=3).value: r for r in range(20, ws.max_row + 1)}
         contract = rows["技术合同成交额"]
         self.assertEqual(
             [ws.cell(row=contract, column=c).value for c in range(3, 10)],

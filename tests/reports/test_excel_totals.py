@@ -347,16 +347,17 @@ class _ExportedTotals:
             ]
         )
         ws = reopen(build_export(self.evaluation))["部门整体支出绩效自评表"]
-        self.assertEqual(ws["A8"].value, "支出总体情况（万元）")
+        self.assertEqual(ws["A11"].value, "支出总体情况（万元）")
         self.assertEqual(
-            [ws[f"{c}8"].value for c in "BDFGI"], ["预算安排", "实际支出合计", "执行率", "基本支出合计", "项目支出合计"]
+            [ws[f"{c}11"].value for c in "BDFGI"],
+            ["预算安排", "实际支出合计", "执行率", "基本支出合计", "项目支出合计"],
         )
         # 1705.74 ÷ 1740 = 98.03%; the basic total nobody entered stays empty, the project total entered as 0 is 0.
-        self.assertEqual([ws[f"{c}9"].value for c in "BDFGI"], [1740, 1705.74, 0.9803, None, 0])
-        self.assertEqual((ws["B9"].number_format, ws["F9"].number_format), ("0.00", "0.00%"))
-        self.assertEqual(ws["A10"].value, "其他预算类型支出（万元）")
+        self.assertEqual([ws[f"{c}12"].value for c in "BDFGI"], [1740, 1705.74, 0.9803, None, 0])
+        self.assertEqual((ws["B12"].number_format, ws["F12"].number_format), ("0.00", "0.00%"))
+        self.assertEqual(ws["A13"].value, "其他预算类型支出（万元）")
         self.assertEqual(
-            [[ws[f"{c}{r}"].value for c in "BDFG"] for r in (11, 12, 13)],
+            [[ws[f"{c}{r}"].value for c in "BDFG"] for r in (14, 15, 16)],
             [
                 ["政府性基金预算", "有", 120, "用于园区基础设施建设。"],
                 ["国有资本经营预算", "无", None, None],
@@ -366,8 +367,8 @@ class _ExportedTotals:
 
     def test_without_totals_the_blocks_stay_empty_rather_than_zero(self):
         ws = reopen(build_export(self.evaluation))["部门整体支出绩效自评表"]
-        self.assertEqual([ws[f"{c}9"].value for c in "BDFGI"], [None] * 5)
-        self.assertEqual([[ws[f"{c}{r}"].value for c in "DF"] for r in (11, 12, 13)], [[None, None]] * 3)
+        self.assertEqual([ws[f"{c}12"].value for c in "BDFGI"], [None] * 5)
+        self.assertEqual([[ws[f"{c}{r}"].value for c in "DF"] for r in (14, 15, 16)], [[None, None]] * 3)
 
 
 class _QueryCounts:
@@ -493,5 +494,5 @@ class TotalsOnlyTests(BaseTestCase):
         ws = reopen(build_export(self.evaluation))["部门整体支出绩效自评表"]
         # The national funds block stays empty (nothing entered there); the totals and the answers are shown.
         self.assertEqual([ws[f"{c}5"].value for c in "DEFH"], [None, None, None, None])
-        self.assertEqual([ws[f"{c}9"].value for c in "BDFGI"], [235, 229.88, 0.9782, 180, 49.88])
-        self.assertEqual([ws[f"D{r}"].value for r in (11, 12, 13)], ["无", "无", "无"])
+        self.assertEqual([ws[f"{c}12"].value for c in "BDFGI"], [235, 229.88, 0.9782, 180, 49.88])
+        self.assertEqual([ws[f"D{r}"].value for r in (14, 15, 16)], ["无", "无", "无"])

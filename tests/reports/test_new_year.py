@@ -37,7 +37,8 @@ class NewYearServiceTests(SeedTestCase):
             ["区本级专项资金", "省市下达项目资金", "新开指标其他项目经费"],
         )
         self.assertFalse(ProjectItem.objects.filter(evaluation=new).exists())
-        self.assertEqual(BudgetExecution.objects.filter(evaluation=new, executed__isnull=True).count(), 2)
+        # A blank line for each of 基本支出, 项目支出 and the three sources of funds.
+        self.assertEqual(BudgetExecution.objects.filter(evaluation=new, executed__isnull=True).count(), 5)
         themes = list(Theme.objects.filter(evaluation=new))
         self.assertEqual([t.title for t in themes][:2], ["工业运行稳中有进", "创新能力再上台阶"])
         self.assertTrue(all(t.body == "" for t in themes))
@@ -107,7 +108,10 @@ class NewYearServiceTests(SeedTestCase):
             # Unknown, not zero: nobody has said what the unit spent last year.
             [("operating", None), ("personnel", None)],
         )
-        self.assertEqual(BudgetExecution.objects.filter(evaluation=new).count(), 2)
+        self.assertEqual(
+            sorted(BudgetExecution.objects.filter(evaluation=new).values_list("kind", flat=True)),
+            ["basic", "carryover", "fiscal", "other", "project"],
+        )
         self.assertFalse(Theme.objects.filter(evaluation=new).exists())
 
     def test_a_year_that_exists_is_refused_and_nothing_is_written(self):

@@ -167,7 +167,7 @@ def build_seed_evaluation(unit: Unit) -> Evaluation:
     # The seed publishes no budget-execution figures: the lines exist, empty, for the preparer to fill in.
     create_rows(
         BudgetExecution,
-        [BudgetExecution(evaluation=evaluation, kind=kind) for kind in BudgetExecution.SPENDING_KINDS],
+        [BudgetExecution(evaluation=evaluation, kind=kind) for kind in BudgetExecution.Kind.values],
     )
     themes = [
         Theme.objects.create(evaluation=evaluation, order=n, title=title, body=body)
