@@ -210,3 +210,19 @@ class FundsBySourceQueryCountTests(EditorTestCase):
                     self.client.get(self.url("execution"))
                 with self.assertNumQueries(self.FIGURES):
                     self.client.post(figures_url, data)
+
+
+class FundsBySourceAdminTests(EditorTestCase):
+    def test_the_administrator_cannot_put_an_adjustment_on_a_source_line_either(self):
+        self.client.force_login(self.admin)
+        line = BudgetExecution.objects.get(evaluation=self.evaluation, kind="carryover")
+        url = reverse("admin:budgets_budgetexecution_change", args=[line.pk])
+        data = {"evaluation": self.evaluation.pk, "kind": "carryover", "full_year_budget": "800000"}
+        response = self.client.post(url, {**data, "year_end_carryover": "42600"})
+        self.assertEqual(response.status_code, 200)
+        self.assertFormError(response.context["adminform"].form, "year_end_carryover", [str(ADJUSTMENTS_ON_A_SOURCE)])
+        line.refresh_from_db()
+        self.assertIsNone(line.full_year_budget)
+        self.assertEqual(self.client.post(url, data).status_code, 302)
+        line.refresh_from_db()
+        self.assertEqual(line.full_year_budget, Decimal("800000.00"))
