@@ -257,7 +257,7 @@ def allowed_numbers(evaluation: Evaluation) -> set[str]:
     ratios.append(totals.execution_rate)
     amounts += [row.amount for row in evaluation.fund_type_spending.all()]
     execution = execution_figures(evaluation.budget_execution.all())
-    for line in [execution.total, *execution.lines]:
+    for line in [execution.total, *execution.sources, *execution.lines]:
         amounts += [line.initial_budget, line.full_year_budget, line.executed]
         ratios.append(line.rate)
     allowed |= {format_wan(abs(amount)) for amount in amounts if amount is not None}
