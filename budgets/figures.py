@@ -239,7 +239,7 @@ class ExecutionLine:
 
 
 # The columns both breakdowns carry, with the names the 自评表 gives them.
-EXECUTION_COLUMNS = {"initial_budget": "年初预算数", "full_year_budget": "全年预算数", "executed": "全年执行数"}
+FUNDS_COLUMNS = {"initial_budget": "年初预算数", "full_year_budget": "全年预算数", "executed": "全年执行数"}
 
 
 @dataclass(frozen=True)
@@ -284,7 +284,7 @@ class ExecutionFigures:
         """The columns in which both breakdowns are complete and their sums differ."""
         spending, sources = self.spending_total, self.sources_total
         found = []
-        for name, label in EXECUTION_COLUMNS.items():
+        for name, label in FUNDS_COLUMNS.items():
             by_spending, by_source = getattr(spending, name), getattr(sources, name)
             if by_spending is not None and by_source is not None and by_spending != by_source:
                 found.append(BreakdownMismatch(name, label, by_spending, by_source))
@@ -292,7 +292,7 @@ class ExecutionFigures:
 
 
 def _sum_line(label: str, lines: list[ExecutionLine]) -> ExecutionLine:
-    return ExecutionLine(label, *(known_sum(getattr(line, name) for line in lines) for name in EXECUTION_COLUMNS))
+    return ExecutionLine(label, *(known_sum(getattr(line, name) for line in lines) for name in FUNDS_COLUMNS))
 
 
 def _execution_lines(by_kind: dict[str, BudgetExecution], kinds: Iterable[str]) -> list[ExecutionLine]:
@@ -316,20 +316,17 @@ def execution_figures(rows: Iterable[BudgetExecution]) -> ExecutionFigures:
     when all three are known, else unknown: basic spending alone, or 财政拨款 alone, is not 年度资金总额. When both
     breakdowns are complete and disagree the spending one is printed and budgets.checks refuses the submission."""
     by_kind = {row.kind: row for row in rows}
-    figures = ExecutionFigures(
-        lines=_execution_lines(by_kind, BudgetExecution.SPENDING_KINDS),
-        total=ExecutionLine("年度资金总额", None, None, None),
-        sources=_execution_lines(by_kind, BudgetExecution.SOURCES),
-    )
-    spending, sources = figures.spending_total, figures.sources_total
+    lines = _execution_lines(by_kind, BudgetExecution.SPENDING_KINDS)
+    sources = _execution_lines(by_kind, BudgetExecution.SOURCES)
+    by_spending, by_source = _sum_line("", lines), _sum_line("", sources)
     total = ExecutionLine(
         "年度资金总额",
         *(
-            getattr(spending, name) if getattr(spending, name) is not None else getattr(sources, name)
-            for name in EXECUTION_COLUMNS
+            getattr(by_spending, name) if getattr(by_spending, name) is not None else getattr(by_source, name)
+            for name in FUNDS_COLUMNS
         ),
     )
-    return ExecutionFigures(lines=figures.lines, total=total, sources=figures.sources)
+    return ExecutionFigures(lines=lines, total=total, sources=sources)
 
 
 def total_spending(basic: BasicSpendingFigures, project: ProjectSpendingFigures) -> Decimal | None:
