@@ -43,8 +43,8 @@ from budgets.models import (
 from evaluations.models import Duty, Evaluation, Office, StaffingLine, Unit
 from evaluations.money import format_percent, format_quantity, format_wan, quantize_half_up, ratio
 from evaluations.outlines import BUILTIN
-from reports.document import Paragraph, Report, Table
 from evaluations.scoring_rules import format_score, format_weight
+from reports.document import Paragraph, Report, Table
 from reports.report import PLACEHOLDERS, build_report, spending_summary
 from reports.score_blocks import score_notes
 from reports.scoring import score_of
