@@ -86,9 +86,11 @@ def main_deductions(sheet: ScoreSheet) -> list[LeafScore]:
 
 
 def _deduction_clause(leaf: LeafScore) -> str:
+    # The scheme's names go unquoted: some carry quotes of their own (“三公经费”控制率); the unit's indicators are
+    # quoted, as their names are free text.
     text = (
-        f"“{leaf.name}”得{format_score(leaf.points)}分（分值{format_weight(leaf.weight)}分），"
-        f"失{format_score(_loss(leaf.weight, leaf.points))}分：{clause(leaf.explanation)}"
+        f"{leaf.name}失{format_score(_loss(leaf.weight, leaf.points))}分（分值{format_weight(leaf.weight)}分）："
+        f"{clause(leaf.explanation)}"
     )
     rows = _lost_rows(leaf)
     if rows:
@@ -97,7 +99,8 @@ def _deduction_clause(leaf: LeafScore) -> str:
 
 
 def deductions_sentence(sheet: ScoreSheet) -> str:
-    """主要失分情况：“…”得8.00分（分值10分），失2.00分：…；…。 Or, with no point lost, 各项指标均得满分。"""
+    """主要失分情况：预算执行率失1.00分（分值10分）：预算执行率 = 90.00%，…；…。 Or, with no point lost,
+    各项指标均得满分。"""
     leaves = main_deductions(sheet)
     if not leaves:
         return "各项指标均得满分。" if not sheet.deductions else ""
@@ -206,12 +209,13 @@ def score_table(scored: ScoredEvaluation | None, *, draft: bool) -> Table | None
         caption="自评得分表",
         unit_note=f"评分方案：{scored.scheme.name}",
         columns=[
-            Column("一级指标", width=10),
-            Column("二级指标", width=10),
+            # 一级 and 二级 wide enough for five characters on a line in the PDF (满意度指标, 预算执行).
+            Column("一级指标", width=13),
+            Column("二级指标", width=13),
             Column("三级指标", width=16),
-            Column("分值", numeric=True, width=8),
+            Column("分值", numeric=True, width=7),
             Column("得分", numeric=True, width=9),
-            Column("评分说明", width=47),
+            Column("评分说明", width=42),
         ],
         rows=rows,
         notes=score_notes(scored),
