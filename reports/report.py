@@ -14,6 +14,10 @@ preview, which the templates mark with a 草稿 watermark; a submitted, approved
 
 A unit may replace a block's generated paragraphs with its own wording (``WrittenText`` "para:<block>"); tables stay.
 
+The score (自评得分情况, the 自评表's 分值/得分/总分/等级, the 自评得分表) is the evaluation's score sheet under its
+scheme (``reports.scoring.score_of``), worded by ``reports.score_blocks``; while it is incomplete only a draft
+mentions it.
+
 The data are loaded with a fixed number of queries, whatever the number of items (see :func:`load_report_data`).
 """
 
@@ -818,7 +822,9 @@ def build_report(evaluation: Evaluation, *, draft: bool | None = None, outline: 
     """The report of an evaluation, from its data, following its outline (or ``outline``, e.g. to preview another).
 
     ``draft`` defaults to the evaluation's status (drafts and returned reports are previews). Queries: one per
-    related list (twelve), the unit unless it came with the evaluation, and the outline's (one or two)."""
+    related list (twelve), the unit unless it came with the evaluation, the outline's (one or two), and, when the
+    outline prints the score or the 自评表, the score's (:attr:`ReportData.score`: the scheme's one or two and the
+    common figures' six)."""
     with translation.override(REPORT_LANGUAGE):
         return _build_report(
             evaluation, draft=is_draft_preview(evaluation) if draft is None else draft, outline=outline

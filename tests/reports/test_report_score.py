@@ -23,7 +23,7 @@ from achievements.models import Indicator, Theme
 from budgets.models import BudgetExecution
 from evaluations.models import Evaluation, ScoringScheme, Unit
 from evaluations.outlines import BUILTIN, HUNAN, PLAIN, SEED
-from evaluations.schemes import HUNAN_SCHEME
+from evaluations.schemes import HUNAN_SCHEME, NATIONAL_SCHEME
 from evaluations.scoring import score_evaluation
 from evaluations.scoring_rules import CARRYOVER_AMOUNT, Assessment, ScoringInputs, UnitIndicator
 from reports.document import Report, Table
@@ -31,7 +31,7 @@ from reports.excel.exporter import build_export
 from reports.excel.safe_writer import workbook_bytes
 from reports.rendering import render_report_pdf
 from reports.report import build_report
-from reports.score_blocks import score_paragraphs
+from reports.score_blocks import NO_SCHEME, score_paragraphs
 from reports.scoring import ScoredEvaluation
 from tests.base import BaseTestCase
 
@@ -223,6 +223,24 @@ class IncompleteScoreTests(BaseTestCase):
                 grid = cells(table(report, "绩效指标完成情况").rows)
                 self.assertNotIn("总分", [row[0] for row in grid])
                 self.assertEqual(grid[0][7], "24.00")  # an indicator's own score is a fact, shown
+
+
+class UnusableSchemeTests(BaseTestCase):
+    """A bureau's copy whose weights do not add up cannot score anybody: said in a draft, silent otherwise."""
+
+    def test_a_draft_says_the_scheme_is_wrong_and_a_final_report_says_nothing(self):
+        evaluation = scoreable(self.unit_b)
+        data = NATIONAL_SCHEME.to_data()
+        data["sections"][0]["weight"] = "20"
+        self.unit_b.scoring_scheme = ScoringScheme.objects.create(name="某县评分方案", data=data)
+        self.unit_b.save(update_fields=["scoring_scheme"])
+        draft = build_report(fresh(evaluation), outline=BUILTIN[HUNAN])
+        self.assertEqual(texts(find(draft, "（一）自评得分情况")), [NO_SCHEME])
+        self.assertNotIn("自评得分表", [t.caption for t in draft.tables])
+        final = build_report(fresh(evaluation), outline=BUILTIN[HUNAN], draft=False)
+        self.assertEqual(outline_of(final)[5][1][0][0], "（一）工作成效")
+        grid = cells(table(final, "绩效指标完成情况").rows)
+        self.assertEqual([row[7] for row in grid], ["", "", "", "", ""])
 
 
 class HunanParagraphTests(SimpleTestCase):
