@@ -145,6 +145,7 @@ BUILTIN: dict[str, OutlineSpec] = {
                 Block.EXECUTION,
                 required=True,
                 children=(
+                    _sub("score", "自评得分情况", Block.SCORE),
                     _sub("results", "工作成效", Block.ACHIEVEMENTS),
                     _sub("table", "部门整体支出绩效自评表", Block.SELF_EVALUATION_TABLE),
                 ),
@@ -163,6 +164,7 @@ BUILTIN: dict[str, OutlineSpec] = {
             _top("unit", "基本情况", Block.UNIT_INTRO, required=True, item_numbering=Numbering.ARABIC_COMMA),
             _top("spending", "支出情况", Block.TOTAL_SPENDING, required=True),
             _top("performance", "绩效情况", Block.ACHIEVEMENTS),
+            _top("score", "自评得分情况", Block.SCORE),
             _top("problems", "存在的问题及改进措施", Block.PROBLEMS, required=True),
             _top("measures", "下一步工作", Block.MEASURES),
             _top("use", "自评结果应用和公开情况", Block.RESULTS_USE, required=True),

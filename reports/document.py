@@ -127,6 +127,8 @@ class Table:
     # "wide" tables get the smaller print size in the PDF.
     variant: str = ""
     kind: str = "table"
+    # Lines printed under the table: how its figures are computed (the score's formulas and grade bands).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def keep_together(self) -> bool:

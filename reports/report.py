@@ -14,6 +14,10 @@ preview, which the templates mark with a 草稿 watermark; a submitted, approved
 
 A unit may replace a block's generated paragraphs with its own wording (``WrittenText`` "para:<block>"); tables stay.
 
+The score (自评得分情况, the 自评表's 分值/得分/总分/等级, the 自评得分表) is the evaluation's score sheet under its
+scheme (``reports.scoring.score_of``), worded by ``reports.score_blocks``; while it is incomplete only a draft
+mentions it.
+
 The data are loaded with a fixed number of queries, whatever the number of items (see :func:`load_report_data`).
 """
 
@@ -23,13 +27,14 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import NamedTuple
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import translation
 
-from achievements.figures import completion_rate, indicator_score
+from achievements.figures import completion_rate
 from achievements.models import Indicator
 from budgets.figures import (
     BasicSpendingFigures,
@@ -52,7 +57,6 @@ from evaluations.money import (
     format_quantity,
     format_wan,
     format_wan_signed,
-    quantize_half_up,
     ratio,
 )
 from evaluations.outlines import (
@@ -64,6 +68,8 @@ from evaluations.outlines import (
     para_key,
     writing_places,
 )
+from evaluations.scoring import InvalidScheme, LeafScore, ScoreSheet
+from evaluations.scoring_rules import EXECUTION_RATE, IndicatorScore, format_score, format_weight
 
 from .document import (
     NO_DATE,
@@ -85,6 +91,8 @@ from .document import (
     reason_clause,
     wan,
 )
+from .score_blocks import UNSCORABLE, score_paragraphs, score_table
+from .scoring import ScoredEvaluation, score_of
 
 
 # The related rows a report reads: one query each, never one per item. Basic spending and budget execution are
@@ -160,6 +168,16 @@ class ReportData:
     def year(self) -> int:
         return self.evaluation.year
 
+    @cached_property
+    def score(self) -> ScoredEvaluation | None:
+        """The evaluation's score under its scheme (:func:`reports.scoring.score_of`), computed once, when a block
+        first needs it: the scheme's and the common figures' queries, a fixed number; the lists it reads are the
+        ones loaded here. ``None`` when the scheme cannot score (a bureau's copy that does not validate)."""
+        try:
+            return score_of(self.evaluation)
+        except InvalidScheme:
+            return None
+
 
 def report_data(evaluation: Evaluation) -> ReportData:
     """Load (see :func:`load_report_data`) and compute the figures every block reads."""
@@ -196,6 +214,10 @@ class _Context:
     @property
     def year(self) -> int:
         return self.data.year
+
+    @property
+    def sheet(self) -> ScoreSheet | None:
+        return self.data.score.sheet if self.data.score is not None else None
 
 
 BlockBuilder = Callable[[_Context, NodeSpec, int], list[Block]]
@@ -638,23 +660,34 @@ def _achievements(ctx: _Context, node: NodeSpec, level: int) -> list[Block]:
     return blocks
 
 
+def _score(ctx: _Context, node: NodeSpec, level: int) -> list[Block]:
+    """自评得分情况: the total, the grade, each 一级指标's points and the main deductions (reports.score_blocks)."""
+    return list(score_paragraphs(ctx.data.score, year=ctx.year, draft=ctx.draft))
+
+
 def _self_evaluation_table(ctx: _Context, node: NodeSpec, level: int) -> list[Block]:
     evaluation, execution = ctx.evaluation, ctx.data.execution
     indicators = list(evaluation.indicators.all())
     has_goal = bool(evaluation.overall_goal.strip() or evaluation.overall_goal_result.strip())
     if not indicators and execution.is_empty and not has_goal:
         return []
-    blocks: list[Block] = []
+    # An outline without a 自评得分情况 heading of its own (the seed's keeps its six headings) has the score
+    # paragraph open the table's section.
+    blocks: list[Block] = [] if OutlineBlock.SCORE in ctx.outline_blocks else _score(ctx, node, level)
+    sheet = ctx.sheet
     if not execution.is_empty:
-        blocks.append(execution_table(execution))
+        funds_leaf = sheet.leaf(EXECUTION_RATE) if sheet is not None else None
+        blocks.append(execution_table(execution, funds_score=funds_leaf))
     elif ctx.draft:
         blocks.append(Paragraph(NO_EXECUTION, variant="note"))
     if has_goal:
         blocks.append(goal_table(evaluation))
     if indicators:
-        blocks.append(indicator_table(indicators))
+        blocks.append(indicator_table(indicators, sheet, draft=ctx.draft))
     elif ctx.draft:
         blocks.append(Paragraph(NO_INDICATORS, variant="note"))
+    if (table := score_table(ctx.data.score, draft=ctx.draft)) is not None:
+        blocks.append(table)
     return blocks
 
 
@@ -685,6 +718,7 @@ BLOCK_BUILDERS: dict[str, BlockBuilder] = {
     OutlineBlock.SOCIAL_INSURANCE: _fund_type(FundTypeSpending.FundType.SOCIAL_INSURANCE),
     OutlineBlock.NO_SPENDING_NOTE: _no_spending_note,
     OutlineBlock.EXECUTION: _execution,
+    OutlineBlock.SCORE: _score,
     OutlineBlock.ACHIEVEMENTS: _achievements,
     OutlineBlock.SELF_EVALUATION_TABLE: _self_evaluation_table,
     OutlineBlock.PROBLEMS: _prose("problems"),
@@ -796,7 +830,9 @@ def build_report(evaluation: Evaluation, *, draft: bool | None = None, outline: 
     """The report of an evaluation, from its data, following its outline (or ``outline``, e.g. to preview another).
 
     ``draft`` defaults to the evaluation's status (drafts and returned reports are previews). Queries: one per
-    related list (twelve), the unit unless it came with the evaluation, and the outline's (one or two)."""
+    related list (twelve), the unit unless it came with the evaluation, the outline's (one or two), and, when the
+    outline prints the score or the 自评表, the score's (:attr:`ReportData.score`: the scheme's one or two and the
+    common figures' six)."""
     with translation.override(REPORT_LANGUAGE):
         return _build_report(
             evaluation, draft=is_draft_preview(evaluation) if draft is None else draft, outline=outline
@@ -870,10 +906,12 @@ def generated_blocks(evaluation: Evaluation, blocks: Iterable[str]) -> dict[str,
 # ---------------------------------------------------------------------------
 # The self-evaluation table (部门整体支出绩效自评表)
 # ---------------------------------------------------------------------------
-def execution_table(execution: ExecutionFigures) -> Table:
-    # 分值 and 得分 stay empty until the scoring rules are configured; the columns are there so the table keeps
-    # the national format (财预〔2020〕10号).
-    def row(line, variant: str = "") -> Row:
+def execution_table(execution: ExecutionFigures, *, funds_score: LeafScore | None = None) -> Table:
+    """预算资金执行情况 in the national format (财预〔2020〕10号). ``funds_score`` is the scheme's execution-rate leaf:
+    its 分值 and 得分 go on the 年度资金总额 row; a scheme without one (Hunan's) leaves both empty, as do the other
+    rows, which the national form does not score."""
+
+    def row(line, variant: str = "", score: LeafScore | None = None) -> Row:
         return Row(
             [
                 # The execution lines' labels are the choices' lazy strings: made text here, in the report's language.
@@ -881,9 +919,9 @@ def execution_table(execution: ExecutionFigures) -> Table:
                 Cell(_dash(format_wan(line.initial_budget)), numeric=True),
                 Cell(_dash(format_wan(line.full_year_budget)), numeric=True),
                 Cell(_dash(format_wan(line.executed)), numeric=True),
-                Cell("", numeric=True),
+                Cell(format_weight(score.weight) if score else "", numeric=True),
                 Cell(format_percent(line.rate), numeric=True),
-                Cell("", numeric=True),
+                Cell(format_score(score.points) if score else "", numeric=True),
             ],
             variant=variant,
         )
@@ -906,7 +944,7 @@ def execution_table(execution: ExecutionFigures) -> Table:
             Column("执行率", numeric=True, width=12),
             Column("得分", numeric=True, width=9),
         ],
-        rows=[row(execution.total, "total"), *source_rows, *(row(line) for line in execution.lines)],
+        rows=[row(execution.total, "total", funds_score), *source_rows, *(row(line) for line in execution.lines)],
     )
 
 
@@ -934,13 +972,44 @@ def _indicator_value(indicator: Indicator, value: Decimal | None, text: str, *, 
     return f"{prefix}{format_quantity(value)}{indicator.measure_unit}"
 
 
-def indicator_table(indicators: list[Indicator]) -> Table:
+def _indicator_points(row: IndicatorScore | None) -> str:
+    """An indicator's 得分 on its own 分值, as the score sheet has it: "不适用", or blank while it cannot be computed
+    (or no leaf of the scheme takes it), never 0."""
+    if row is None:
+        return ""
+    if row.not_applicable:
+        return "不适用"
+    return format_score(row.points)
+
+
+def _grid_totals(sheet: ScoreSheet | None, *, draft: bool) -> list[Row]:
+    """总分 and 等级 under the indicator grid: the sheet's, once it is complete; "无法计算" in a draft before."""
+    if sheet is None or not (sheet.is_complete or draft):
+        return []
+    full = sum((level1.weight for level1 in sheet.sections), Decimal(0))
+    return [
+        Row(
+            [
+                Cell("总分", colspan=6),
+                Cell(format_weight(full), numeric=True),
+                Cell(sheet.shown_total or UNSCORABLE, numeric=True),
+                Cell(""),
+            ],
+            variant="total",
+        ),
+        Row([Cell("等级", colspan=6), Cell(sheet.grade or UNSCORABLE, colspan=2), Cell("")], variant="total"),
+    ]
+
+
+def indicator_table(indicators: list[Indicator], sheet: ScoreSheet | None = None, *, draft: bool = False) -> Table:
+    """绩效指标完成情况: each indicator with its 分值 and its 得分 from ``sheet`` (matched by the indicator's pk),
+    then the sheet's 总分 and 等级."""
+    scored = {row.indicator.ref: row for leaf in sheet.leaves() for row in leaf.indicators} if sheet else {}
     rows = []
     for indicator in indicators:
         actual = _indicator_value(indicator, indicator.actual, indicator.actual_text, with_direction=False)
         if indicator.ranking.strip():
             actual = f"{actual}（{indicator.ranking.strip()}）" if actual != "—" else indicator.ranking.strip()
-        score = indicator_score(indicator)
         rows.append(
             Row(
                 [
@@ -951,11 +1020,12 @@ def indicator_table(indicators: list[Indicator]) -> Table:
                     Cell(actual),
                     Cell(format_percent(completion_rate(indicator)), numeric=True),
                     Cell(format_quantity(indicator.weight), numeric=True),
-                    Cell(f"{quantize_half_up(score):.2f}" if score is not None else "", numeric=True),
+                    Cell(_indicator_points(scored.get(indicator.pk)), numeric=True),
                     Cell(indicator.deviation_reason.strip()),
                 ]
             )
         )
+    rows += _grid_totals(sheet, draft=draft)
     return Table(
         caption="绩效指标完成情况",
         columns=[

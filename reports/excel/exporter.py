@@ -4,8 +4,15 @@ data sheets of the template, so that an exported workbook can be edited and uplo
 Beside the national form's funds block, the sheet shows the totals a report may state without their parts (支出总体
 情况) and the other budget types (其他预算类型支出); a figure nobody entered stays an empty cell, never 0.
 
-Every figure comes from budgets.figures and achievements.figures; this module only places them. The whole
-workbook costs the seven queries of :func:`~.template.fetch_rows`, whatever the number of rows.
+The 分值 and 得分 are the score sheet's (:func:`reports.scoring.score_of`, under the evaluation's scheme): the
+scheme's execution-rate leaf on the 年度资金总额 row, each indicator on its own 分值, the 总分 and 等级 under the grid,
+and the whole sheet on a second sheet, 自评得分表. Every cell holds a value, never a formula: a workbook forwarded
+by mail shows what the report printed, whatever the reader's spreadsheet recalculates. A score that cannot be
+computed yet is an empty cell, never 0.
+
+Every other figure comes from budgets.figures and achievements.figures; this module only places them. The whole
+workbook costs the seven queries of :func:`~.template.fetch_rows` and the score's ten, whatever the number of
+rows.
 """
 
 from __future__ import annotations
@@ -19,11 +26,14 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from achievements.figures import indicator_score
-from budgets.figures import FUNDS_WEIGHT, ExecutionLine, execution_figures, execution_rate
+from budgets.figures import execution_figures, execution_rate
 from evaluations.models import Evaluation
 from evaluations.money import HUNDRED, as_percent, plain_quantity, quantize_half_up, to_wan
+from evaluations.scoring import InvalidScheme, LeafScore, ScoreSheet
+from evaluations.scoring_rules import EXECUTION_RATE, ONE
 
+from ..score_blocks import adjustment_label, score_notes
+from ..scoring import ScoredEvaluation, score_of
 from . import sheets
 from .safe_writer import write
 from .template import BORDER, HEADER_FILL, EvaluationRows, add_data_sheets, add_guide_sheet, fetch_rows
@@ -40,10 +50,13 @@ WIDTHS = {"A": 10, "B": 12, "C": 24, "D": 9, "E": 9, "F": 12, "G": 12, "H": 8, "
 
 def build_export(evaluation: Evaluation) -> Workbook:
     rows = fetch_rows(evaluation)
+    scored = _scored(evaluation)
     wb = Workbook()
     # Like the template, the export is in Chinese whatever the interface language (sheets.WORKBOOK_LANGUAGE).
     with translation.override(sheets.WORKBOOK_LANGUAGE):
-        add_self_evaluation_sheet(wb.active, rows)
+        add_self_evaluation_sheet(wb.active, rows, scored)
+        if scored is not None:
+            add_score_sheet(wb.create_sheet(), rows, scored)
         add_data_sheets(wb, rows)
         add_guide_sheet(wb.create_sheet(), rows)
     return wb
@@ -89,13 +102,25 @@ def _wan(amount: Decimal | None) -> Decimal | None:
     return None if amount is None else to_wan(amount)
 
 
-def _funds_score(line: ExecutionLine) -> Decimal | None:
-    """The score as budgets.figures computes it, rounded half-up to the two decimals the form shows."""
-    score = line.score(FUNDS_WEIGHT)
-    return None if score is None else quantize_half_up(score)
+def _scored(evaluation: Evaluation) -> ScoredEvaluation | None:
+    """The score the report prints; ``None`` when the evaluation's scheme cannot score (it does not validate)."""
+    try:
+        return score_of(evaluation)
+    except InvalidScheme:
+        return None
 
 
-def add_self_evaluation_sheet(ws: Worksheet, rows: EvaluationRows) -> None:
+def _points(points: Decimal | None) -> Decimal | None:
+    """Points rounded half-up to the two decimals the form shows; unknown stays unknown."""
+    return None if points is None else quantize_half_up(points)
+
+
+def _total_format(sheet: ScoreSheet) -> str:
+    # The total as the scheme shows it: whole points under whole-point grades, else two decimals.
+    return "0" if sheet.scheme.grades.precision == ONE else SCORE_FORMAT
+
+
+def add_self_evaluation_sheet(ws: Worksheet, rows: EvaluationRows, scored: ScoredEvaluation | None = None) -> None:
     evaluation = rows.evaluation
     ws.title = sheets.SHEET_SELF_EVALUATION
     for letter, width in WIDTHS.items():
@@ -126,14 +151,19 @@ def add_self_evaluation_sheet(ws: Worksheet, rows: EvaluationRows) -> None:
     for column, title in enumerate(funds_titles, start=4):
         _box(ws, 4, column, title, header=True)
     _box(ws, 4, 9, _("得分"), right=LAST_COLUMN, header=True)
+    sheet = scored.sheet if scored is not None else None
+    # The scheme's execution-rate leaf scores the 年度资金总额 row; a scheme without one (Hunan's) leaves it empty.
+    funds: LeafScore | None = sheet.leaf(EXECUTION_RATE) if sheet is not None else None
     for row, (line, label, is_total) in enumerate(funds_lines, start=5):
         _box(ws, row, 2, label, right=3, align=LEFT, bold=is_total)
         _box(ws, row, 4, _wan(line.initial_budget), number_format=WAN_FORMAT)
         _box(ws, row, 5, _wan(line.full_year_budget), number_format=WAN_FORMAT)
         _box(ws, row, 6, _wan(line.executed), number_format=WAN_FORMAT)
-        _box(ws, row, 7, FUNDS_WEIGHT if is_total else "—", number_format=SCORE_FORMAT)
+        weight = (funds.weight if funds else None) if is_total else "—"
+        points = (_points(funds.points) if funds else None) if is_total else "—"
+        _box(ws, row, 7, weight, number_format=SCORE_FORMAT)
         _box(ws, row, 8, _percent(line.rate), number_format=PERCENT_FORMAT)
-        _box(ws, row, 9, _funds_score(line) if is_total else "—", right=LAST_COLUMN, number_format=SCORE_FORMAT)
+        _box(ws, row, 9, points, right=LAST_COLUMN, number_format=SCORE_FORMAT)
 
     goal_row = _fund_types_block(ws, rows, first_row=_summary_block(ws, rows, first_row=last_funds_row + 1))
 
@@ -148,7 +178,7 @@ def add_self_evaluation_sheet(ws: Worksheet, rows: EvaluationRows) -> None:
     ws.row_dimensions[goal_row + 1].height = max(40, 15 * (longest // 30 + 1))
 
     grid_row = goal_row + 2
-    end = _indicator_grid(ws, rows, first_row=grid_row)
+    end = _indicator_grid(ws, rows, sheet, first_row=grid_row)
     ws.freeze_panes = "A5"
     ws.print_title_rows = f"{grid_row}:{grid_row}"
     ws.page_setup.orientation = "landscape"
@@ -202,8 +232,9 @@ def _fund_types_block(ws: Worksheet, rows: EvaluationRows, *, first_row: int) ->
     return last_row + 1
 
 
-def _indicator_grid(ws: Worksheet, rows: EvaluationRows, *, first_row: int) -> int:
-    """The indicator grid from ``first_row``; returns the last row written (the 总分 row)."""
+def _indicator_grid(ws: Worksheet, rows: EvaluationRows, sheet: ScoreSheet | None, *, first_row: int) -> int:
+    """The indicator grid from ``first_row``, each indicator's 得分 from ``sheet`` (by its pk): "不适用", or empty
+    while it cannot be computed; then 总分 and 等级. Returns the last row written (the 等级 row)."""
     titles = [
         _("一级指标"),
         _("二级指标"),
@@ -219,39 +250,35 @@ def _indicator_grid(ws: Worksheet, rows: EvaluationRows, *, first_row: int) -> i
     for column, title in enumerate(titles, start=1):
         _box(ws, first_row, column, title, header=True)
 
+    scored = {row.indicator.ref: row for leaf in sheet.leaves() for row in leaf.indicators} if sheet else {}
     row = first_row
-    scores: list[Decimal | None] = []
-    weights: list[Decimal | None] = []
     for row, indicator in enumerate(rows.indicators, start=first_row + 1):
-        score = indicator_score(indicator)
-        scores.append(score)
-        weights.append(indicator.weight)
+        line = scored.get(indicator.pk)
+        score = None if line is None else (_("不适用") if line.not_applicable else _points(line.points))
         _box(ws, row, 3, indicator.name, align=LEFT)
         _box(ws, row, 4, indicator.get_direction_display())
         _box(ws, row, 5, indicator.measure_unit)
         _box(ws, row, 6, _shown_value(indicator.target, indicator.target_text, indicator.is_qualitative))
         _box(ws, row, 7, _shown_value(indicator.actual, indicator.actual_text, indicator.is_qualitative))
         _box(ws, row, 8, indicator.weight, number_format=SCORE_FORMAT)
-        _box(ws, row, 9, None if score is None else quantize_half_up(score), number_format=SCORE_FORMAT)
+        _box(ws, row, 9, score, number_format=SCORE_FORMAT)
         _box(ws, row, 10, indicator.deviation_reason, align=LEFT)
     _merge_runs(ws, rows, first_row + 1)
 
     total_row = row + 1
     _box(ws, total_row, 1, _("总分"), right=7, header=True)
-    # A total is only meaningful when every part of it is known; otherwise the cell stays blank.
-    known_weights = all(weight is not None for weight in weights)
-    known_scores = all(score is not None for score in scores)
-    total_weight = FUNDS_WEIGHT + sum((w for w in weights if w is not None), Decimal(0)) if known_weights else None
-    funds_score = _funds_score(execution_figures(rows.execution).total)
-    total_score = (
-        funds_score + sum((quantize_half_up(s) for s in scores if s is not None), Decimal(0))
-        if known_scores and funds_score is not None
-        else None
-    )
-    _box(ws, total_row, 8, total_weight, number_format=SCORE_FORMAT, bold=True)
-    _box(ws, total_row, 9, total_score, number_format=SCORE_FORMAT, bold=True)
+    # The score sheet's total, as the report shows it; while anything is missing the cell stays blank (never a
+    # partial sum).
+    full = sum((level1.weight for level1 in sheet.sections), Decimal(0)) if sheet else None
+    total = sheet.scheme.grades.shown(sheet.total) if sheet and sheet.total is not None else None
+    _box(ws, total_row, 8, full, number_format=SCORE_FORMAT, bold=True)
+    _box(ws, total_row, 9, total, number_format=_total_format(sheet) if sheet else SCORE_FORMAT, bold=True)
     _box(ws, total_row, 10, "")
-    return total_row
+    grade_row = total_row + 1
+    _box(ws, grade_row, 1, _("等级"), right=7, header=True)
+    _box(ws, grade_row, 8, sheet.grade if sheet else None, right=9, bold=True)
+    _box(ws, grade_row, 10, "")
+    return grade_row
 
 
 def _shown_value(number: Decimal | None, text: str, qualitative: bool) -> object:
@@ -270,3 +297,82 @@ def _merge_runs(ws: Worksheet, rows: EvaluationRows, first_row: int) -> None:
                 label = indicators[start].level1 if column == 1 else indicators[start].level2
                 _box(ws, first_row + start, column, label, bottom=first_row + index - 1)
                 start = index
+
+
+# ---------------------------------------------------------------------------
+# 自评得分表: the whole score sheet
+# ---------------------------------------------------------------------------
+SCORE_WIDTHS = {"A": 12, "B": 12, "C": 22, "D": 8, "E": 8, "F": 64}
+SCORE_LAST_COLUMN = 6
+
+
+def add_score_sheet(ws: Worksheet, rows: EvaluationRows, scored: ScoredEvaluation) -> None:
+    """Every 一级/二级/三级 leaf of the scheme with 分值, 得分 and 评分说明 (一级 and 二级 merged over their leaves),
+    each 一级's subtotal, the adjustments, 总分 and 等级, then the formulas and grade bands. Values only."""
+    sheet, evaluation = scored.sheet, rows.evaluation
+    ws.title = sheets.SHEET_SCORE
+    for letter, width in SCORE_WIDTHS.items():
+        ws.column_dimensions[letter].width = width
+    last = SCORE_LAST_COLUMN
+    _box(ws, 1, 1, _("部门整体支出绩效自评得分表"), right=last, bold=True)
+    ws["A1"].font = Font(bold=True, size=16)
+    ws.row_dimensions[1].height = 30
+    _box(ws, 2, 1, _("（%(year)s年度）") % {"year": evaluation.year}, right=last)
+    _box(ws, 3, 1, _("部门（单位）名称"), right=2, header=True)
+    _box(ws, 3, 3, evaluation.unit.name, right=last, align=LEFT)
+    _box(ws, 4, 1, _("评分方案"), right=2, header=True)
+    _box(ws, 4, 3, scored.scheme.name, right=last, align=LEFT)
+    titles = [_("一级指标"), _("二级指标"), _("三级指标"), _("分值"), _("得分"), _("评分说明")]
+    for column, title in enumerate(titles, start=1):
+        _box(ws, 5, column, title, header=True)
+
+    row = 6
+    for level1 in sheet.sections:
+        level1_top = row
+        for group in level1.groups:
+            group_top = row
+            for leaf in group.leaves:
+                _box(ws, row, 3, leaf.name, align=LEFT)
+                _box(ws, row, 4, leaf.weight, number_format=SCORE_FORMAT)
+                points = _("不适用") if leaf.not_applicable else _points(leaf.points)
+                _box(ws, row, 5, points, number_format=SCORE_FORMAT)
+                _box(ws, row, 6, leaf.explanation, align=LEFT)
+                row += 1
+            _box(ws, group_top, 2, group.name, bottom=row - 1)
+        _box(ws, level1_top, 1, level1.name, bottom=row - 1)
+        _box(ws, row, 1, _("%(name)s小计") % {"name": level1.name}, right=3, header=True)
+        _box(ws, row, 4, level1.weight, number_format=SCORE_FORMAT, bold=True)
+        subtotal = _("不适用") if level1.not_applicable else _points(level1.points)
+        _box(ws, row, 5, subtotal, number_format=SCORE_FORMAT, bold=True)
+        _box(ws, row, 6, "")
+        row += 1
+    for adjustment in sheet.adjustments:
+        _box(ws, row, 1, adjustment_label(adjustment), right=3, header=True)
+        _box(ws, row, 4, None)
+        _box(ws, row, 5, _points(adjustment.points), number_format=SCORE_FORMAT)
+        _box(ws, row, 6, adjustment.reason, align=LEFT)
+        row += 1
+    full = sum((level1.weight for level1 in sheet.sections), Decimal(0))
+    total = sheet.scheme.grades.shown(sheet.total) if sheet.total is not None else None
+    missing = "；".join(item.message for item in sheet.missing)
+    _box(ws, row, 1, _("总分"), right=3, header=True)
+    _box(ws, row, 4, full, number_format=SCORE_FORMAT, bold=True)
+    _box(ws, row, 5, total, number_format=_total_format(sheet), bold=True)
+    _box(ws, row, 6, missing, align=LEFT)
+    _box(ws, row + 1, 1, _("等级"), right=3, header=True)
+    _box(ws, row + 1, 4, sheet.grade, right=5, bold=True)
+    _box(ws, row + 1, 6, "")
+    end = row + 1
+    for note in score_notes(scored):
+        end += 1
+        _box(ws, end, 1, note, right=last, align=LEFT)
+        # About 70 characters fit on a line of the merged row; Excel does not grow merged rows by itself.
+        ws.row_dimensions[end].height = max(20, 15 * (len(note) // 70 + 1))
+    ws.freeze_panes = "A6"
+    ws.print_title_rows = "5:5"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_area = f"A1:{get_column_letter(last)}{end}"

@@ -53,6 +53,7 @@ SHEET_EXECUTION = "预算执行"
 SHEET_INDICATORS = "绩效指标"
 SHEET_LISTS = "下拉选项"
 SHEET_SELF_EVALUATION = "部门整体支出绩效自评表"
+SHEET_SCORE = "自评得分表"
 
 ID_HEADER = "ID（系统编号，勿改）"
 

@@ -101,9 +101,13 @@ class SelfEvaluationSheetTests(SeedTestCase):
         self.assertIsNone(ws.cell(row=rows["工业投资增速"], column=9).value)  # no target, no weight: blank
         merged = {str(r) for r in ws.merged_cells.ranges}
         self.assertIn(f"A{rows['规模工业增加值增速']}:A{rows['有效高新技术企业数']}", merged)
-        # Weights are missing for most indicators, so the totals stay blank rather than mislead.
-        self.assertEqual(ws.cell(row=ws.max_row, column=1).value, "总分")
-        self.assertIsNone(ws.cell(row=ws.max_row, column=9).value)
+        # Weights are missing for most indicators, so the score sheet has no total yet: 总分 and 等级 stay blank
+        # rather than mislead; the scheme's 100 stands in the 分值 column.
+        total = ws.max_row - 1
+        self.assertEqual([ws.cell(row=r, column=1).value for r in (total, total + 1)], ["总分", "等级"])
+        self.assertEqual(ws.cell(row=total, column=8).value, 100)
+        self.assertIsNone(ws.cell(row=total, column=9).value)
+        self.assertIsNone(ws.cell(row=total + 1, column=8).value)
 
 
 class _FormulaInjection:
@@ -192,16 +196,20 @@ class _QueryCount:
         )
         return Evaluation.objects.select_related("unit").get(pk=self.evaluation.pk)
 
-    def test_the_template_and_the_export_cost_seven_queries_for_5_or_100_rows(self):
+    def test_the_template_costs_seven_queries_and_the_export_seventeen_for_5_or_100_rows(self):
+        # spending summary, basic spending, fund sources, project items, other budget types, budget execution,
+        # indicators; the export adds the score (reports.scoring.score_of): the scheme assignment, the shipped
+        # national scheme, the common figures, 日常公用经费, the stated totals, the project items, the execution
+        # lines and the staffing lines (budgets.selectors.common_indicators_of), and the execution lines and the
+        # indicators it scores (the sheets' own rows are not the evaluation's prefetched lists, and making them so
+        # would let a later import plan read stale rows).
         for size in (5, 100):
-            evaluation = self.grow(size, size)
-            for build in (build_template, build_export):
-                with self.subTest(size=size, build=build.__name__):
-                    # spending summary, basic spending, fund sources, project items, other budget types, budget
-                    # execution, indicators
-                    with self.assertNumQueries(7):
-                        wb = build(evaluation)
-                    self.assertEqual(reopen(wb)["项目支出"].max_row, size + 1)
+            self.grow(size, size)
+            for build, queries in ((build_template, 7), (build_export, 17)):
+                evaluation = Evaluation.objects.select_related("unit").get(pk=self.evaluation.pk)
+                with self.subTest(size=size, build=build.__name__), self.assertNumQueries(queries):
+                    wb = build(evaluation)
+                self.assertEqual(reopen(wb)["项目支出"].max_row, size + 1)
 
 
 class WorkbookTests(_FormulaInjection, _Template, _QueryCount, SeedTestCase):

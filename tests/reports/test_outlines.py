@@ -3,6 +3,9 @@ it for a region and year; the shipped outlines stay as they are; unit staff have
 
 from __future__ import annotations
 
+import importlib
+
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -13,6 +16,7 @@ from evaluations.outlines import (
     UNKNOWN_REGION,
     assign_outline,
     copy_outline,
+    ensure_builtin_outlines,
     outline_for,
     outline_spec,
     outlines_for,
@@ -314,3 +318,31 @@ class OutlineAdminTests(BaseTestCase):
         )
         self.assertEqual(response.status_code, 302)
         self.assertEqual(OutlineAssignment.objects.get().year, 2025)
+
+
+class ScoreHeadingMigrationTests(BaseTestCase):
+    """A database from before issue 10: its shipped Hunan and plain outlines gain the 自评得分情况 heading (migration
+    0012), in the place the shipped outlines have it; a bureau's copy stays as the bureau left it."""
+
+    def test_the_shipped_rows_gain_the_heading_and_a_bureaus_copy_does_not(self):
+        migration = importlib.import_module("evaluations.migrations.0012_builtin_outlines_score")
+        outlines = ensure_builtin_outlines()
+        # Back to the shipped outlines as they were: without the heading, siblings numbered from 1.
+        for key in ("hunan", "plain"):
+            score = OutlineNode.objects.get(outline=outlines[key], block=Block.SCORE)
+            later = list(OutlineNode.objects.filter(outline=score.outline, parent=score.parent, order__gt=score.order))
+            score.delete()
+            for node in later:
+                node.order -= 1
+            OutlineNode.objects.bulk_update(later, ["order"])
+        copy = copy_outline(outlines["hunan"], name="某县提纲")
+        copied = outline_spec(copy)
+
+        migration.add_score_headings(apps, None)
+        migration.add_score_headings(apps, None)  # twice: nothing more
+
+        for key in ("hunan", "plain", "seed"):
+            with self.subTest(outline=key):
+                self.assertEqual(outline_spec(outlines[key]).nodes, BUILTIN[key].nodes)
+        self.assertEqual(outline_spec(copy), copied)
+        self.assertNotIn(Block.SCORE, copied.blocks)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from achievements.models import Indicator, Theme
 from budgets.models import BasicSpending, BudgetExecution, FundSource, ProjectItem, SpendingSummary
 from evaluations.models import Duty, Evaluation, Office, StaffingLine, Unit
-from reports.document import chinese_numeral, heading_number
+from reports.document import Table, chinese_numeral, heading_number
 from reports.report import build_report
 from tests.base import SeedTestCase
 
@@ -170,9 +170,14 @@ class SeedReportTests(SeedTestCase):
 
     def test_its_self_evaluation_table_shows_completion_against_target(self):
         table_section = self.report.sections[2].subsections[1]
-        # The seed publishes no budget-execution figures: the table says so instead of printing empty rows.
-        self.assertEqual(table_section.blocks[0].text, "本年度未填报预算资金执行情况。")
-        indicators = table_section.blocks[1]
+        # The seed's outline has no 自评得分情况 heading: the draft's score note opens the table's section (the seed
+        # has no execution figures, so there is no total yet). Then, with no budget-execution figures, the table
+        # says so instead of printing empty rows.
+        self.assertTrue(
+            table_section.blocks[0].text.startswith("尚不能计算总分：缺少预算执行率（全年预算数、全年执行数）")
+        )
+        self.assertEqual(table_section.blocks[1].text, "本年度未填报预算资金执行情况。")
+        indicators = table_section.blocks[2]
         rows = {row.cells[2].text: [c.text for c in row.cells] for row in indicators.rows}
         self.assertEqual(rows["技术合同成交额"][3:6], ["≥10亿元", "12.55亿元", "125.50%"])
         self.assertEqual(rows["知识价值信用贷款"][3:6], ["≥20000万元", "11400万元", "57.00%"])
@@ -287,13 +292,18 @@ class WordingTests(SeedTestCase):
             initial_budget=Decimal("4800000"), full_year_budget=Decimal("4900000"), executed=Decimal("4745000")
         )
         Evaluation.objects.filter(pk=self.evaluation.pk).update(overall_goal="目标。", overall_goal_result="完成。")
-        blocks = build_report(fresh(self.evaluation)).sections[2].subsections[1].blocks
-        funds = [[c.text for c in row.cells] for row in blocks[0].rows]
-        # The project line is blank: basic spending alone is not the year's total (it used to be summed as one).
-        self.assertEqual(funds[0], ["年度资金总额", "—", "—", "—", "", "—", ""])
+        tables = {
+            block.caption: block
+            for block in build_report(fresh(self.evaluation)).sections[2].subsections[1].blocks
+            if isinstance(block, Table)
+        }
+        funds = [[c.text for c in row.cells] for row in tables["预算资金执行情况"].rows]
+        # The project line is blank: basic spending alone is not the year's total (it used to be summed as one). The
+        # national scheme's 分值 of 10 is on the total's row; without a total rate there is no 得分, never 0.
+        self.assertEqual(funds[0], ["年度资金总额", "—", "—", "—", "10", "—", ""])
         self.assertEqual(funds[1], ["基本支出", "480.00", "490.00", "474.50", "", "96.84%", ""])
         self.assertEqual(funds[2], ["项目支出", "—", "—", "—", "", "—", ""])
-        self.assertEqual([c.text for c in blocks[1].rows[0].cells], ["目标。", "完成。"])
+        self.assertEqual([c.text for c in tables["年度总体目标完成情况"].rows[0].cells], ["目标。", "完成。"])
 
     def test_without_indicators_or_execution_figures_there_is_no_self_evaluation_table(self):
         self.evaluation.indicators.all().delete()
@@ -308,8 +318,12 @@ class QueryCountTests(SeedTestCase):
         evaluation = fresh(evaluation)
         # duties, offices, staffing lines, basic spending, fund sources, project items, budget execution, themes,
         # indicators, the spending summary, the other budget types, the unit's own texts: one query each (the unit
-        # came with the evaluation); the bureau's outline assignment for the region and year (none: the default).
-        with self.assertNumQueries(13):
+        # came with the evaluation); the bureau's outline assignment for the region and year (none: the default);
+        # the score (reports.scoring.score_of): the scheme assignment and the shipped national scheme, then the
+        # common figures, 日常公用经费, the stated totals, the project items, the execution lines and the staffing
+        # lines (budgets.selectors.common_indicators_of); the indicators and execution lines it scores are the
+        # ones loaded above.
+        with self.assertNumQueries(21):
             report = build_report(evaluation)
         return report
 
@@ -318,13 +332,15 @@ class QueryCountTests(SeedTestCase):
         large = evaluation_with(self.unit_b, 2024, items=100, indicators=100)
         self.assert_report_queries(small)
         report = self.assert_report_queries(large)
-        indicator_table = report.sections[2].subsections[1].blocks[-1]
-        self.assertEqual(len(indicator_table.rows), 100)
+        indicator_table = next(table for table in report.tables if table.caption == "绩效指标完成情况")
+        # A hundred indicators, then 总分 and 等级 (无法计算 in this draft: it has no 效益 or 满意度 indicators).
+        self.assertEqual(len(indicator_table.rows), 102)
+        self.assertEqual([row.cells[0].text for row in indicator_table.rows[-2:]], ["总分", "等级"])
 
     def test_an_evaluation_fetched_without_its_unit_costs_one_query_more(self):
         evaluation = Evaluation.objects.get(pk=self.evaluation.pk)
-        # the unit, then the twelve lists and the outline assignment
-        with self.assertNumQueries(14):
+        # the unit, then the twelve lists, the outline assignment and the score's eight
+        with self.assertNumQueries(22):
             build_report(evaluation)
 
     def test_a_signature_date_is_written_without_leading_zeros(self):

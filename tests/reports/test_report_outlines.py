@@ -245,9 +245,14 @@ class HunanOutlineGoldenTests(TestCase):
     def test_the_unsigned_draft_previews_the_gaps_and_the_final_report_invents_nothing(self):
         self.assertTrue(self.draft.draft)
         self.assertEqual(self.draft.signature_date, "　　年　　月　　日")
+        # The score cannot be computed yet: the draft says what is missing under its own first subheading (which
+        # the final report leaves out, numbering the others up), and shows the score table with 无法计算 cells.
+        score = texts(find(self.draft, "（一）自评得分情况"))
+        self.assertEqual(len(score), 1)
+        self.assertTrue(score[0].startswith("尚不能计算总分：缺少预算执行率（全年预算数、全年执行数）"))
         self.assertEqual(
-            texts(find(self.draft, "（二）部门整体支出绩效自评表")),
-            ["本年度未填报预算资金执行情况。", "[年度总体目标完成情况]", "本年度未填报绩效指标。"],
+            texts(find(self.draft, "（三）部门整体支出绩效自评表")),
+            ["本年度未填报预算资金执行情况。", "[年度总体目标完成情况]", "本年度未填报绩效指标。", "[自评得分表]"],
         )
         self.assertEqual(self.final.signature_date, "")
         self.assertEqual(self.final.signature_name, "株洲市渌口区农业农村局")
@@ -308,8 +313,8 @@ class PlainOutlineGoldenTests(BaseTestCase):
 
     def test_the_query_count_with_a_units_own_outline(self):
         evaluation = fresh(self.evaluation)
-        # the twelve lists; the unit's outline and its headings
-        with self.assertNumQueries(14):
+        # the twelve lists; the unit's outline and its headings; the score's eight (see test_report.QueryCountTests)
+        with self.assertNumQueries(22):
             build_report(evaluation)
 
 
@@ -407,8 +412,8 @@ class OutlineBehaviourTests(SeedTestCase):
         outlines = ensure_builtin_outlines()
         OutlineAssignment.objects.create(region="湖南省株洲市渌口区", year=2024, outline=outlines[HUNAN])
         evaluation = fresh(self.evaluation)
-        # the twelve lists; the assignment with its outline; the outline's headings
-        with self.assertNumQueries(14):
+        # the twelve lists; the assignment with its outline; the outline's headings; the score's eight
+        with self.assertNumQueries(22):
             report = build_report(evaluation)
         self.assertEqual(report.outline_name, BUILTIN[HUNAN].name)
         self.assertEqual(report.sections[2].heading, "三、政府性基金预算支出情况")

@@ -43,8 +43,11 @@ from budgets.models import (
 from evaluations.models import Duty, Evaluation, Office, StaffingLine, Unit
 from evaluations.money import format_percent, format_quantity, format_wan, quantize_half_up, ratio
 from evaluations.outlines import BUILTIN
+from evaluations.scoring_rules import format_score, format_weight
 from reports.document import Paragraph, Report, Table
 from reports.report import PLACEHOLDERS, build_report, spending_summary
+from reports.score_blocks import score_notes
+from reports.scoring import score_of
 
 from .test_report import fresh
 
@@ -269,7 +272,36 @@ def allowed_numbers(evaluation: Evaluation) -> set[str]:
             allowed.add(format_percent(rate))
         if (score := indicator_score(indicator)) is not None:
             allowed.add(f"{quantize_half_up(score):.2f}")
-    return allowed
+    return allowed | score_numbers(evaluation)
+
+
+def score_numbers(evaluation: Evaluation) -> set[str]:
+    """The score's figures, derived by the scoring engine: weights, points and what was lost, the total, and the
+    numbers in its explanations, reasons, formulas and grade bands."""
+    scored = score_of(evaluation)
+    sheet = scored.sheet
+    texts = [*score_notes(scored), sheet.shown_total, *(adjustment.reason for adjustment in sheet.adjustments)]
+    weights = [level1.weight for level1 in sheet.sections]
+    points = [level1.points for level1 in sheet.sections] + [a.points for a in sheet.adjustments]
+    if sheet.total is not None:
+        points.append(sheet.total)
+    for level1 in sheet.sections:
+        weights += [group.weight for group in level1.groups]
+        for leaf in (leaf for group in level1.groups for leaf in group.leaves):
+            weights.append(leaf.weight)
+            points += [leaf.points, None if leaf.points is None else leaf.weight - leaf.points]
+            texts.append(leaf.explanation)
+            for row in leaf.indicators:
+                texts.append(row.explanation)
+                if row.points is not None and row.indicator.weight is not None:
+                    points += [row.points, row.indicator.weight - row.points]
+    texts += [item.what for item in sheet.missing]
+    found = {format_weight(sum(weights[: len(sheet.sections)], Decimal(0)))}
+    found |= {format_weight(weight) for weight in weights}
+    found |= {format_score(abs(value)) for value in points if value is not None}
+    for text in texts:
+        found |= set(NUMBER.findall(text))
+    return found
 
 
 def printed_numbers(report: Report) -> list[str]:
