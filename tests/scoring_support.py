@@ -3,7 +3,6 @@ from what a test enters, and stored as the bureau's own copy the unit is scored 
 
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 
 from evaluations.models import ScoringScheme, Unit
@@ -71,7 +70,3 @@ def score_unit_with(unit: Unit, spec: SchemeSpec) -> ScoringScheme:
     Unit.objects.filter(pk=unit.pk).update(scoring_scheme=scheme)
     unit.scoring_scheme = scheme
     return scheme
-
-
-def with_tiers(spec: SchemeSpec, tiers) -> SchemeSpec:
-    return dataclasses.replace(spec, tiers=tiers)

@@ -147,6 +147,21 @@ class ScoringPageTests(ScoringTestCase):
         self.assertContains(response, "总分：无法计算")
 
 
+class NationalSchemeTests(EditorTestCase):
+    def test_an_execution_rate_under_ninety_percent_asks_for_its_reason_on_the_execution_page(self):
+        from budgets.models import BudgetExecution
+
+        BudgetExecution.objects.filter(evaluation=self.evaluation).update(
+            full_year_budget=D("1000000"), executed=D("760000")
+        )
+        self.client.force_login(self.wangfang)
+        response = self.client.get(self.url("scoring"))
+        self.assertContains(response, "预算执行率为76.00%，低于90%，须说明原因。")
+        self.assertContains(response, f'<a href="{self.url("execution")}">在“预算执行”页填写原因</a>', html=True)
+        # 预算执行率 10 × 76% on the national scheme's first leaf.
+        self.assertContains(response, "预算执行率 = 76.00%，10×76.00% = 7.60分")
+
+
 class LiveScoreTests(ScoringTestCase):
     def test_the_total_and_the_grade_follow_the_typed_score_and_nothing_is_saved(self):
         data = self.judged()
