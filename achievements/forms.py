@@ -15,7 +15,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.forms import QuantityField, RowModelForm, SectionPage, initial_rows, is_kept_as_typed, row_formset
+from evaluations.models import Evaluation
 from evaluations.money import format_quantity
+from evaluations.scoring_rules import Tiers, UnitIndicator
+from evaluations.scoring_schemes import scheme_for
 
 from . import figures
 from .models import Indicator, Theme
@@ -39,6 +42,11 @@ class IndicatorFigureFields(forms.Form):
     weight = QuantityField(label=_("分值"), required=False, decimal_places=2, max_value=Decimal("9999.99"))
     self_score = QuantityField(label=_("自评得分"), required=False, decimal_places=2, max_value=Decimal("9999.99"))
 
+    def judgement_tiers(self) -> Tiers | None:
+        """The tiers a qualitative indicator is judged in: its evaluation's scheme's (None while the form does not
+        know its evaluation: that field shows its own error)."""
+        raise NotImplementedError
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         error = shortfall_reason_error(
@@ -50,16 +58,22 @@ class IndicatorFigureFields(forms.Form):
         )
         if error is not None:
             self.add_error("deviation_reason", error)
-        judged = assessment_error(
-            direction=cleaned.get("direction"),
-            weight=cleaned.get("weight"),
-            not_applicable=bool(cleaned.get("not_applicable")),
-            tier=cleaned.get("qualitative_tier"),
-            score=cleaned.get("self_score"),
-            reason=cleaned.get("score_reason"),
+        tiers = self.judgement_tiers()
+        judged = (
+            None
+            if tiers is None
+            else assessment_error(
+                direction=cleaned.get("direction"),
+                weight=cleaned.get("weight"),
+                not_applicable=bool(cleaned.get("not_applicable")),
+                tier=cleaned.get("qualitative_tier"),
+                score=cleaned.get("self_score"),
+                reason=cleaned.get("score_reason"),
+                tiers=tiers,
+            )
         )
         # A field that failed its own cleaning already shows why; the rule would only repeat a consequence.
-        if judged is not None and judged[0] not in self.errors:
+        if judged and judged[0] not in self.errors:
             self.add_error(judged[0], judged[1])
         return cleaned
 
@@ -76,10 +90,14 @@ class IndicatorRowForm(IndicatorFigureFields, RowModelForm):
             "score_reason": forms.Textarea(attrs={"rows": 1}),
         }
 
-    def __init__(self, *args: Any, theme_choices: list[tuple[Any, str]] = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, tiers: Tiers, theme_choices: list[tuple[Any, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Choices are fetched once for the whole page, not once per row.
+        # Choices and tiers are fetched once for the whole page, not once per row.
         self.fields["theme_id"].choices = [("", "——"), *theme_choices]
+        self.tiers = tiers
+
+    def judgement_tiers(self) -> Tiers:
+        return self.tiers
 
 
 class IndicatorAdminForm(IndicatorFigureFields, forms.ModelForm):
@@ -89,6 +107,14 @@ class IndicatorAdminForm(IndicatorFigureFields, forms.ModelForm):
         model = Indicator
         # The editor's fields, with the relations the editor sets itself.
         fields = ["evaluation", "theme", "order", *(name for name in INDICATOR_FIELDS if name != "theme_id")]
+
+    def judgement_tiers(self) -> Tiers | None:
+        # The row's evaluation: chosen on the add page, else the inline's parent or the row's own. The admin reads
+        # the scheme once per row; it edits a row at a time, and the editor's page reads it once for all rows.
+        evaluation = self.cleaned_data.get("evaluation")
+        if evaluation is None and self.instance.evaluation_id is not None:
+            evaluation = Evaluation.objects.select_related("unit").get(pk=self.instance.evaluation_id)
+        return None if evaluation is None else scheme_for(evaluation).tiers
 
 
 ThemeRowFormSet = row_formset(ThemeRowForm)
@@ -115,12 +141,21 @@ class IndicatorFigures:
         return format_quantity(self.indicator.actual) if self.indicator.actual is not None else "—"
 
 
+def _typed_or_saved(form: forms.Form, name: str) -> Any:
+    """For the live preview: the field as typed if it validated, otherwise as saved (None on a new row)."""
+    if name in form.cleaned_data:
+        return form.cleaned_data[name]
+    return form.initial.get(name)
+
+
 class AchievementsPage(SectionPage):
     section = "achievements"
     title = _("工作成效和绩效指标")
     template = "editor/achievements.html"
 
     def build(self) -> None:
+        # The scheme the score beside the indicators is computed with, and whose tiers judge them.
+        self.scheme = scheme_for(self.evaluation)
         self.themes = list(self.evaluation.themes.all())
         self.indicators = list(self.evaluation.indicators.all())
         self.forms = {
@@ -131,7 +166,10 @@ class AchievementsPage(SectionPage):
                 self.data,
                 prefix="indicators",
                 initial=initial_rows(self.indicators, ["id", *INDICATOR_FIELDS]),
-                form_kwargs={"theme_choices": [(theme.pk, theme.title) for theme in self.themes]},
+                form_kwargs={
+                    "theme_choices": [(theme.pk, theme.title) for theme in self.themes],
+                    "tiers": self.scheme.tiers,
+                },
             ),
         }
 
@@ -146,18 +184,32 @@ class AchievementsPage(SectionPage):
             indicators=self.forms["indicators"].rows(),
         )
 
+    def indicators_as_typed(self) -> list[Indicator]:
+        """The indicators the page holds: the saved ones, or on a posted page (the live preview, a refused save) every
+        row the save would keep, each field as typed where it validates and as saved where it does not (a new row's
+        field that does not validate is left unknown). Not saved."""
+        formset = self.forms["indicators"]
+        if not formset.is_bound:
+            return self.indicators
+        indicators = []
+        for form in formset.forms:
+            form.is_valid()
+            if not is_kept_as_typed(formset, form):
+                continue
+            values = {name: _typed_or_saved(form, name) for name in INDICATOR_FIELDS if name != "theme_id"}
+            # Left out, an unknown field takes the model's default ("" for a text, ≥ for the direction).
+            indicators.append(
+                Indicator(pk=form.cleaned_data.get("id"), **{k: v for k, v in values.items() if v is not None})
+            )
+        return indicators
+
+    def unit_indicators(self) -> list[UnitIndicator]:
+        """:meth:`indicators_as_typed` as the scoring engine reads them."""
+        return [figures.as_unit_indicator(indicator) for indicator in self.indicators_as_typed()]
+
     def figures(self) -> list[IndicatorFigures]:
         """One line per indicator row on the page (saved rows, or in the live preview the rows as typed)."""
-        formset = self.forms["indicators"]
-        if formset.is_bound:
-            indicators = []
-            for form in formset.forms:
-                if not form.is_valid() or not is_kept_as_typed(formset, form):
-                    continue
-                data = {k: form.cleaned_data.get(k) for k in INDICATOR_FIELDS if k != "theme_id"}
-                indicators.append(Indicator(**data))
-        else:
-            indicators = self.indicators
+        indicators = self.indicators_as_typed()
         return [
             IndicatorFigures(
                 indicator=indicator,

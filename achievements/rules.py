@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.money import format_quantity
-from evaluations.scoring_rules import THREE_TIERS, Assessment
+from evaluations.scoring_rules import Assessment, Tiers
 
 from .figures import is_shortfall
 from .models import Indicator
@@ -55,10 +55,13 @@ def assessment_error(
     tier: str | None,
     score: Decimal | None,
     reason: str | None,
+    tiers: Tiers,
 ) -> tuple[str, ValidationError] | None:
     """The unit's own judgement of an indicator, checked: ``(field, error)`` naming the field the error belongs
     beside, or ``None`` when the judgement holds. Blank stays blank: an indicator with no tier and no score is not
-    judged yet. The range, score and reason rules are the engine's (:meth:`evaluations.scoring_rules.Tiers.check`)."""
+    judged yet. The range, score and reason rules are the engine's (:meth:`evaluations.scoring_rules.Tiers.check`)
+    with ``tiers``: the evaluation's scheme's (``evaluations.scoring_schemes.scheme_for(evaluation).tiers``), the
+    ones the score sheet scores the indicator with, so a bureau's copy with other ranges is checked by its own."""
     reason = reason or ""
     if not_applicable:
         if not reason.strip():
@@ -74,7 +77,7 @@ def assessment_error(
         return "weight", ValidationError(SCORE_WITHOUT_WEIGHT, code="weight")
     try:
         # Here a missing weight means a tier or a score is missing too: the engine refuses that before any range.
-        THREE_TIERS.check(weight if weight is not None else Decimal(0), Assessment(tier or "", score, reason))
+        tiers.check(weight if weight is not None else Decimal(0), Assessment(tier or "", score, reason))
     except ValidationError as error:
         return _CHECK_FIELDS.get(error.code, "self_score"), error
     return None

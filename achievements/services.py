@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from evaluations.models import Evaluation, Section
 from evaluations.rows import ROWS_DO_NOT_MATCH, plan_rows, write_rows
+from evaluations.scoring_schemes import scheme_for
 from evaluations.services import section_save
 
 from .models import Indicator, Theme
@@ -49,7 +50,9 @@ def save_achievements(
     ``themes``: dicts with ``id`` (None for a new theme), ``title``, ``body``. ``indicators``: dicts with ``id``
     (None for a new indicator), the indicator's fields and ``theme_id`` (a kept theme, or None).
     """
-    # The rule holds for every path (import, shell), not only for the editor's form.
+    # The rule holds for every path (import, shell), not only for the editor's form. The tiers are the scheme's the
+    # sheet scores with; the scheme is read outside the lock, as the page read it, since it is not the unit's data.
+    tiers = scheme_for(evaluation).tiers
     for row in indicators:
         error = shortfall_reason_error(
             name=row["name"],
@@ -67,6 +70,7 @@ def save_achievements(
             tier=row.get("qualitative_tier"),
             score=row.get("self_score"),
             reason=row.get("score_reason"),
+            tiers=tiers,
         )
         if judged is not None:
             raise judged[1]

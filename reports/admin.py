@@ -1,5 +1,6 @@
 """The evaluation's admin page: everything in an evaluation, from every app, as inline lists on one page."""
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -7,12 +8,49 @@ from achievements.admin import IndicatorInline, ThemeInline
 from budgets.admin import BasicSpendingInline, BudgetExecutionInline, FundSourceInline, ProjectItemInline
 from evaluations.admin import (
     DutyInline,
+    EvaluationInline,
     LockedWhenSubmittedMixin,
     OfficeInline,
     StaffingLineInline,
     StatusChangeInline,
 )
-from evaluations.models import Evaluation, Section
+from evaluations.leaf_assessments import LeafJudgement, judgement_error
+from evaluations.models import Evaluation, LeafAssessment, Section
+from evaluations.scoring_schemes import scheme_for
+
+
+class LeafAssessmentAdminForm(forms.ModelForm):
+    """The unit's judgement of a scheme leaf, checked by the rule the editor and the service apply
+    (:func:`evaluations.leaf_assessments.judgement_error`) against the evaluation's scheme."""
+
+    class Meta:
+        model = LeafAssessment
+        fields = ["key", "not_applicable", "tier", "score", "reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or self.instance.evaluation_id is None:
+            return cleaned
+        evaluation = Evaluation.objects.select_related("unit").get(pk=self.instance.evaluation_id)
+        judgement = LeafJudgement(
+            key=cleaned.get("key") or "",
+            not_applicable=bool(cleaned.get("not_applicable")),
+            tier=cleaned.get("tier") or "",
+            score=cleaned.get("score"),
+            reason=cleaned.get("reason") or "",
+        )
+        found = judgement_error(scheme_for(evaluation), judgement)
+        if found is not None:
+            field, error = found
+            self.add_error(field, error)
+        return cleaned
+
+
+class LeafAssessmentInline(EvaluationInline):
+    # Locked with the evaluation like every inline; a row changed here counts up the 自评评分 page's revision.
+    model = LeafAssessment
+    form = LeafAssessmentAdminForm
+    fields = ["key", "not_applicable", "tier", "score", "reason"]
 
 
 @admin.register(Evaluation)
@@ -64,6 +102,7 @@ class EvaluationAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
         BudgetExecutionInline,
         ThemeInline,
         IndicatorInline,
+        LeafAssessmentInline,
         StatusChangeInline,
     ]
 

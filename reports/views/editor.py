@@ -25,7 +25,8 @@ from evaluations.services import may_edit_content, section_revision
 from ..completeness import completeness_of
 from ..forms import TextsPage
 from ..proofreading import proofreading_context
-from ..scoring import score_of
+from ..scoring import ScoredEvaluation, score_of
+from ..scoring_page import ScoringPage
 from ..services import create_evaluation
 
 PAGES: dict[str, type[SectionPage]] = {
@@ -37,6 +38,7 @@ PAGES: dict[str, type[SectionPage]] = {
         ProjectSpendingPage,
         ExecutionPage,
         AchievementsPage,
+        ScoringPage,
         NarrativePage,
         TextsPage,
     )
@@ -116,11 +118,20 @@ def section_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
             "section": section,
             "last_save": last_save,
             "can_edit": evaluation.is_editable and may_edit_content(request.user, evaluation),
-            # The score as saved, beside the indicators it is computed from (the scheme's shipped or chosen rules).
-            "score": score_of(evaluation) if section == Section.ACHIEVEMENTS else None,
+            "score": _score(page),
         },
         status=200 if not page.data or not page.has_errors else 422,
     )
+
+
+def _score(page: SectionPage) -> ScoredEvaluation | None:
+    """The score sheet a page shows beside its inputs, of the page as typed (as saved on a page not posted), under
+    the evaluation's scheme: the indicators' page and the 自评评分 page."""
+    if isinstance(page, AchievementsPage):
+        return score_of(page.evaluation, scheme=page.scheme, indicators=page.unit_indicators())
+    if isinstance(page, ScoringPage):
+        return page.scored
+    return None
 
 
 @login_required
@@ -133,7 +144,11 @@ def section_figures(request: HttpRequest, pk: int, section: str) -> HttpResponse
         raise Http404("This section has no figures")
     page.is_valid()
     # live: the partial may also replace, out of band, what the page shows beside its fields.
-    return render(request, f"editor/_figures_{section}.html", {"evaluation": evaluation, "page": page, "live": True})
+    return render(
+        request,
+        f"editor/_figures_{section}.html",
+        {"evaluation": evaluation, "page": page, "live": True, "score": _score(page)},
+    )
 
 
 def _may_start_evaluations(request: HttpRequest, membership: Membership | None) -> bool:

@@ -13,7 +13,7 @@ from achievements.figures import as_unit_indicator
 from achievements.forms import IndicatorAdminForm, IndicatorRowForm
 from achievements.models import Indicator
 from achievements.services import INDICATOR_FIELDS, save_achievements
-from evaluations.scoring_rules import Assessment, score_indicator
+from evaluations.scoring_rules import THREE_TIERS, Assessment, score_indicator
 from reports.excel.importer import apply_import, preview_upload
 from reports.excel.safe_writer import workbook_bytes
 from reports.excel.template import build_template
@@ -44,12 +44,14 @@ def openness(**values: str) -> dict[str, str]:
 
 class IndicatorRowJudgementTests(SimpleTestCase):
     def test_a_judgement_inside_the_tiers_range_with_a_reason_is_accepted(self):
-        form = IndicatorRowForm(openness(qualitative_tier="partly", self_score="7.5", score_reason="个别表格迟报"))
+        form = IndicatorRowForm(
+            tiers=THREE_TIERS, data=openness(qualitative_tier="partly", self_score="7.5", score_reason="个别表格迟报")
+        )
         self.assertTrue(form.is_valid(), form.errors)
         self.assertEqual(form.cleaned_data["self_score"], Decimal("7.5"))
 
     def test_blank_stays_blank(self):
-        form = IndicatorRowForm(openness())
+        form = IndicatorRowForm(tiers=THREE_TIERS, data=openness())
         self.assertTrue(form.is_valid(), form.errors)
         self.assertEqual(form.cleaned_data["qualitative_tier"], "")
         self.assertIsNone(form.cleaned_data["self_score"])
@@ -75,12 +77,12 @@ class IndicatorRowJudgementTests(SimpleTestCase):
         ]
         for values, field, message in cases:
             with self.subTest(values=values):
-                form = IndicatorRowForm(openness(**values))
+                form = IndicatorRowForm(tiers=THREE_TIERS, data=openness(**values))
                 self.assertFalse(form.is_valid())
                 self.assertEqual(form.errors[field], [message])
 
     def test_a_not_applicable_indicator_with_a_reason_needs_no_tier(self):
-        form = IndicatorRowForm(openness(not_applicable="on", score_reason="本年度无公开任务"))
+        form = IndicatorRowForm(tiers=THREE_TIERS, data=openness(not_applicable="on", score_reason="本年度无公开任务"))
         self.assertTrue(form.is_valid(), form.errors)
 
 

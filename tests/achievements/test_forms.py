@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.test import SimpleTestCase
 
 from achievements.forms import IndicatorRowForm
+from evaluations.scoring_rules import THREE_TIERS
 
 
 def row(**values: str) -> dict[str, str]:
@@ -23,31 +24,34 @@ class IndicatorRowFormTests(SimpleTestCase):
         ]
         for direction, target, actual, needs_reason in cases:
             with self.subTest(direction=direction, target=target, actual=actual):
-                form = IndicatorRowForm(row(direction=direction, target=target, actual=actual))
+                form = IndicatorRowForm(tiers=THREE_TIERS, data=row(direction=direction, target=target, actual=actual))
                 self.assertEqual(form.is_valid(), not needs_reason)
                 if needs_reason:
                     self.assertIn("请填写偏差原因分析及改进措施", form.errors["deviation_reason"][0])
                     with_reason = IndicatorRowForm(
-                        row(direction=direction, target=target, actual=actual, deviation_reason="原因")
+                        tiers=THREE_TIERS,
+                        data=row(direction=direction, target=target, actual=actual, deviation_reason="原因"),
                     )
                     self.assertTrue(with_reason.is_valid(), with_reason.errors)
 
     def test_a_reason_of_only_spaces_is_no_reason(self):
-        form = IndicatorRowForm(row(target="20000", actual="11400", deviation_reason="   "))
+        form = IndicatorRowForm(tiers=THREE_TIERS, data=row(target="20000", actual="11400", deviation_reason="   "))
         self.assertFalse(form.is_valid())
 
     def test_qualitative_and_incomplete_indicators_have_no_shortfall(self):
-        self.assertTrue(IndicatorRowForm(row(direction="qualitative", target_text="达成")).is_valid())
-        self.assertTrue(IndicatorRowForm(row(target="10")).is_valid())
+        self.assertTrue(
+            IndicatorRowForm(tiers=THREE_TIERS, data=row(direction="qualitative", target_text="达成")).is_valid()
+        )
+        self.assertTrue(IndicatorRowForm(tiers=THREE_TIERS, data=row(target="10")).is_valid())
 
     def test_values_are_plain_numbers_with_at_most_four_decimals(self):
-        form = IndicatorRowForm(row(target="1e3", actual="1.23456", weight="10.555"))
+        form = IndicatorRowForm(tiers=THREE_TIERS, data=row(target="1e3", actual="1.23456", weight="10.555"))
         self.assertFalse(form.is_valid())
         self.assertIn("不接受 NaN、Infinity 或科学计数法", form.errors["target"][0])
         self.assertEqual(form.errors["actual"], ["最多保留 4 位小数。"])
         self.assertEqual(form.errors["weight"], ["最多保留 2 位小数。"])
 
     def test_a_theme_must_be_one_of_the_pages_themes(self):
-        form = IndicatorRowForm(row(theme_id="99"), theme_choices=[(1, "工业运行稳中有进")])
+        form = IndicatorRowForm(tiers=THREE_TIERS, data=row(theme_id="99"), theme_choices=[(1, "工业运行稳中有进")])
         self.assertFalse(form.is_valid())
         self.assertIn("theme_id", form.errors)

@@ -12,6 +12,7 @@ from achievements.forms import IndicatorAdminForm, IndicatorRowForm
 from achievements.models import Indicator
 from achievements.rules import shortfall_reason_error
 from achievements.services import INDICATOR_FIELDS, save_achievements
+from evaluations.scoring_rules import THREE_TIERS
 from reports.excel.importer import read_workbook
 from reports.excel.safe_writer import workbook_bytes
 from reports.excel.template import build_template
@@ -69,7 +70,7 @@ class EveryPathTests(SeedTestCase):
         }
 
     def test_the_editor_the_admin_the_import_and_the_service_refuse_with_one_message(self):
-        row = IndicatorRowForm(self.form_data())
+        row = IndicatorRowForm(tiers=THREE_TIERS, data=self.form_data())
         self.assertEqual(row.errors["deviation_reason"], [LOANS_UNEXPLAINED])
 
         admin = IndicatorAdminForm(self.form_data(), instance=self.indicator)

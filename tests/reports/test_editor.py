@@ -17,7 +17,7 @@ from evaluations.models import Duty, Evaluation, Office, SectionRevision, Staffi
 from evaluations.services import EVALUATION_LOCKED
 from tests.base import SeedTestCase
 
-SECTIONS = ["profile", "totals", "basic", "project", "execution", "achievements", "narrative", "texts"]
+SECTIONS = ["profile", "totals", "basic", "project", "execution", "achievements", "scoring", "narrative", "texts"]
 
 
 def page_data(response: Any) -> dict[str, str]:
@@ -113,8 +113,9 @@ class OverviewTests(EditorTestCase):
         # The completeness list names the sections it knows (reports/completeness.py, which learns 支出总体情况 with
         # the workflow's part of issue 9).
         # The seed's outline has no free section, so 报告文字 is listed only once the unit writes something.
+        # 自评评分 is listed once completeness learns it (the completeness part of issue 10).
         for section in SECTIONS:
-            if section not in {"totals", "texts"}:
+            if section not in {"totals", "texts", "scoring"}:
                 self.assertContains(response, self.url(section))
         # The seed publishes no budget execution and leaves two shortfalls unexplained.
         self.assertContains(response, "基本支出年初预算数")
@@ -577,11 +578,16 @@ class QueryCountTests(EditorTestCase):
         # + execution rows, the common figures; for the indicators beside them: 日常公用经费 (basic spending), the
         # stated totals and the project items (项目支出合计), the staffing lines (编制数, 在职人数)
         "execution": 12,
-        # + themes, indicators; the score beside them: the scheme (assignment, scheme row), the common indicators
-        # (日常公用经费, stated totals, project items, common figures, staffing lines, execution lines), the funds
-        # block and the indicators as the engine reads them, the unit (the reason for a low execution rate is on the
+        # + the scheme (assignment, scheme row: its tiers judge the indicators, and the score beside them is
+        # computed with it), themes, indicators; the score: the common indicators (日常公用经费, stated totals,
+        # project items, common figures, staffing lines, execution lines), the funds block, the unit's judgement of
+        # the scheme's leaves, the unit (the indicators are the page's; the reason for a low execution rate is on the
         # common figures already read)
         "achievements": 18,
+        # + the scheme (assignment, scheme row), the unit's judgement of its leaves; the score: the common indicators
+        # (日常公用经费, stated totals, project items, common figures, staffing lines, execution lines), the funds
+        # block, the indicators
+        "scoring": 17,
         # nothing else: the narrative is on the evaluation
         "narrative": 6,
         # + the outline (the bureau's assignments: none, so the shipped default), the unit's texts, and the report's
@@ -698,8 +704,9 @@ class QueryCountTests(EditorTestCase):
                 # renamed, update (+ history)
                 "project": (project, 24),
                 # indicators: delete (fetch, delete, history), update (+ history), insert (+ history); themes:
-                # update (+ history), insert (+ history)
-                "achievements": (achievements, 25),
+                # update (+ history), insert (+ history); the scheme whose tiers judge the indicators (assignment,
+                # scheme row), read by the page and again by the service
+                "achievements": (achievements, 29),
             }
             for section, (data, count) in expected.items():
                 if connection.vendor == "sqlite" and section == "achievements" and rows != "seed":
