@@ -321,9 +321,9 @@ class QueryCountTests(SeedTestCase):
         # came with the evaluation); the bureau's outline assignment for the region and year (none: the default);
         # the score (reports.scoring.score_of): the scheme assignment and the shipped national scheme, then the
         # common figures, 日常公用经费, the stated totals, the project items, the execution lines and the staffing
-        # lines (budgets.selectors.common_indicators_of); the indicators and execution lines it scores are the
-        # ones loaded above.
-        with self.assertNumQueries(21):
+        # lines (budgets.selectors.common_indicators_of), and the unit's judgements of the scheme's leaves
+        # (evaluations.LeafAssessment); the indicators and execution lines it scores are the ones loaded above.
+        with self.assertNumQueries(22):
             report = build_report(evaluation)
         return report
 
@@ -339,8 +339,8 @@ class QueryCountTests(SeedTestCase):
 
     def test_an_evaluation_fetched_without_its_unit_costs_one_query_more(self):
         evaluation = Evaluation.objects.get(pk=self.evaluation.pk)
-        # the unit, then the twelve lists, the outline assignment and the score's eight
-        with self.assertNumQueries(22):
+        # the unit, then the twelve lists, the outline assignment and the score's nine
+        with self.assertNumQueries(23):
             build_report(evaluation)
 
     def test_a_signature_date_is_written_without_leading_zeros(self):
