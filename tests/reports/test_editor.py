@@ -577,16 +577,16 @@ class QueryCountTests(EditorTestCase):
         # + execution rows, the common figures; for the indicators beside them: 日常公用经费 (basic spending), the
         # stated totals and the project items (项目支出合计), the staffing lines (编制数, 在职人数)
         "execution": 12,
-        # + themes, indicators; the score beside them: the scheme (assignment, scheme row), the common indicators
-        # (日常公用经费, stated totals, project items, common figures, staffing lines, execution lines), the funds
-        # block and the indicators as the engine reads them, the unit (the reason for a low execution rate is on the
-        # common figures already read)
-        "achievements": 18,
+        # + themes, indicators; the score beside them: the scheme (campaign, assignment, scheme row), the common
+        # indicators (日常公用经费, stated totals, project items, common figures, staffing lines, execution lines),
+        # the funds block and the indicators as the engine reads them, the unit (the reason for a low execution rate
+        # is on the common figures already read)
+        "achievements": 19,
         # nothing else: the narrative is on the evaluation
         "narrative": 6,
-        # + the outline (the bureau's assignments: none, so the shipped default), the unit's texts, and the report's
-        # data for the generated text: the eleven other lists it reads
-        "texts": 19,
+        # + the outline (the campaign of the year and the bureau's assignments: none, so the shipped default), the
+        # unit's texts, and the report's data for the generated text: the eleven other lists it reads
+        "texts": 20,
     }
 
     def add_rows(self, n: int) -> None:

@@ -308,8 +308,9 @@ class QueryCountTests(SeedTestCase):
         evaluation = fresh(evaluation)
         # duties, offices, staffing lines, basic spending, fund sources, project items, budget execution, themes,
         # indicators, the spending summary, the other budget types, the unit's own texts: one query each (the unit
-        # came with the evaluation); the bureau's outline assignment for the region and year (none: the default).
-        with self.assertNumQueries(13):
+        # came with the evaluation); the campaign of the year and the bureau's outline assignment for the region and
+        # year (none: the default).
+        with self.assertNumQueries(14):
             report = build_report(evaluation)
         return report
 
@@ -323,8 +324,8 @@ class QueryCountTests(SeedTestCase):
 
     def test_an_evaluation_fetched_without_its_unit_costs_one_query_more(self):
         evaluation = Evaluation.objects.get(pk=self.evaluation.pk)
-        # the unit, then the twelve lists and the outline assignment
-        with self.assertNumQueries(14):
+        # the unit, then the twelve lists, the campaign and the outline assignment
+        with self.assertNumQueries(15):
             build_report(evaluation)
 
     def test_a_signature_date_is_written_without_leading_zeros(self):
