@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Exists, OuterRef, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, Exists, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -223,13 +223,26 @@ def unit_rows(campaign: Campaign, *, today: datetime.date, state: str = "") -> Q
     return rows
 
 
-def label_rows(rows: Iterable[CampaignUnit], campaign: Campaign, today: datetime.date) -> list[CampaignUnit]:
-    """The rows of :func:`unit_rows` with their state's label and the 逾期 flag (no query)."""
+def label_rows(
+    rows: Iterable[CampaignUnit], campaign: Campaign, today: datetime.date, *, sees_drafts: bool
+) -> list[CampaignUnit]:
+    """The rows of :func:`unit_rows` with their state's label, the 逾期 flag and whether the reader may open the
+    report (no query): the bureau sees no draft, since drafts do not exist outside their unit; administrators
+    (``sees_drafts``) see every report."""
     labelled = list(rows)
     for row in labelled:
         row.state_label = STATE_LABELS.get(row.state, row.state)
         row.overdue = is_overdue(row.state, campaign.deadline, today)
+        row.may_open = row.evaluation_id is not None and (sees_drafts or row.state != Evaluation.Status.DRAFT)
     return labelled
+
+
+def state_counts(campaign: Campaign, *, today: datetime.date) -> dict[str, int]:
+    """How many covered units are in each state, with "" (every unit) and "overdue" (one query)."""
+    found = dict(unit_rows(campaign, today=today).order_by().values_list("state").annotate(n=Count("id")))
+    counts = {"": sum(found.values()), **{state: found.get(state, 0) for state in STATE_LABELS}}
+    counts[OVERDUE] = sum(found[state] for state in NOT_SUBMITTED if state in found) if today > campaign.deadline else 0
+    return counts
 
 
 @dataclass(frozen=True)

@@ -206,28 +206,12 @@ def campaign_detail(request: HttpRequest, year: int) -> HttpResponse:
     state = request.GET.get("state", "")
     if state not in dict(FILTERS):
         state = ""
-    counts = dict(campaigns.unit_rows(campaign, today=today).order_by().values_list("state").annotate(n=Count("id")))
+    counts = campaigns.state_counts(campaign, today=today)
     page = Paginator(campaigns.unit_rows(campaign, today=today, state=state), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    rows = campaigns.label_rows(page.object_list, campaign, today)
-    for row in rows:
-        # The bureau sees no draft (drafts do not exist outside their unit); administrators see every report.
-        row.may_open = row.evaluation_id is not None and (
-            request.user.is_superuser or row.state not in {campaigns.NOT_STARTED, "draft"}
-        )
-    total = sum(counts.values())
-    not_submitted = sum(counts.get(key, 0) for key in campaigns.NOT_SUBMITTED)
-    filters = [
-        (
-            key,
-            label,
-            (not_submitted if today > campaign.deadline else 0)
-            if key == campaigns.OVERDUE
-            else (total if not key else counts.get(key, 0)),
-        )
-        for key, label in FILTERS
-    ]
+    rows = campaigns.label_rows(page.object_list, campaign, today, sees_drafts=request.user.is_superuser)
+    filters = [(key, label, counts[key]) for key, label in FILTERS]
     return render(
         request,
         "campaigns/detail.html",
