@@ -8,6 +8,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluations.campaigns import open_campaign
 from evaluations.models import Campaign, Evaluation, Reminder, Unit
@@ -232,3 +233,17 @@ class StartPageTests(CampaignTestCase):
             with self.subTest(reports=reports), self.assertNumQueries(20):
                 response = self.home(BEFORE)
             self.assertEqual(len(response.context["deadlines"]), 1)
+
+
+class AdminTests(CampaignTestCase):
+    def test_the_administrator_reads_a_campaign_and_its_reminders_but_changes_them_on_the_bureaus_pages(self):
+        campaign = self.open()
+        Reminder.objects.create(
+            campaign=campaign, unit=self.unit_b, step="before", sent_at=timezone.now(), recipients="z@x"
+        )
+        self.client.force_login(self.admin)
+        self.assertEqual(
+            self.client.get(reverse("admin:evaluations_campaign_change", args=[campaign.pk])).status_code, 200
+        )
+        self.assertContains(self.client.get(reverse("admin:evaluations_reminder_changelist")), self.unit_b.name)
+        self.assertEqual(self.client.get(reverse("admin:evaluations_campaign_add")).status_code, 403)
