@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -299,15 +299,16 @@ class PlannedReminder:
 class ReminderRun:
     """What a run of the reminder command did (or, dry, would do)."""
 
-    sent: list[PlannedReminder]
+    sent: list[PlannedReminder] = field(default_factory=list)
     already_sent: int = 0
-    without_address: list[PlannedReminder] | None = None
-    failed: list[PlannedReminder] | None = None
+    without_address: list[PlannedReminder] = field(default_factory=list)
+    failed: list[PlannedReminder] = field(default_factory=list)
 
 
 def planned_reminders(today: datetime.date) -> tuple[list[PlannedReminder], list[PlannedReminder]]:
     """Every reminder due today and not yet recorded, and the due ones whose unit has nobody with an e-mail address.
-    Three queries per open campaign at its step (units, their people), whatever the number of units."""
+    One query for the open campaigns, then two for each at a reminder step (its units, their people), whatever the
+    number of units."""
     due: list[PlannedReminder] = []
     without_address: list[PlannedReminder] = []
     user_model = get_user_model()
@@ -316,16 +317,18 @@ def planned_reminders(today: datetime.date) -> tuple[list[PlannedReminder], list
         if step is None:
             continue
         sent = Reminder.objects.filter(campaign_id=campaign.pk, unit_id=OuterRef("unit_id"), step=step)
-        rows = list(
+        pending = (
             unit_rows(campaign, today=today)
             .filter(state__in=NOT_SUBMITTED)
             .annotate(already=Exists(sent))
             .filter(already=False)
         )
+        rows = list(pending)
         addresses: dict[int, set[str]] = {}
+        # The units as a subquery, not a list of ids: thousands of units would overflow SQLite's parameter limit.
         people = user_model.objects.filter(
             is_active=True,
-            membership__unit_id__in=[row.unit_id for row in rows],
+            membership__unit_id__in=pending.values("unit_id"),
             membership__role__in=[Membership.Role.PREPARER, Membership.Role.HEAD],
         ).exclude(email="")
         for unit_id, email in people.values_list("membership__unit_id", "email"):
@@ -345,7 +348,7 @@ def send_reminders(*, today: datetime.date | None = None, dry_run: bool = False)
     could send one twice: at least once, never silently lost, is the better side of that trade.)"""
     today = today or timezone.localdate()
     due, without_address = planned_reminders(today)
-    run = ReminderRun(sent=[], without_address=without_address, failed=[])
+    run = ReminderRun(without_address=without_address)
     if dry_run:
         run.sent = due
         return run

@@ -31,16 +31,16 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{verb}：{planned.campaign.year}年度 · {planned.unit.name} · {step} → {'、'.join(planned.recipients)}"
             )
-        for planned in run.without_address or []:
+        for planned in run.without_address:
             self.stdout.write(
                 f"无收件地址：{planned.campaign.year}年度 · {planned.unit.name}（该单位没有填写邮箱的人员）"
             )
-        for planned in run.failed or []:
+        for planned in run.failed:
             self.stderr.write(f"发送失败，下次运行时重试：{planned.campaign.year}年度 · {planned.unit.name}")
         summary = (
             f"{'试运行，' if dry_run else ''}{verb} {len(run.sent)} 条提醒；"
-            f"此前已发送 {run.already_sent} 条；无收件地址 {len(run.without_address or [])} 个单位；"
-            f"发送失败 {len(run.failed or [])} 条。"
+            f"此前已发送 {run.already_sent} 条；无收件地址 {len(run.without_address)} 个单位；"
+            f"发送失败 {len(run.failed)} 条。"
         )
         self.stdout.write(summary)
         if run.failed:
