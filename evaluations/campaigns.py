@@ -115,6 +115,9 @@ def open_campaign(
     today = today or timezone.localdate()
     unit_ids = {getattr(unit, "pk", unit) for unit in units}
     _check(year=year, deadline=deadline, unit_ids=unit_ids, today=today, new_deadline=True)
+    taken = ValidationError({"year": [ValidationError(YEAR_TAKEN, code="year_taken", params={"year": year})]})
+    if Campaign.objects.filter(year=year).exists():
+        raise taken
     try:
         with transaction.atomic():
             campaign = Campaign.objects.create(
@@ -130,10 +133,10 @@ def open_campaign(
                 [CampaignUnit(campaign=campaign, unit_id=unit_id) for unit_id in sorted(unit_ids)]
             )
     except IntegrityError:
-        # The unique year, also against a second bureau member opening the same year at the same moment.
-        raise ValidationError(
-            {"year": [ValidationError(YEAR_TAKEN, code="year_taken", params={"year": year})]}
-        ) from None
+        # A second bureau member opened the same year at the same moment: the unique year refused this one.
+        if Campaign.objects.filter(year=year).exists():
+            raise taken from None
+        raise
     return campaign
 
 
