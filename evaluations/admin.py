@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from .forms import AmountField
 from .history import Via, recording
 from .models import (
+    Campaign,
     Duty,
     Evaluation,
     Membership,
@@ -20,6 +21,7 @@ from .models import (
     OutlineAssignment,
     OutlineNode,
     Publication,
+    Reminder,
     ReportOutline,
     SchemeAssignment,
     ScoringScheme,
@@ -402,3 +404,21 @@ class PublicationAdmin(ReadOnlyAdmin):
 class SubmissionAdmin(ReadOnlyAdmin):
     list_display = ["evaluation", "number", "submitted_by", "submitted_at"]
     list_select_related = ["evaluation__unit", "submitted_by"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(ReadOnlyAdmin):
+    """Opened and changed on the bureau's pages (evaluations.campaigns), which check the deadline and the units."""
+
+    list_display = ["year", "deadline", "remind_days_before", "opened_by", "opened_at", "changed_by", "closed_at"]
+    list_select_related = ["opened_by", "changed_by"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    """Written by the send_reminders command only: the record that a reminder went out."""
+
+    list_display = ["campaign", "unit", "step", "sent_at"]
+    list_filter = ["step", "campaign"]
+    search_fields = ["unit__name", "recipients"]
+    list_select_related = ["campaign", "unit"]

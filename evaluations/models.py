@@ -634,3 +634,113 @@ class LeafAssessment(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# ---------------------------------------------------------------------------
+# Campaigns (绩效自评工作): the bureau's call for one year's self-evaluation, its deadline and its reminders
+# ---------------------------------------------------------------------------
+
+
+class Campaign(models.Model):
+    """The finance bureau's self-evaluation work of one year (绩效自评工作): the deadline, the outline and scoring
+    scheme its units use that year, and the units it covers (an explicit list, so a unit created later is not
+    swept in unnoticed). One per year; the bureau may change it while it is open. Not report content, so it has no
+    content history: who opened it and who changed it last, and when, are kept on the row."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    deadline = models.DateField(_("截止日期"))
+    outline = models.ForeignKey(
+        ReportOutline,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaigns",
+        verbose_name=_("报告提纲"),
+        help_text=_("留空则按地区和年度的指定或系统默认提纲。"),
+    )
+    scheme = models.ForeignKey(
+        ScoringScheme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaigns",
+        verbose_name=_("评分方案"),
+        help_text=_("留空则按地区和年度的指定或全国通用方案。"),
+    )
+    remind_days_before = models.PositiveSmallIntegerField(
+        _("提前提醒天数"), default=3, help_text=_("截止日期前多少天提醒尚未提交的单位。")
+    )
+    units = models.ManyToManyField(Unit, through="CampaignUnit", related_name="campaigns", verbose_name=_("覆盖单位"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("发起人")
+    )
+    opened_at = models.DateTimeField(_("发起时间"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("最后修改人"),
+    )
+    changed_at = models.DateTimeField(_("最后修改时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("绩效自评工作")
+        verbose_name_plural = _("绩效自评工作")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(year__gte=2000) & Q(year__lte=2100), name="campaign_year_sane"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("%(year)s年度绩效自评工作") % {"year": self.year})
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class CampaignUnit(models.Model):
+    """One unit a campaign covers."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="coverage")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("覆盖单位")
+        verbose_name_plural = _("覆盖单位")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit"], name="campaign_covers_unit_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.unit_id}"
+
+
+class Reminder(models.Model):
+    """One reminder e-mail of a campaign to one unit at one step. The unique constraint is what makes the reminder
+    command idempotent, also when two runs overlap: the row is written in the same transaction as the decision to
+    send, and a second writer fails on it instead of sending again."""
+
+    class Step(models.TextChoices):
+        BEFORE = "before", _("截止前提醒")
+        OVERDUE = "overdue", _("逾期提醒")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="reminders")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("预算单位"))
+    step = models.CharField(_("提醒类型"), max_length=20, choices=Step.choices)
+    sent_at = models.DateTimeField(_("发送时间"))
+    recipients = models.TextField(_("收件人"), help_text=_("发送时的收件地址，每行一个。"))
+
+    class Meta:
+        verbose_name = _("催报记录")
+        verbose_name_plural = _("催报记录")
+        ordering = ["campaign", "unit", "sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit", "step"], name="one_reminder_per_unit_and_step"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.unit_id}:{self.step}"

@@ -4,6 +4,7 @@ is told about a change that was rolled back. The console backend prints them unl
     submitted → the heads of the unit           returned → the preparer who submitted it
     approved  → the preparers of the unit       published → the preparers of the unit
     reopened for correction → the preparers of the unit
+    campaign reminder → the preparers and head of a unit that has not submitted (evaluations.campaigns)
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Iterable
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,7 +22,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .models import Evaluation, Membership, Publication
+from .models import Campaign, Evaluation, Membership, Publication, Reminder, Unit
 
 logger = logging.getLogger(__name__)
 
@@ -127,3 +129,37 @@ def reopened(evaluation: Evaluation, actor: AbstractBaseUser, reason: str) -> in
         ]
     )
     return _send(_unit_staff(evaluation, Membership.Role.PREPARER), subject, body, actor=actor)
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+@_in_site_language
+def campaign_reminder(campaign: Campaign, unit: Unit, step: str, recipients: list[str], *, today: date) -> int:
+    """The reminder of a campaign to a unit that has not submitted, to its preparers and head. Unlike the workflow
+    e-mails it raises when the mail server refuses: the reminder command then rolls its record back and the next run
+    tries again."""
+    if step == Reminder.Step.OVERDUE:
+        subject = _("【已逾期】%(unit)s%(year)s年度绩效自评尚未提交") % {"unit": unit.name, "year": campaign.year}
+        first = _("%(year)s年度部门整体支出绩效自评的截止日期 %(deadline)s 已过，贵单位尚未提交，请尽快完成并提交。")
+    else:
+        subject = _("【即将截止】%(unit)s%(year)s年度绩效自评尚未提交") % {"unit": unit.name, "year": campaign.year}
+        first = _(
+            "%(year)s年度部门整体支出绩效自评将于 %(deadline)s 截止（还有%(days)s天），"
+            "贵单位尚未提交，请按时完成并提交。"
+        )
+    body = "\n\n".join(
+        [
+            first
+            % {
+                "year": campaign.year,
+                "deadline": campaign.deadline.isoformat(),
+                "days": (campaign.deadline - today).days,
+            },
+            _("登录填报：%(url)s") % {"url": _absolute(reverse("home"))},
+            _("本邮件由系统自动发送，每个提醒只发送一次。"),
+        ]
+    )
+    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients]
+    return send_mass_mail(messages, fail_silently=False)

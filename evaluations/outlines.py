@@ -18,7 +18,8 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Block, Evaluation, Numbering, OutlineAssignment, OutlineNode, ReportOutline, Unit
+from .campaigns import campaign_choice
+from .models import Block, CampaignUnit, Evaluation, Numbering, OutlineAssignment, OutlineNode, ReportOutline, Unit
 from .selectors import is_bureau
 
 SEED = "seed"
@@ -243,11 +244,15 @@ def _best_assignment(assignments: Iterable[OutlineAssignment], region: str, year
 
 
 def chosen_outline(evaluation: Evaluation) -> ReportOutline | None:
-    """The outline in the database an evaluation follows: its unit's own, else the bureau's choice for the unit's
-    region and year (region and year, region, year, every region and year, in that order), else none."""
+    """The outline in the database an evaluation follows: its unit's own, else the one the campaign of its year
+    chose (if the campaign covers the unit), else the bureau's choice for the unit's region and year (region and
+    year, region, year, every region and year, in that order), else none."""
     unit = evaluation.unit
     if unit.outline_id is not None:
         return unit.outline
+    campaign_outline = campaign_choice(evaluation).outline
+    if campaign_outline is not None:
+        return campaign_outline
     candidates = OutlineAssignment.objects.filter(
         Q(region=unit.region) | Q(region=""), Q(year=evaluation.year) | Q(year__isnull=True)
     ).select_related("outline")
@@ -256,24 +261,35 @@ def chosen_outline(evaluation: Evaluation) -> ReportOutline | None:
 
 
 def outline_for(evaluation: Evaluation) -> OutlineSpec:
-    """The outline the evaluation's report follows (two queries at most); the default shipped outline when the
+    """The outline the evaluation's report follows (three queries at most: the campaign's choice, the bureau's
+    assignments, the headings); the default shipped outline when the
     database holds no choice."""
     chosen = chosen_outline(evaluation)
     return outline_spec(chosen) if chosen is not None else BUILTIN[DEFAULT]
 
 
 def outlines_for(evaluations: Iterable[Evaluation]) -> dict[int, OutlineSpec]:
-    """:func:`outline_for` of many evaluations (with their units loaded), by primary key, in three queries at most
-    whatever their number: the bureau's assignments, the outlines chosen, and their headings."""
+    """:func:`outline_for` of many evaluations (with their units loaded), by primary key, in four queries at most
+    whatever their number: the campaigns' and the bureau's choices, the outlines chosen, and their headings."""
     evaluations = list(evaluations)
     assignments: list[OutlineAssignment] = []
+    by_campaign: dict[tuple[int, int], int] = {}
     if any(evaluation.unit.outline_id is None for evaluation in evaluations):
         assignments = list(OutlineAssignment.objects.all())
+        covered = CampaignUnit.objects.filter(
+            unit_id__in={evaluation.unit_id for evaluation in evaluations},
+            campaign__year__in={evaluation.year for evaluation in evaluations},
+            campaign__outline__isnull=False,
+        ).values_list("unit_id", "campaign__year", "campaign__outline_id")
+        by_campaign = {(unit_id, year): outline_id for unit_id, year, outline_id in covered}
     chosen: dict[int, int | None] = {}
     for evaluation in evaluations:
         unit = evaluation.unit
         if unit.outline_id is not None:
             chosen[evaluation.pk] = unit.outline_id
+            continue
+        if (unit.pk, evaluation.year) in by_campaign:
+            chosen[evaluation.pk] = by_campaign[(unit.pk, evaluation.year)]
             continue
         best = _best_assignment(assignments, unit.region, evaluation.year)
         chosen[evaluation.pk] = best.outline_id if best is not None else None

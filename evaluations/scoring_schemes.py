@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .campaigns import campaign_choice
 from .models import Evaluation, SchemeAssignment, ScoringScheme, Unit
 from .outlines import _best_assignment, known_region, may_manage_outlines, place_params
 from .schemes import BUILTIN, NATIONAL
@@ -56,12 +57,17 @@ def scheme_spec(scheme: ScoringScheme) -> SchemeSpec:
 
 
 def chosen_scheme(evaluation: Evaluation) -> ScoringScheme | None:
-    """The scheme row an evaluation is scored with: its unit's own, else the bureau's choice for the unit's region
-    and year (region and year, region, year, every region and year, in that order), else the shipped national
-    scheme; ``None`` when the database holds none of them. One query, two when no choice applies."""
+    """The scheme row an evaluation is scored with: its unit's own, else the one the campaign of its year chose (if
+    the campaign covers the unit), else the bureau's choice for the unit's region and year (region and year, region,
+    year, every region and year, in that order), else the shipped national scheme; ``None`` when the database holds
+    none of them. One query for the unit's own; else the campaign's (shared with the outline's, see
+    :func:`evaluations.campaigns.campaign_choice`), then one, two when no choice applies."""
     unit: Unit = evaluation.unit
     if unit.scoring_scheme_id is not None:
         return ScoringScheme.objects.get(pk=unit.scoring_scheme_id)
+    campaign_scheme = campaign_choice(evaluation).scheme
+    if campaign_scheme is not None:
+        return campaign_scheme
     candidates = SchemeAssignment.objects.filter(
         Q(region=unit.region) | Q(region=""), Q(year=evaluation.year) | Q(year__isnull=True)
     ).select_related("scheme")

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import campaigns as campaign_views
 from .views import editor, start
 from .views import excel as excel_views
 from .views import outlines as outline_views
@@ -58,4 +59,14 @@ scheme_urls: list = [
     path("schemes/assignments/<int:pk>/delete/", scheme_views.scheme_unassign, name="scheme_unassign"),
 ]
 
-urlpatterns = start_urls + editor_urls + excel_urls + report_urls + workflow_urls + outline_urls + scheme_urls
+campaign_urls: list = [
+    path("campaigns/", campaign_views.campaign_list, name="campaign_list"),
+    path("campaigns/new/", campaign_views.campaign_open, name="campaign_open"),
+    path("campaigns/<int:year>/", campaign_views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:year>/edit/", campaign_views.campaign_edit, name="campaign_edit"),
+    path("campaigns/<int:year>/close/", campaign_views.campaign_close, name="campaign_close"),
+]
+
+urlpatterns = (
+    start_urls + editor_urls + excel_urls + report_urls + workflow_urls + outline_urls + scheme_urls + campaign_urls
+)

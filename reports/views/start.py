@@ -1,14 +1,22 @@
+import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from evaluations.campaigns import deadlines_for_unit
 from evaluations.models import Evaluation, Membership, StatusChange, Unit
 from evaluations.selectors import evaluations_visible_to, membership_of
 
 from ..completeness import completeness_for
+
+
+def _today() -> datetime.date:
+    # One clock for the start page, so a test can move it.
+    return timezone.localdate()
 
 
 @login_required
@@ -21,6 +29,8 @@ def _start_page(user: AbstractBaseUser | AnonymousUser) -> dict[str, Any]:
     """What each person's start page shows: first what waits for them, then everything they may see.
 
     - preparer: the unit's drafts and returned reports (with the reason it was returned), with their completeness;
+    - preparer and head: the deadline of each open campaign (绩效自评工作) covering their unit, the days left, and
+      已逾期 when it has passed and the report is not submitted; nothing when no campaign covers them;
     - head: the reports waiting for review, then the approved ones waiting to be published;
     - finance bureau and administrators: every unit × year with its state; the bureau sees a draft as 未提交,
       exactly as if there were no report, because drafts do not exist outside their unit.
@@ -52,8 +62,11 @@ def _start_page(user: AbstractBaseUser | AnonymousUser) -> dict[str, Any]:
         "waiting": waiting,
         "completeness": {},
         "grid": None,
+        "deadlines": [],
     }
     if role in {Membership.Role.PREPARER, Membership.Role.HEAD}:
+        statuses = {evaluation.year: evaluation.status for evaluation in evaluations}
+        context["deadlines"] = deadlines_for_unit(membership.unit_id, statuses, _today())
         context["completeness"] = completeness_for(evaluations)
         for evaluation in evaluations:
             evaluation.completeness = context["completeness"].get(evaluation.pk)

@@ -68,8 +68,9 @@ class SchemeChoiceTests(BaseTestCase):
 
     def test_it_uses_the_shipped_national_scheme_when_nothing_is_chosen(self):
         evaluation = Evaluation.objects.select_related("unit").get(pk=self.evaluation.pk)
-        # Queries: the assignments that could apply, then the shipped national scheme.
-        with self.assertNumQueries(2):
+        # Queries: the campaign of the year covering the unit (none), the assignments that could apply, then the
+        # shipped national scheme.
+        with self.assertNumQueries(3):
             chosen = chosen_scheme(evaluation)
         self.assertEqual(chosen.builtin, NATIONAL)
         self.assertEqual(scheme_for(evaluation), NATIONAL_SCHEME)
@@ -92,8 +93,9 @@ class SchemeChoiceTests(BaseTestCase):
         SchemeAssignment.objects.create(region=REGION, year=2025, scheme=self.year_only)
         SchemeAssignment.objects.create(region="别的县", year=2024, scheme=self.every)
         evaluation = Evaluation.objects.select_related("unit").get(pk=self.evaluation.pk)
-        # Query: the assignments that could apply, with their schemes.
-        with self.assertNumQueries(1):
+        # Queries: the campaign of the year covering the unit (none), the assignments that could apply, with their
+        # schemes.
+        with self.assertNumQueries(2):
             self.assertEqual(chosen_scheme(evaluation), self.region_and_year)
         Unit.objects.filter(pk=self.unit_a.pk).update(scoring_scheme=self.own)
         evaluation = Evaluation.objects.select_related("unit").get(pk=self.evaluation.pk)

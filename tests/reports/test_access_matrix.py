@@ -10,11 +10,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from unittest import mock
 
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from evaluations.campaigns import open_campaign
 from evaluations.models import (
     Evaluation,
     OutlineAssignment,
@@ -178,10 +180,20 @@ POLICY: dict[str, Entry] = {
     "scheme_preview": Entry(get=outline_manager(200)),
     "scheme_assign": Entry(post=outline_manager(422)),
     "scheme_unassign": Entry(post=outline_manager(302)),
+    # The bureau's self-evaluation work: unit staff are refused (403), whatever the state of their report.
+    "campaign_list": Entry(get=outline_manager(200)),
+    "campaign_open": Entry(get=outline_manager(200), post=outline_manager(422)),
+    "campaign_detail": Entry(get=outline_manager(200)),
+    "campaign_edit": Entry(get=outline_manager(200), post=outline_manager(422)),
+    "campaign_close": Entry(post=outline_manager(302)),
 }  # fmt: skip
 
 # Sample values for URL parameters other than pk, per URL name.
-URL_ARGUMENTS = {"evaluation_section": {"section": "narrative"}, "evaluation_section_figures": {"section": "basic"}}
+URL_ARGUMENTS = {
+    "evaluation_section": {"section": "narrative"},
+    "evaluation_section_figures": {"section": "basic"},
+    **{name: {"year": 2030} for name in ("campaign_detail", "campaign_edit", "campaign_close")},
+}
 
 
 def project_url_names() -> list[tuple[str, list[str]]]:
@@ -222,6 +234,10 @@ class AccessMatrixTests(TemporaryPublicationsStore, SeedTestCase):
         national = ScoringScheme.objects.get(builtin="national")
         cls.own_scheme = copy_scheme(national, name="渌口区评分方案")
         cls.scheme_assignment = SchemeAssignment.objects.create(region="湖南省株洲市渌口区", year=2030, scheme=national)
+        # A year's self-evaluation work covering unit A (of another year than the report, so it changes nothing).
+        cls.campaign = open_campaign(
+            actor=cls.chenjing, year=2030, deadline=date(2031, 5, 31), units=[cls.unit_a], today=date(2031, 1, 1)
+        )
 
     def test_every_url_pattern_has_a_policy(self):
         missing = sorted({name for name, _ in project_url_names()} - set(POLICY))

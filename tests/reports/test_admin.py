@@ -32,6 +32,8 @@ class AdminTests(SeedTestCase):
             "evaluations_membership",
             "evaluations_statuschange",
             "evaluations_sectionrevision",
+            "evaluations_campaign",
+            "evaluations_reminder",
             "budgets_basicspending",
             "budgets_fundsource",
             "budgets_projectitem",

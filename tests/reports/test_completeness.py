@@ -298,9 +298,9 @@ class QueryCountTests(SeedTestCase):
         evaluations = list(Evaluation.objects.select_related("unit"))
         # duties, offices (counts), staffing lines, basic spending, fund sources, project items, budget execution,
         # themes, indicators, spending summaries, other budget types, the units' own texts: one query each; the
-        # bureau's assignments, the outlines chosen and their headings: one query each. Whatever the number of
-        # evaluations and outlines.
-        with self.assertNumQueries(15):
+        # bureau's assignments, the campaigns' outlines for these units and years, the outlines chosen and their
+        # headings: one query each. Whatever the number of evaluations and outlines.
+        with self.assertNumQueries(16):
             result = completeness_for(evaluations)
         self.assertEqual(len(result), 11)
         self.assertEqual(result[self.evaluation.pk].complete_count, 4)

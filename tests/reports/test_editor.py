@@ -578,21 +578,21 @@ class QueryCountTests(EditorTestCase):
         # + execution rows, the common figures; for the indicators beside them: 日常公用经费 (basic spending), the
         # stated totals and the project items (项目支出合计), the staffing lines (编制数, 在职人数)
         "execution": 12,
-        # + the scheme (assignment, scheme row: its tiers judge the indicators, and the score beside them is
-        # computed with it), themes, indicators; the score: the common indicators (日常公用经费, stated totals,
-        # project items, common figures, staffing lines, execution lines), the funds block, the unit's judgement of
-        # the scheme's leaves, the unit (the indicators are the page's; the reason for a low execution rate is on the
+        # + the scheme (the campaign of the year, assignment, scheme row: its tiers judge the indicators, and the score
+        # beside them is computed with it), themes, indicators; the score: the common indicators (日常公用经费, stated
+        # totals, project items, common figures, staffing lines, execution lines), the funds block, the unit's judgement
+        # of the scheme's leaves, the unit (the indicators are the page's; the reason for a low execution rate is on the
         # common figures already read)
-        "achievements": 18,
-        # + the scheme (assignment, scheme row), the unit's judgement of its leaves; the score: the common indicators
-        # (日常公用经费, stated totals, project items, common figures, staffing lines, execution lines), the funds
-        # block, the indicators
-        "scoring": 17,
+        "achievements": 19,
+        # + the scheme (the campaign of the year, assignment, scheme row), the unit's judgement of its leaves; the
+        # score: the common indicators (日常公用经费, stated totals, project items, common figures, staffing lines,
+        # execution lines), the funds block, the indicators
+        "scoring": 18,
         # nothing else: the narrative is on the evaluation
         "narrative": 6,
-        # + the outline (the bureau's assignments: none, so the shipped default), the unit's texts, and the report's
-        # data for the generated text: the eleven other lists it reads
-        "texts": 19,
+        # + the outline (the campaign of the year and the bureau's assignments: none, so the shipped default), the
+        # unit's texts, and the report's data for the generated text: the eleven other lists it reads
+        "texts": 20,
     }
 
     def add_rows(self, n: int) -> None:
@@ -704,9 +704,9 @@ class QueryCountTests(EditorTestCase):
                 # renamed, update (+ history)
                 "project": (project, 24),
                 # indicators: delete (fetch, delete, history), update (+ history), insert (+ history); themes:
-                # update (+ history), insert (+ history); the scheme whose tiers judge the indicators (assignment,
-                # scheme row), read by the page and again by the service
-                "achievements": (achievements, 29),
+                # update (+ history), insert (+ history); the scheme whose tiers judge the indicators (the campaign of
+                # the year, assignment, scheme row), read by the page (campaign and assignment) and again by the service
+                "achievements": (achievements, 30),
             }
             for section, (data, count) in expected.items():
                 if connection.vendor == "sqlite" and section == "achievements" and rows != "seed":

@@ -205,9 +205,10 @@ class TextsQueryCountTests(TextsTestCase):
                 self.add_rows(40)
             with self.subTest(rows=rows):
                 # session, user, membership, evaluation with its unit (access); the section's revision; the
-                # outline: the bureau's assignment with its outline, the outline's headings; the unit's texts; the
-                # report's data for the generated text: the eleven other lists it reads; the header's unit
-                with self.assertNumQueries(20):
+                # outline: the campaign of the year (none), the bureau's assignment with its outline, the outline's
+                # headings; the unit's texts; the report's data for the generated text: the eleven other lists it
+                # reads; the header's unit
+                with self.assertNumQueries(21):
                     response = self.client.get(self.url("texts"))
                 self.assertEqual(response.status_code, 200)
 
@@ -221,11 +222,12 @@ class TextsQueryCountTests(TextsTestCase):
             # One text changed, one cleared, one new.
             data.update({"texts-para-staffing": "三。", "texts-para-offices": "", f"texts-{new}": "四。"})
             with self.subTest(rows=rows):
-                # session, user, membership, evaluation (access); the page: the outline (assignment, headings),
-                # the unit's texts; savepoint; lock the evaluation; the section's revision; the evaluation's unit,
-                # the outline again (assignment, headings); the texts of the places posted; update the changed
-                # ones (+ history); create the new one (+ history); revision update; updated_at; release savepoint.
-                with self.assertNumQueries(21):
+                # session, user, membership, evaluation (access); the page: the outline (campaign, assignment,
+                # headings), the unit's texts; savepoint; lock the evaluation; the section's revision; the
+                # evaluation's unit, the outline again under the lock (campaign, assignment, headings); the texts of
+                # the places posted; update the changed ones (+ history); create the new one (+ history); revision
+                # update; updated_at; release savepoint.
+                with self.assertNumQueries(23):
                     response = self.client.post(self.url("texts"), data)
                 self.assertEqual(response.status_code, 302)
             written = self.written()

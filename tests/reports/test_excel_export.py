@@ -196,17 +196,16 @@ class _QueryCount:
         )
         return Evaluation.objects.select_related("unit").get(pk=self.evaluation.pk)
 
-    def test_the_template_costs_seven_queries_and_the_export_eighteen_for_5_or_100_rows(self):
+    def test_the_template_costs_seven_queries_and_the_export_nineteen_for_5_or_100_rows(self):
         # spending summary, basic spending, fund sources, project items, other budget types, budget execution,
-        # indicators; the export adds the score (reports.scoring.score_of): the scheme assignment, the shipped
-        # national scheme, the common figures, 日常公用经费, the stated totals, the project items, the execution
-        # lines and the staffing lines (budgets.selectors.common_indicators_of), the unit's judgements of the
-        # scheme's leaves, and the execution lines and the
-        # indicators it scores (the sheets' own rows are not the evaluation's prefetched lists, and making them so
-        # would let a later import plan read stale rows).
+        # indicators; the export adds the score (reports.scoring.score_of): the campaign of the year, the scheme
+        # assignment, the shipped national scheme, the common figures, 日常公用经费, the stated totals, the project
+        # items, the execution lines and the staffing lines (budgets.selectors.common_indicators_of), the unit's
+        # judgements of the scheme's leaves, and the execution lines and the indicators it scores (the sheets' own rows
+        # are not the evaluation's prefetched lists, and making them so would let a later import plan read stale rows).
         for size in (5, 100):
             self.grow(size, size)
-            for build, queries in ((build_template, 7), (build_export, 18)):
+            for build, queries in ((build_template, 7), (build_export, 19)):
                 evaluation = Evaluation.objects.select_related("unit").get(pk=self.evaluation.pk)
                 with self.subTest(size=size, build=build.__name__), self.assertNumQueries(queries):
                     wb = build(evaluation)

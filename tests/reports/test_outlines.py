@@ -250,8 +250,9 @@ class OutlineChoiceTests(SeedTestCase):
             for year in [2025, 2026]:
                 Evaluation.objects.get_or_create(unit=unit, year=year)
         evaluations = list(Evaluation.objects.select_related("unit"))
-        # Queries: the assignments, the outlines chosen, their headings.
-        with self.assertNumQueries(3):
+        # Queries: the assignments, the campaigns' outlines for these units and years, the outlines chosen, their
+        # headings.
+        with self.assertNumQueries(4):
             many = outlines_for(evaluations)
         for evaluation in evaluations:
             with self.subTest(unit=evaluation.unit.name, year=evaluation.year):

@@ -319,11 +319,12 @@ class QueryCountTests(SeedTestCase):
         # duties, offices, staffing lines, basic spending, fund sources, project items, budget execution, themes,
         # indicators, the spending summary, the other budget types, the unit's own texts: one query each (the unit
         # came with the evaluation); the bureau's outline assignment for the region and year (none: the default);
-        # the score (reports.scoring.score_of): the scheme assignment and the shipped national scheme, then the
+        # the score (reports.scoring.score_of): the campaign of the year (read once for the outline and the scheme),
+        # the scheme assignment and the shipped national scheme, then the
         # common figures, 日常公用经费, the stated totals, the project items, the execution lines and the staffing
         # lines (budgets.selectors.common_indicators_of), and the unit's judgements of the scheme's leaves
         # (evaluations.LeafAssessment); the indicators and execution lines it scores are the ones loaded above.
-        with self.assertNumQueries(22):
+        with self.assertNumQueries(23):
             report = build_report(evaluation)
         return report
 
@@ -339,8 +340,8 @@ class QueryCountTests(SeedTestCase):
 
     def test_an_evaluation_fetched_without_its_unit_costs_one_query_more(self):
         evaluation = Evaluation.objects.get(pk=self.evaluation.pk)
-        # the unit, then the twelve lists, the outline assignment and the score's nine
-        with self.assertNumQueries(23):
+        # the unit, then the twelve lists, the campaign of the year, the outline assignment and the score's nine
+        with self.assertNumQueries(24):
             build_report(evaluation)
 
     def test_a_signature_date_is_written_without_leading_zeros(self):

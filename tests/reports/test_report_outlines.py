@@ -313,8 +313,9 @@ class PlainOutlineGoldenTests(BaseTestCase):
 
     def test_the_query_count_with_a_units_own_outline(self):
         evaluation = fresh(self.evaluation)
-        # the twelve lists; the unit's outline and its headings; the score's nine (see test_report.QueryCountTests)
-        with self.assertNumQueries(23):
+        # the twelve lists; the unit's outline and its headings; the campaign of the year; the score's nine (see
+        # test_report.QueryCountTests)
+        with self.assertNumQueries(24):
             build_report(evaluation)
 
 
@@ -412,8 +413,9 @@ class OutlineBehaviourTests(SeedTestCase):
         outlines = ensure_builtin_outlines()
         OutlineAssignment.objects.create(region="湖南省株洲市渌口区", year=2024, outline=outlines[HUNAN])
         evaluation = fresh(self.evaluation)
-        # the twelve lists; the assignment with its outline; the outline's headings; the score's nine
-        with self.assertNumQueries(23):
+        # the twelve lists; the campaign of the year (none); the assignment with its outline; the outline's headings;
+        # the score's nine
+        with self.assertNumQueries(24):
             report = build_report(evaluation)
         self.assertEqual(report.outline_name, BUILTIN[HUNAN].name)
         self.assertEqual(report.sections[2].heading, "三、政府性基金预算支出情况")
