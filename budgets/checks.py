@@ -156,7 +156,8 @@ def known_totals(
 
 def _both_lines(execution: Iterable[BudgetExecution], name: str) -> Decimal | None:
     """The sum of one figure over the basic and project lines, or None unless both lines have it."""
-    values = {row.kind: getattr(row, name) for row in execution}
+    # The source lines (财政拨款 …) split the same money again: only 基本/项目 make the total.
+    values = {row.kind: getattr(row, name) for row in execution if row.kind in BudgetExecution.SPENDING_KINDS}
     if set(values) != set(BudgetExecution.SPENDING_KINDS):
         return None
     return figures.known_sum(values.values())
@@ -228,7 +229,9 @@ def check_execution(execution: Iterable[BudgetExecution], totals: KnownTotals) -
     spent = {BudgetExecution.Kind.BASIC: totals.basic, BudgetExecution.Kind.PROJECT: totals.project}
     rules = {BudgetExecution.Kind.BASIC: EXECUTION_BASIC, BudgetExecution.Kind.PROJECT: EXECUTION_PROJECT}
     spent_labels = {BudgetExecution.Kind.BASIC: _("基本支出"), BudgetExecution.Kind.PROJECT: _("项目支出")}
-    for row in sorted(execution, key=lambda row: BudgetExecution.SPENDING_KINDS.index(row.kind)):
+    # The source lines (财政拨款 …) split the same money by where it came from: only 基本/项目 are checked here.
+    spending = [row for row in execution if row.kind in BudgetExecution.SPENDING_KINDS]
+    for row in sorted(spending, key=lambda row: BudgetExecution.SPENDING_KINDS.index(row.kind)):
         total = spent.get(row.kind)
         if row.executed is None or total is None or row.executed == total:
             continue

@@ -579,9 +579,9 @@ class QueryCountTests(EditorTestCase):
         "execution": 12,
         # + themes, indicators; the score beside them: the scheme (assignment, scheme row), the common indicators
         # (日常公用经费, stated totals, project items, common figures, staffing lines, execution lines), the funds
-        # block and the indicators as the engine reads them, the unit (the reason for a low execution rate is on the
-        # common figures already read)
-        "achievements": 18,
+        # block and the indicators as the engine reads them, the unit's judgement of the scheme's leaves, the unit (the
+        # reason for a low execution rate is on the common figures already read)
+        "achievements": 19,
         # nothing else: the narrative is on the evaluation
         "narrative": 6,
         # + the outline (the bureau's assignments: none, so the shipped default), the unit's texts, and the report's

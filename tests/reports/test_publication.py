@@ -25,6 +25,8 @@ Status = Evaluation.Status
 
 
 class PublishTests(TemporaryPublicationsStore, SeedTestCase):
+    scoreable = True
+
     def setUp(self):
         self.set_status(Status.APPROVED)
         self.empty_store()
@@ -106,6 +108,8 @@ class PublishTests(TemporaryPublicationsStore, SeedTestCase):
 
 class PublishedBytesTests(TemporaryPublicationsStore, SeedTestCase):
     """With the real renderer, once for the class: the PDF served is the stored file, byte for byte."""
+
+    scoreable = True
 
     @classmethod
     def setUpTestData(cls):
