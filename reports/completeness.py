@@ -7,7 +7,9 @@ block has one rule, which names what the block needs to say anything (a *need*) 
 optional heading nobody has started asks for nothing, and one that has been started shows its needs as hints. Blank
 is unknown, never missing for its own sake: a unit with totals only is complete without a split, and staff movements
 nobody entered are simply not reported. The cross-checks of the budget figures (:mod:`budgets.checks`) stop
-submission too.
+submission too, and so does the score (:func:`reports.scoring.score_of`): every input the scheme needs, a scheme
+that validates, the unit's indicator weights adding up to the scheme's, and the reasons the scheme asks for. The
+score's problems are listed under 自评评分, each linked to the page where its input is entered.
 
 Each problem names the editor section (:class:`evaluations.models.Section`) and the field where it is fixed, so
 pages can link straight to the input.
@@ -23,12 +25,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from achievements.figures import is_shortfall
 from achievements.models import Indicator, Theme
 from budgets.checks import CheckFailure, KnownTotals, cross_checks, known_totals
+from budgets.figures import CommonMeasures
 from budgets.models import (
     BasicSpending,
     BudgetExecution,
@@ -37,8 +40,13 @@ from budgets.models import (
     ProjectItem,
     SpendingSummary,
 )
+from budgets.selectors import common_indicators_for
 from evaluations.models import Block, Duty, Evaluation, Office, Section, StaffingLine, WrittenText
 from evaluations.outlines import NodeSpec, OutlineSpec, outlines_for, required_nodes
+from evaluations.scoring import InvalidScheme, SchemeSpec, unit_weight_problems
+from evaluations.scoring_rules import EXECUTION_RATE, Qualitative, UnitIndicators
+
+from .scoring import ScoredEvaluation, schemes_of, score_of
 
 EMPTY = "empty"
 INCOMPLETE = "incomplete"
@@ -109,6 +117,31 @@ EXECUTION_FIELDS = {
     "full_year_budget": _("全年预算数"),
     "executed": _("全年执行数"),
 }
+SCORE_INPUT = _("评分指标“%(name)s”无法计算，缺少%(what)s")
+SCORE_SCHEME = _("评分方案“%(name)s”有误，无法评分（请财政局修改评分方案）：%(problem)s")
+# Where each common indicator's first input is typed (the execution page's funds lines and common figures); a leaf of
+# a bureau's own scheme not listed here links to the page without a field.
+LEAF_FIELDS: dict[str, tuple[str, str]] = {
+    "staff_control_rate": (Section.PROFILE, "staffing-0-approved"),
+    EXECUTION_RATE: (Section.EXECUTION, "execution-basic-full_year_budget"),
+    "budget_completion_rate": (Section.EXECUTION, "execution-basic-carryover_from_last_year"),
+    "budget_adjustment_rate": (Section.EXECUTION, "execution-basic-additions"),
+    "carryover_rate": (Section.EXECUTION, "execution-basic-year_end_carryover"),
+    "three_public_change_rate": (Section.EXECUTION, "common-abroad_previous_actual"),
+    "three_public_control_rate": (Section.EXECUTION, "common-abroad_budget"),
+    "key_spending_rate": (Section.EXECUTION, "common-key_project_spending"),
+    "payment_progress_rate": (Section.EXECUTION, "common-payment_progress_actual"),
+    "public_funds_control_rate": (Section.EXECUTION, "common-public_funds_budget"),
+    "procurement_execution_rate": (Section.EXECUTION, "common-procurement_budget"),
+    "fixed_asset_use_rate": (Section.EXECUTION, "common-fixed_assets_in_use"),
+    "management_rules": (Section.EXECUTION, "common-rules_met"),
+    "funds_compliance": (Section.EXECUTION, "common-violations"),
+}
+# The scores' queries, whatever the number of evaluations and rows: the schemes (the newest publications' frozen
+# schemes, the campaigns' and the bureau's choices, the rows chosen: reports.scoring.schemes_of), the common
+# indicators' six (budgets.selectors.common_indicators_for), and the common figures, execution lines, indicators and
+# leaf assessments the engine reads.
+SCORE_QUERIES = 14
 STAFFING_FIGURES = [
     "staff_on_roll",
     "staff_transferred_in",
@@ -226,6 +259,10 @@ class _Data:
     fund_types: dict[str, FundTypeSpending] = field(default_factory=dict)
     texts: set[str] = field(default_factory=set)
     totals: KnownTotals | None = None
+    # The score under the evaluation's scheme, or the scheme's problems when it cannot score at all.
+    score: ScoredEvaluation | None = None
+    scheme_name: str = ""
+    scheme_problems: tuple[str, ...] = ()
 
     def own_wording(self, block: str) -> bool:
         """The unit wrote its own paragraph for this block ("para:<block>"): what the block needs is said there."""
@@ -316,12 +353,20 @@ def _fetch(evaluations: list[Evaluation]) -> dict[int, _Data]:
 
 def completeness_for(evaluations: Iterable[Evaluation]) -> dict[int, Completeness]:
     """Completeness of each evaluation (with its unit loaded), by primary key: twelve queries, one per kind of row,
-    plus three at most for the outlines, whatever the number of evaluations."""
+    four at most for the outlines, and :data:`SCORE_QUERIES` at most for their scores, whatever the number of
+    evaluations and rows."""
     evaluations = list(evaluations)
     if not evaluations:
         return {}
     outlines = outlines_for(evaluations)
     data = _fetch(evaluations)
+    # The score of every evaluation from the same handful of queries: the schemes, the common indicators, and the
+    # lists the engine reads (skipped where a caller prefetched them already).
+    schemes = schemes_of(evaluations)
+    common = common_indicators_for(evaluations)
+    prefetch_related_objects(evaluations, "common_figures", "budget_execution", "indicators", "leaf_assessments")
+    for evaluation in evaluations:
+        _add_score(data[evaluation.pk], schemes[evaluation.pk], common[evaluation.pk])
     return {evaluation.pk: _completeness(data[evaluation.pk], outlines[evaluation.pk]) for evaluation in evaluations}
 
 
@@ -369,8 +414,12 @@ def _completeness(data: _Data, outline: OutlineSpec) -> Completeness:
     # The signature date is part of every report, whatever its outline.
     if data.evaluation.signature_date is None:
         add(SIGNATURE_DATE, Section.NARRATIVE, "narrative-signature_date", True)
+    # Every report is scored, whatever its outline: what the score lacks stops submission, listed under 自评评分.
+    for text, section, field_id in _score_problems(data):
+        add(text, section, field_id, True, listed_under=Section.SCORING)
 
-    touched = {Section.NARRATIVE} | {section for block in blocks for section in BLOCK_SECTIONS.get(block, ())}
+    touched = {Section.NARRATIVE, Section.SCORING}
+    touched |= {section for block in blocks for section in BLOCK_SECTIONS.get(block, ())}
     touched |= {problem.group for problem in problems.values()}
     sections = []
     for key in Section.values:
@@ -419,6 +468,11 @@ def _narrative_has_data(data: _Data) -> bool:
     return evaluation.signature_date is not None or any(getattr(evaluation, name).strip() for name in names)
 
 
+def _scoring_has_data(data: _Data) -> bool:
+    """Something is scored already: the section is under way, not empty."""
+    return data.score is not None and any(leaf.points is not None for leaf in data.score.sheet.leaves())
+
+
 SECTION_HAS_DATA: dict[str, Callable[[_Data], bool]] = {
     Section.PROFILE: _profile_has_data,
     Section.TOTALS: _totals_has_data,
@@ -429,6 +483,7 @@ SECTION_HAS_DATA: dict[str, Callable[[_Data], bool]] = {
     Section.PROJECT: lambda data: bool(data.items),
     Section.EXECUTION: lambda data: any(value is not None for value in data.execution_figures()),
     Section.ACHIEVEMENTS: lambda data: bool(data.themes or data.indicators),
+    Section.SCORING: _scoring_has_data,
     Section.NARRATIVE: _narrative_has_data,
     Section.TEXTS: lambda data: bool(data.texts),
 }
@@ -656,3 +711,52 @@ RULES: dict[str, Rule] = {
     Block.RESULTS_USE: _narrative_text,
     Block.FREE_TEXT: _free_text,
 }
+
+
+# ---------------------------------------------------------------------------
+# The score: what it lacks, and where each input is entered
+# ---------------------------------------------------------------------------
+def _add_score(data: _Data, scheme: SchemeSpec | InvalidScheme, common: CommonMeasures) -> None:
+    """Score the evaluation under its scheme; a scheme that cannot score (it does not validate, or its stored data
+    is malformed) is kept as its problems instead."""
+    if isinstance(scheme, InvalidScheme):
+        data.scheme_problems = tuple(scheme.problems)
+        return
+    problems = scheme.validate()
+    if problems:
+        data.scheme_name, data.scheme_problems = scheme.name, tuple(problems)
+        return
+    data.score = score_of(data.evaluation, scheme, common=common)
+
+
+def _score_problems(data: _Data) -> list[tuple[str, str, str]]:
+    """What stops the score from being complete and right, as (text, section, field): the scheme's own problems,
+    each input a leaf lacks, the unit's indicator weights that do not add up to the scheme's (or fall under no
+    leaf), and each reason the scheme asks for. A leaf the unit judges itself, and 不适用, are entered on the
+    自评评分 page; the unit's indicators on the achievements page; 编制数 in the profile; the rest with the budget
+    figures."""
+    if data.scheme_problems:
+        params = {"name": data.scheme_name}
+        return [(SCORE_SCHEME % {**params, "problem": p}, Section.SCORING, "") for p in data.scheme_problems]
+    if data.score is None:
+        return []
+    spec, sheet = data.score.scheme, data.score.sheet
+    problems = []
+    for missing in sheet.missing:
+        leaf = spec.leaf(missing.key)
+        if leaf is None:
+            # Not a leaf: the total (every leaf marked 不适用) or the cap by the execution rate.
+            section, field_id = LEAF_FIELDS.get(missing.key, (Section.SCORING, ""))
+        elif isinstance(leaf.rule, UnitIndicators):
+            section, field_id = Section.ACHIEVEMENTS, ""
+        elif isinstance(leaf.rule, Qualitative):
+            section, field_id = Section.SCORING, ""
+        else:
+            section, field_id = LEAF_FIELDS.get(leaf.key, (Section.EXECUTION, ""))
+        problems.append((SCORE_INPUT % {"name": missing.name, "what": missing.what}, section, field_id))
+    indicators = data.score.inputs.indicators if data.score.inputs else ()
+    for problem in unit_weight_problems(spec, indicators):
+        problems.append((str(problem), Section.ACHIEVEMENTS, "indicators-0-weight"))
+    for reason in sheet.reasons_needed:
+        problems.append((reason, Section.EXECUTION, "common-execution_reason"))
+    return problems

@@ -3,13 +3,18 @@
 The PDF goes to the ``publications`` storage (the file system by default, an S3-compatible store through settings)
 under a content-addressed name, ``<sha256>.pdf``: the name says what the bytes are, so an existing file is never
 overwritten, and one that does not hash to its name is refused loudly. The report body is kept as HTML beside the
-row, so the portal shows what was approved even after the evaluation has been reopened and changed."""
+row, so the portal shows what was approved even after the evaluation has been reopened and changed.
+
+The score is kept the same way: the scheme row, its name and version, the scheme itself as data and the total and
+grade as shown at that moment (:func:`score_fields`), so no later edit of the scheme changes a published score."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
@@ -23,8 +28,11 @@ from budgets.figures import execution_rate
 from budgets.models import SpendingSummary
 from evaluations.models import Evaluation, Publication
 from evaluations.money import format_percent, format_wan
+from evaluations.schemes import BUILTIN
+from evaluations.scoring_schemes import DEFAULT, chosen_scheme, scheme_spec
 
 from . import rendering
+from .scoring import score_of
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +108,7 @@ def create_publication(evaluation: Evaluation, actor: AbstractBaseUser) -> Publi
         raise PublicationError(str(RENDER_FAILED)) from error
     if not pdf:
         raise PublicationError(str(RENDER_FAILED))
+    score = score_fields(evaluation)
     try:
         name, digest = store_pdf(pdf)
     except Exception as error:
@@ -118,7 +127,38 @@ def create_publication(evaluation: Evaluation, actor: AbstractBaseUser) -> Publi
         pdf_filename=filename,
         pdf_sha256=digest,
         pdf_size=len(pdf),
+        **score,
     )
+
+
+def score_fields(evaluation: Evaluation) -> dict[str, Any]:
+    """What a publication records of the score: the scheme row (:func:`evaluations.scoring_schemes.chosen_scheme`),
+    its name and version, the scheme as data, and the total as shown (half-up to the scheme's grade precision) with
+    its grade. The scheme is read once and the score computed with that very scheme, so the record and the figure
+    cannot come from two different versions. A score that cannot be computed is recorded as none, never 0
+    (publication is refused before that: :mod:`reports.completeness`)."""
+    row = chosen_scheme(evaluation)
+    spec = scheme_spec(row) if row is not None else BUILTIN[DEFAULT]
+    sheet = score_of(evaluation, spec).sheet
+    return {
+        "scheme": row,
+        "scheme_name": spec.name,
+        "scheme_version": row.version if row is not None else None,
+        "scheme_data": spec.to_data(),
+        "score_total": None if sheet.total is None else spec.grades.shown(sheet.total),
+        "grade": sheet.grade or "",
+    }
+
+
+def shown_score(publication: Publication) -> str:
+    """The published total as it was shown: whole points under a scheme graded on whole points, else two decimals;
+    "" for a publication recorded without a score (published before scores were kept), never 0."""
+    if publication.score_total is None:
+        return ""
+    precision = (publication.scheme_data or {}).get("grades", {}).get("precision")
+    if precision is not None and Decimal(precision) == 1:
+        return f"{publication.score_total.quantize(Decimal('1')):f}"
+    return f"{publication.score_total:.2f}"
 
 
 # ---------------------------------------------------------------------------

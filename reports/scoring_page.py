@@ -26,9 +26,8 @@ from evaluations.models import Section
 from evaluations.schemes import COMMON_INDICATORS
 from evaluations.scoring import Leaf, LeafScore, SchemeSpec
 from evaluations.scoring_rules import CarryoverRule, Qualitative, UnitIndicators, format_score
-from evaluations.scoring_schemes import scheme_for
 
-from .scoring import ScoredEvaluation, score_of
+from .scoring import ScoredEvaluation, scheme_of, score_of
 
 SCHEME_CHANGED = _(
     "评分方案在您打开本页之后有了变动，本页的指标与现在的方案不符，本次修改没有保存。"
@@ -200,7 +199,7 @@ class ScoringPage(SectionPage):
     template = "editor/scoring.html"
 
     def build(self) -> None:
-        self.scheme = scheme_for(self.evaluation)
+        self.scheme = scheme_of(self.evaluation)
         # Prefetched, so that scoring the page reads the saved judgements without a second query.
         prefetch_related_objects([self.evaluation], "leaf_assessments")
         saved = {row.key: judgement_of(row) for row in self.evaluation.leaf_assessments.all()}

@@ -15,7 +15,8 @@ Who may do what (a person acts only within their unit, except the finance bureau
 
 - submit: a preparer or the head of the unit, from draft or returned, once the report has everything its outline
   requires, its signature date, and figures that agree with each other (:attr:`Completeness.blockers`);
-- approve: the head of the unit, from submitted, never a report they submitted themselves;
+- approve: the head of the unit, from submitted, never a report they submitted themselves, after the same checks
+  again (the scoring scheme, or the outline, may have changed since it was submitted);
 - return (reason required): the head of the unit or the finance bureau, from submitted or approved;
 - publish: the head of the unit or an administrator, from approved, after the same checks again: a report approved
   before a rule or its outline changed is refused with the reasons (see :mod:`reports.publication`);
@@ -56,6 +57,7 @@ REASON_REQUIRED = _("请填写退回原因。")
 CORRECTION_REASON_REQUIRED = _("请填写更正原因。")
 SUBMIT_BLOCKED = _("报告尚不能提交，请先补充或更正以下内容：")
 PUBLISH_BLOCKED = _("报告不能公开，以下内容缺失或数字不一致，请退回修改：")
+APPROVE_BLOCKED = _("报告不能审核通过，以下内容缺失或数字不一致，请退回修改：")
 
 
 class Blocked(ValidationError):
@@ -159,8 +161,9 @@ def _refuse_unless_allowed(refusal: str | None) -> None:
 
 
 def _refuse_unless_complete(evaluation: Evaluation, header: object) -> None:
-    """Nothing incomplete or self-contradictory goes out: the outline's required sections, the signature date, and
-    every cross-check of the figures. Read under the row lock, so the report checked is the report sent on."""
+    """Nothing incomplete or self-contradictory goes out: the outline's required sections, the signature date,
+    every cross-check of the figures, and a complete score under a valid scheme with the unit's weights adding up.
+    Read under the row lock, so the report checked is the report sent on."""
     problems = completeness_of(evaluation).blockers
     if problems:
         raise Blocked(header, problems)
@@ -195,6 +198,8 @@ def approve(*, evaluation: Evaluation, actor: AbstractBaseUser, comment: str = "
     with transaction.atomic():
         locked = lock(evaluation)
         _refuse_unless_allowed(approve_refusal(locked, actor))
+        # Submission does not freeze the scheme: a bureau's edit since then is checked here too.
+        _refuse_unless_complete(locked, APPROVE_BLOCKED)
         record_transition(locked, actor, Status.APPROVED, comment.strip())
         transaction.on_commit(lambda: notifications.approved(locked, actor))
     evaluation.status = locked.status

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.test import TestCase
 
 from evaluations.models import Evaluation, Membership, Unit
-from reports.management.commands.loaddemo import build_seed_evaluation
+from reports.management.commands.loaddemo import add_scoring_data, assign_demo_scheme, build_seed_evaluation
 
 PASSWORD = "correct horse battery staple"
 
@@ -46,13 +46,26 @@ class BaseTestCase(TestCase):
         cls.admin = make_user("admin", "系统管理员", is_staff=True, is_superuser=True)
 
 
+def make_scoreable(evaluation: Evaluation) -> Evaluation:
+    """Give the seed's evaluation what its score needs, as the demo does (the Hunan scheme chosen for its region and
+    year, the budget and common figures, the qualitative judgements, the indicators' 分值), so that it can be
+    submitted, approved and published: the score is part of what a report must have."""
+    assign_demo_scheme(evaluation.unit)
+    return add_scoring_data(evaluation)
+
+
 class SeedTestCase(BaseTestCase):
-    """Unit A with the seed's complete 2024 evaluation, as a draft."""
+    """Unit A with the seed's complete 2024 evaluation, as a draft. The seed prints no score: a test class that takes
+    it through the workflow sets ``scoreable`` (see :func:`make_scoreable`)."""
+
+    scoreable = False
 
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
         cls.evaluation = build_seed_evaluation(cls.unit_a)
+        if cls.scoreable:
+            make_scoreable(cls.evaluation)
 
     def set_status(self, status: str) -> Evaluation:
         # Tests that need a report in a later state put it there directly; the workflow itself has its own tests.

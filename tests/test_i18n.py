@@ -53,6 +53,8 @@ def compile_catalogue_if_stale() -> None:
 class InterfaceLanguageTests(TemporaryPublicationsStore, SeedTestCase):
     """王芳's pages and the public portal, in English and in the default Simplified Chinese."""
 
+    scoreable = True
+
     @classmethod
     def setUpClass(cls):
         compile_catalogue_if_stale()

@@ -137,3 +137,109 @@ INDICATORS = [
     ),
     (0, "满意度指标", "服务对象满意度指标", "企业诉求满意率", "%", "ge", Decimal("100"), Decimal("100"), ""),
 ]
+
+
+# ---------------------------------------------------------------------------
+# The figures behind the score (issue 10). The seed prints no 自评表, no budget, no 编制数, no 三公经费, 政府采购 or
+# 资产 figures and no weights (domain.md §6), so the demo supplies them to be scored under the Hunan scheme. Each
+# figure below says whether it is FROM THE SEED or ILLUSTRATIVE (invented for the demo, consistent with what the seed
+# prints: nobody should quote them as the bureau's). Amounts in 元.
+# ---------------------------------------------------------------------------
+SCORING_SCHEME = "hunan"  # the shipped Hunan scheme, chosen for the seed unit's region and year by loaddemo
+
+# 编制数 per staffing line, by establishment type. ILLUSTRATIVE: the seed prints only 实有 (10 + 11 = 21 在职人员).
+APPROVED_POSTS = {"行政编制": 10, "全额财政拨款事业编制": 12}
+
+# The funds block, per line: (上年结转, 年初预算数, 本年追加, 本年调减, 全年预算数, 全年执行数, 年末结转结余).
+# 全年执行数 is FROM THE SEED: 基本支出 474.50万元 (人员经费 3,864,449 + 日常公用经费 880,551) and 项目支出 1231.24万元
+# (the eleven items above, 12,312,400). 项目支出 上年结转 337,700 is FROM THE SEED too: the 2023 科技三项经费 it says
+# were carried over and paid in 2024. Everything else is ILLUSTRATIVE, and adds up: 全年预算 = 上年结转 + 年初预算 +
+# 追加 − 调减, 年末结转结余 = 全年预算 − 全年执行; the three source lines add up to 基本 + 项目 in every column.
+EXECUTION_COLUMNS = (
+    "carryover_from_last_year",
+    "initial_budget",
+    "additions",
+    "reductions",
+    "full_year_budget",
+    "executed",
+    "year_end_carryover",
+)
+# fmt: off
+EXECUTION = {
+    "basic":     (Decimal("0"),      Decimal("4800000"), Decimal("0"),       Decimal("50000"), Decimal("4750000"),
+                  Decimal("4745000"),  Decimal("5000")),
+    "project":   (Decimal("337700"), Decimal("3000000"), Decimal("9100000"), Decimal("0"),     Decimal("12437700"),
+                  Decimal("12312400"), Decimal("125300")),
+    # 财政拨款 / 上年结转资金 / 其他资金: ILLUSTRATIVE split (the seed names no source of funds for basic spending).
+    "fiscal":    (Decimal("0"),      Decimal("7800000"), Decimal("9100000"), Decimal("50000"), Decimal("16850000"),
+                  Decimal("16719700"), Decimal("130300")),
+    "carryover": (Decimal("337700"), Decimal("0"),       Decimal("0"),       Decimal("0"),     Decimal("337700"),
+                  Decimal("337700"),   Decimal("0")),
+    "other":     (Decimal("0"),      Decimal("0"),       Decimal("0"),       Decimal("0"),     Decimal("0"),
+                  Decimal("0"),        Decimal("0")),
+}
+# fmt: on
+
+# The figures behind the common indicators (budgets.CommonFigures). ALL ILLUSTRATIVE except where noted; 实际公用经费
+# is 日常公用经费 880,551 FROM THE SEED (read from basic spending, not repeated here).
+COMMON_FIGURES = {
+    # “三公经费”: no travel abroad; 本年 73,000 against 上年 84,000 (−13.10%), within the 90,000 budget (81.11%).
+    "abroad_budget": Decimal("0"),
+    "abroad_actual": Decimal("0"),
+    "abroad_previous_budget": Decimal("0"),
+    "abroad_previous_actual": Decimal("0"),
+    "vehicles_budget": Decimal("60000"),
+    "vehicles_actual": Decimal("52000"),
+    "vehicles_previous_budget": Decimal("60000"),
+    "vehicles_previous_actual": Decimal("58000"),
+    "reception_budget": Decimal("30000"),
+    "reception_actual": Decimal("21000"),
+    "reception_previous_budget": Decimal("30000"),
+    "reception_previous_actual": Decimal("26000"),
+    "procurement_budget": Decimal("500000"),
+    "procurement_actual": Decimal("468000"),
+    "public_funds_budget": Decimal("900000"),
+    "fixed_assets_in_use": Decimal("1860000"),
+    "fixed_assets_total": Decimal("1920000"),
+    # 重点项目支出: of the 12,312,400 project spending (FROM THE SEED), 85.28% on key projects.
+    "key_project_spending": Decimal("10500000"),
+    "payment_progress_actual": Decimal("96.00"),
+    "payment_progress_planned": Decimal("100.00"),
+    "rules_met": 3,
+    "violations": 0,
+}
+
+# The unit's judgement of the Hunan scheme's qualitative leaves: (tier, score, reason). ILLUSTRATIVE: the seed says
+# only that the results will be published "在规定的时间内" (its 六、).
+LEAF_ASSESSMENTS = {
+    "disclosure": (
+        "achieved",
+        Decimal("8.50"),
+        "按规定在区政府门户网站公开了2024年部门预算、决算和“三公经费”，基础数据和会计资料真实完整；个别说明公开较晚，扣0.5分。",
+    ),
+    "asset_security": (
+        "achieved",
+        Decimal("4.50"),
+        "资产账实相符，配置按标准执行，处置按程序报批；年度盘点发现1台设备未及时登记，已整改，扣0.5分。",
+    ),
+}
+
+# The indicators' 分值 (the seed states none: ILLUSTRATIVE), adding up as the Hunan scheme needs: 产出 25 (the five
+# 产出指标), 效果 20 (the three 效益指标 and the 满意度指标). Targets the seed does not print are ILLUSTRATIVE too;
+# the seed's own targets (10%, 100%, 2亿元, 10亿元, 7.5%) are kept.
+INDICATOR_WEIGHTS = {
+    "规模工业增加值增速": Decimal("5"),
+    "工业投资增速": Decimal("5"),
+    "企业诉求办结率": Decimal("5"),
+    "科技型中小企业入库数": Decimal("5"),
+    "有效高新技术企业数": Decimal("5"),
+    "知识价值信用贷款": Decimal("5"),
+    "技术合同成交额": Decimal("5"),
+    "地方财政科技支出占地方财政支出比值": Decimal("5"),
+    "企业诉求满意率": Decimal("5"),
+}
+ILLUSTRATIVE_TARGETS = {
+    "工业投资增速": Decimal("7"),
+    "科技型中小企业入库数": Decimal("130"),
+    "有效高新技术企业数": Decimal("70"),
+}

@@ -25,7 +25,7 @@ from evaluations.services import may_edit_content, section_revision
 from ..completeness import completeness_of
 from ..forms import TextsPage
 from ..proofreading import proofreading_context
-from ..scoring import ScoredEvaluation, score_of
+from ..scoring import ScoredEvaluation, scheme_of, score_of
 from ..scoring_page import ScoringPage
 from ..services import create_evaluation
 
@@ -128,7 +128,9 @@ def _score(page: SectionPage) -> ScoredEvaluation | None:
     """The score sheet a page shows beside its inputs, of the page as typed (as saved on a page not posted), under
     the evaluation's scheme: the indicators' page and the 自评评分 page."""
     if isinstance(page, AchievementsPage):
-        return score_of(page.evaluation, scheme=page.scheme, indicators=page.unit_indicators())
+        return score_of(
+            page.evaluation, scheme=scheme_of(page.evaluation, page.scheme), indicators=page.unit_indicators()
+        )
     if isinstance(page, ScoringPage):
         return page.scored
     return None

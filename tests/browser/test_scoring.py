@@ -21,6 +21,8 @@ def test_wangfang_sees_the_total_follow_her_qualitative_score_before_saving(page
     evaluation = Evaluation.objects.get(year=2024, unit=unit)
     # The demo's 2024 report has gone through the workflow; here it is still being written.
     Evaluation.objects.filter(pk=evaluation.pk).update(status=Evaluation.Status.DRAFT)
+    # She judges the leaves of this scheme afresh: the demo's judgements are for the Hunan scheme.
+    LeafAssessment.objects.filter(evaluation=evaluation).delete()
     sign_in(page, live_server, "wangfang")
     page.goto(f"{live_server.url}/app/evaluations/{evaluation.pk}/edit/achievements/")
     page.get_by_role("link", name="自评评分").click()

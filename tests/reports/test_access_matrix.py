@@ -216,6 +216,8 @@ def project_url_names() -> list[tuple[str, list[str]]]:
 
 
 class AccessMatrixTests(TemporaryPublicationsStore, SeedTestCase):
+    scoreable = True
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()

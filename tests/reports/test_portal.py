@@ -25,6 +25,8 @@ Status = Evaluation.Status
 
 
 class PortalTests(TemporaryPublicationsStore, SeedTestCase):
+    scoreable = True
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()

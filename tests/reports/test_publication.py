@@ -18,13 +18,15 @@ from django.urls import reverse
 from evaluations.models import Evaluation, Publication, StatusChange
 from reports import workflow
 from reports.publication import PublicationError, publications_storage, store_pdf
-from tests.base import SeedTestCase, make_user
+from tests.base import SeedTestCase, make_scoreable, make_user
 from tests.reports.workflow_support import FAKE_PDF, TemporaryPublicationsStore, fake_rendering
 
 Status = Evaluation.Status
 
 
 class PublishTests(TemporaryPublicationsStore, SeedTestCase):
+    scoreable = True
+
     def setUp(self):
         self.set_status(Status.APPROVED)
         self.empty_store()
@@ -107,6 +109,8 @@ class PublishTests(TemporaryPublicationsStore, SeedTestCase):
 class PublishedBytesTests(TemporaryPublicationsStore, SeedTestCase):
     """With the real renderer, once for the class: the PDF served is the stored file, byte for byte."""
 
+    scoreable = True
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -162,7 +166,7 @@ class SimultaneousPublishTests(TemporaryPublicationsStore, TransactionTestCase):
 
         unit = Unit.objects.create(name="株洲市渌口区科技和工业信息化局", level="正科级行政单位")
         head = make_user("liqiang", "李强", unit, Membership.Role.HEAD)
-        evaluation = build_seed_evaluation(unit)
+        evaluation = make_scoreable(build_seed_evaluation(unit))
         Evaluation.objects.filter(pk=evaluation.pk).update(status=Status.APPROVED)
 
         barrier = threading.Barrier(10)

@@ -24,6 +24,8 @@ Status = Evaluation.Status
 
 
 class ConfirmationPageTests(TemporaryPublicationsStore, SeedTestCase):
+    scoreable = True
+
     def setUp(self):
         workflow.submit(evaluation=self.evaluation, actor=self.wangfang)
         workflow.approve(evaluation=self.evaluation, actor=self.liqiang)
@@ -41,13 +43,13 @@ class ConfirmationPageTests(TemporaryPublicationsStore, SeedTestCase):
                 ("实际支出合计", "1705.74"),
                 ("基本支出", "474.50"),
                 ("项目支出", "1231.24"),
-                ("全年预算数", ""),
-                ("预算执行率", ""),
+                # The demo's budget (illustrative: the seed states none) and the rate of the seed's spending.
+                ("全年预算数", "1718.77"),
+                ("预算执行率", "99.24%"),
             ],
         )
         self.assertContains(response, "1705.74 万元")
-        # The seed states no budget: the page says so instead of showing a zero.
-        self.assertContains(response, "未填写（报告中不出现）", count=2)
+        self.assertNotContains(response, "未填写（报告中不出现）")
         preview = reverse("workflow_publish_preview", args=[self.evaluation.pk])
         self.assertContains(response, f'data="{preview}"')
         self.assertContains(response, '<input type="hidden" name="submission" value="1">', html=True)
@@ -57,6 +59,12 @@ class ConfirmationPageTests(TemporaryPublicationsStore, SeedTestCase):
         self.evaluation.refresh_from_db()
         self.assertEqual(self.evaluation.status, Status.APPROVED)
         self.assertFalse(Publication.objects.exists())
+
+    def test_a_budget_nobody_entered_is_said_to_be_missing_not_shown_as_zero(self):
+        BudgetExecution.objects.filter(evaluation=self.evaluation).update(full_year_budget=None)
+        self.client.force_login(self.liqiang)
+        response = self.client.get(self.url)
+        self.assertContains(response, "未填写（报告中不出现）", count=2)
 
     def test_the_execution_rate_is_shown_where_the_budget_is_known(self):
         BudgetExecution.objects.filter(evaluation=self.evaluation, kind="basic").update(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import StringIO
 
 from django.core.management import call_command
 from django.test import TestCase
 
-from evaluations.models import Evaluation, Publication, StatusChange
+from evaluations.models import Evaluation, Publication, SchemeAssignment, ScoringScheme, StatusChange, Unit
+from evaluations.schemes import HUNAN
 from tests.reports.workflow_support import TemporaryPublicationsStore, fake_rendering
 
 
@@ -27,6 +29,22 @@ class LoadDemoPublishesTests(TemporaryPublicationsStore, TestCase):
         self.assertEqual(list(steps), [("wangfang", "submitted"), ("liqiang", "approved"), ("liqiang", "published")])
         publication = Publication.objects.get()
         self.assertEqual((publication.version, publication.published_by.username), (1, "liqiang"))
+        # Scored under the shipped Hunan scheme, chosen once for the region and year however often the demo loads
+        # (the total is checked by hand in tests/reports/test_publication_score.py).
+        self.assertEqual((publication.score_total, publication.grade), (Decimal("91.51"), "优"))
+        self.assertEqual((publication.scheme.builtin, publication.scheme_version), (HUNAN, 1))
+        [assignment] = SchemeAssignment.objects.all()
+        self.assertEqual(
+            (assignment.region, assignment.year, assignment.scheme), ("湖南省株洲市渌口区", 2024, publication.scheme)
+        )
+
+    def test_a_choice_the_bureau_already_made_for_the_region_is_kept(self):
+        national = ScoringScheme.objects.get(builtin="national")
+        Unit.objects.create(name="株洲市渌口区科技和工业信息化局", region="湖南省株洲市渌口区")
+        SchemeAssignment.objects.create(scheme=national, region="湖南省株洲市渌口区", year=2024)
+        output = self.load("--no-publish")
+        self.assertIn("已有评分方案", output)
+        self.assertEqual(SchemeAssignment.objects.get().scheme, national)
 
     def test_no_publish_leaves_the_draft(self):
         self.load("--no-publish")

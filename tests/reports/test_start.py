@@ -12,6 +12,8 @@ Status = Evaluation.Status
 
 
 class StartPageTests(SeedTestCase):
+    scoreable = True
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()

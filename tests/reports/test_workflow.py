@@ -31,6 +31,8 @@ RESULT = {
 
 
 class TransitionMatrixTests(TemporaryPublicationsStore, SeedTestCase):
+    scoreable = True
+
     def run_transition(self, name: str, actor):
         kwargs = {"evaluation": self.evaluation, "actor": actor}
         if name in {"return", "reopen"}:
@@ -72,6 +74,8 @@ class TransitionMatrixTests(TemporaryPublicationsStore, SeedTestCase):
 
 
 class SubmitTests(SeedTestCase):
+    scoreable = True
+
     def test_wangfang_submits_her_draft_and_liqiang_is_told(self):
         with self.captureOnCommitCallbacks(execute=True):
             workflow.submit(evaluation=self.evaluation, actor=self.wangfang, comment="请审核")
@@ -121,6 +125,8 @@ class SubmitTests(SeedTestCase):
 
 
 class ApproveTests(SeedTestCase):
+    scoreable = True
+
     def test_liqiang_approves_wangfangs_submission_and_she_is_told(self):
         workflow.submit(evaluation=self.evaluation, actor=self.wangfang)
         with self.captureOnCommitCallbacks(execute=True):
@@ -148,6 +154,8 @@ class ApproveTests(SeedTestCase):
 
 
 class ReturnTests(SeedTestCase):
+    scoreable = True
+
     def test_liqiang_returns_it_with_a_reason_that_wangfang_sees(self):
         workflow.submit(evaluation=self.evaluation, actor=self.wangfang)
         with self.captureOnCommitCallbacks(execute=True):
@@ -175,6 +183,8 @@ class ReturnTests(SeedTestCase):
 
 
 class PublishAndCorrectTests(TemporaryPublicationsStore, SeedTestCase):
+    scoreable = True
+
     def test_publishing_records_version_one_and_tells_the_preparers(self):
         self.set_status(Status.APPROVED)
         with fake_rendering(), self.captureOnCommitCallbacks(execute=True):

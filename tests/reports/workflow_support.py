@@ -68,12 +68,14 @@ def fake_rendering(pdf: bytes = FAKE_PDF, body: str = FAKE_BODY):
 def publishable_evaluation(unit, year: int, status: str = "draft"):
     """The least the default outline requires before a report may be submitted or published: the unit's mandate,
     one duty, one office, basic and project spending as totals, one achievement, the three closing texts and the
-    signature date. For tests about what happens around publication, not about what a report says."""
+    signature date; and what the national scheme scores (a unit outside any region gets it): the funds block and one
+    indicator for each of 产出 (50), 效益 (30) and 满意度 (10). Its score is 10 × 350/360 + 90 = 99.72 (优). For
+    tests about what happens around publication, not about what a report says."""
     import datetime
     from decimal import Decimal
 
-    from achievements.models import Theme
-    from budgets.models import SpendingSummary
+    from achievements.models import Indicator, Theme
+    from budgets.models import BudgetExecution, SpendingSummary
     from evaluations.models import Duty, Evaluation, Office
 
     evaluation = Evaluation.objects.create(
@@ -92,4 +94,28 @@ def publishable_evaluation(unit, year: int, status: str = "draft"):
         evaluation=evaluation, basic_total=Decimal("2500000.00"), project_total=Decimal("1000000.00")
     )
     Theme.objects.create(evaluation=evaluation, order=1, title="农业生产稳定", body="粮食播种面积保持稳定。")
+    for kind, budget, executed in (("basic", "2600000.00", "2500000.00"), ("project", "1000000.00", "1000000.00")):
+        BudgetExecution.objects.create(
+            evaluation=evaluation,
+            kind=kind,
+            initial_budget=Decimal(budget),
+            full_year_budget=Decimal(budget),
+            executed=Decimal(executed),
+        )
+    indicators = [
+        ("产出指标", "粮食播种面积", "50"),
+        ("效益指标", "农民人均收入增长", "30"),
+        ("满意度指标", "群众满意度", "10"),
+    ]
+    for order, (level1, name, weight) in enumerate(indicators, start=1):
+        Indicator.objects.create(
+            evaluation=evaluation,
+            order=order,
+            level1=level1,
+            name=name,
+            direction="ge",
+            target=Decimal("100"),
+            actual=Decimal("100"),
+            weight=Decimal(weight),
+        )
     return evaluation

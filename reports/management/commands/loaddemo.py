@@ -1,20 +1,40 @@
-"""Load the demo: the seed unit with its complete 2024 evaluation under the seed's outline, a second unit whose 2024
-draft follows the fuller Hunan outline with totals only, and one account per role. Running it again changes nothing
-that is already there."""
+"""Load the demo: the seed unit with its complete 2024 evaluation under the seed's outline, scored under the shipped
+Hunan scheme (chosen for its region and year, with the figures the seed does not print supplied as marked in
+reports/demo/lukou_2024.py), a second unit whose 2024 draft follows the fuller Hunan outline with totals only, and one
+account per role. Running it again changes nothing that is already there."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from achievements.models import Indicator, Theme
-from budgets.models import BasicSpending, BudgetExecution, FundSource, FundTypeSpending, ProjectItem, SpendingSummary
-from evaluations.history import create_rows
-from evaluations.models import Duty, Evaluation, Membership, Office, StaffingLine, Unit
+from budgets.models import (
+    BasicSpending,
+    BudgetExecution,
+    CommonFigures,
+    FundSource,
+    FundTypeSpending,
+    ProjectItem,
+    SpendingSummary,
+)
+from evaluations.history import create_rows, update_rows
+from evaluations.models import (
+    Duty,
+    Evaluation,
+    LeafAssessment,
+    Membership,
+    Office,
+    SchemeAssignment,
+    StaffingLine,
+    Unit,
+)
 from evaluations.outlines import HUNAN, ensure_builtin_outlines
+from evaluations.scoring_schemes import ensure_builtin_schemes
 from reports import workflow
 from reports.demo import agriculture_2024 as other
 from reports.demo import lukou_2024 as seed
@@ -58,8 +78,9 @@ class Command(BaseCommand):
         if Evaluation.objects.filter(unit=seed_unit, year=seed.YEAR).exists():
             self.stdout.write(f"已存在：{seed_unit.name}{seed.YEAR}年度绩效自评（未改动）")
         else:
-            build_seed_evaluation(seed_unit)
+            add_scoring_data(build_seed_evaluation(seed_unit))
             self.stdout.write(f"已创建：{seed_unit.name}{seed.YEAR}年度绩效自评")
+        self.stdout.write(assign_demo_scheme(seed_unit))
 
         if not Evaluation.objects.filter(unit=other_unit, year=seed.YEAR).exists():
             build_other_evaluation(other_unit)
@@ -85,10 +106,14 @@ def publish_seed_evaluation(unit: Unit) -> str:
     Status = Evaluation.Status
     if evaluation.status == Status.PUBLISHED:
         return f"已公开：{evaluation.title}（未改动）"
-    if evaluation.status == Status.DRAFT:
-        evaluation = workflow.submit(evaluation=evaluation, actor=preparer, comment="演示数据：提交审核")
-    if evaluation.status == Status.SUBMITTED:
-        evaluation = workflow.approve(evaluation=evaluation, actor=head, comment="演示数据：审核通过")
+    try:
+        if evaluation.status == Status.DRAFT:
+            evaluation = workflow.submit(evaluation=evaluation, actor=preparer, comment="演示数据：提交审核")
+        if evaluation.status == Status.SUBMITTED:
+            evaluation = workflow.approve(evaluation=evaluation, actor=head, comment="演示数据：审核通过")
+    except ValidationError as error:
+        # A draft loaded by an older version of the demo lacks what the score needs: it is left for people to finish.
+        return f"未公开：{evaluation.title} 尚不能提交或审核：{'；'.join(error.messages)}"
     if evaluation.status != Status.APPROVED:
         return f"未公开：{evaluation.title} 当前为“{evaluation.get_status_display()}”，演示数据不替人处理。"
     try:
@@ -194,6 +219,57 @@ def build_seed_evaluation(unit: Unit) -> Evaluation:
             )
         ],
     )
+    return evaluation
+
+
+def assign_demo_scheme(unit: Unit) -> str:
+    """The finance bureau's choice for the demo: the shipped Hunan scheme for the seed unit's region in the seed's
+    year. A choice already made for that region and year (by a previous run, or by the bureau) is left as it is."""
+    existing = SchemeAssignment.objects.filter(region=unit.region, year=seed.YEAR).select_related("scheme").first()
+    if existing is not None:
+        return f"已有评分方案：{unit.region}{seed.YEAR}年度 “{existing.scheme.name}”（未改动）"
+    scheme = ensure_builtin_schemes()[seed.SCORING_SCHEME]
+    SchemeAssignment.objects.create(scheme=scheme, region=unit.region, year=seed.YEAR)
+    return f"已指定评分方案：{unit.region}{seed.YEAR}年度 “{scheme.name}”"
+
+
+def add_scoring_data(evaluation: Evaluation) -> Evaluation:
+    """What the score needs and the seed does not print (reports/demo/lukou_2024.py marks each figure as from the
+    seed or illustrative): 编制数, the funds block by 基本/项目 and by source, the common figures, the unit's judgement
+    of the scheme's qualitative leaves, and the indicators' 分值 (with the targets the seed leaves out)."""
+    lines = list(evaluation.staffing_lines.all())
+    for line in lines:
+        line.approved = seed.APPROVED_POSTS[line.establishment_type]
+    update_rows(StaffingLine, lines, ["approved"])
+
+    columns = dict.fromkeys(seed.EXECUTION_COLUMNS)
+    existing = {row.kind: row for row in evaluation.budget_execution.all()}
+    for row in existing.values():
+        for name, value in zip(seed.EXECUTION_COLUMNS, seed.EXECUTION[row.kind], strict=True):
+            setattr(row, name, value)
+    update_rows(BudgetExecution, list(existing.values()), columns)
+    create_rows(
+        BudgetExecution,
+        [
+            BudgetExecution(evaluation=evaluation, kind=kind, **dict(zip(seed.EXECUTION_COLUMNS, values, strict=True)))
+            for kind, values in seed.EXECUTION.items()
+            if kind not in existing
+        ],
+    )
+    create_rows(CommonFigures, [CommonFigures(evaluation=evaluation, **seed.COMMON_FIGURES)])
+    create_rows(
+        LeafAssessment,
+        [
+            LeafAssessment(evaluation=evaluation, key=key, tier=tier, score=score, reason=reason)
+            for key, (tier, score, reason) in seed.LEAF_ASSESSMENTS.items()
+        ],
+    )
+    indicators = list(evaluation.indicators.all())
+    for indicator in indicators:
+        indicator.weight = seed.INDICATOR_WEIGHTS[indicator.name]
+        if indicator.target is None:
+            indicator.target = seed.ILLUSTRATIVE_TARGETS.get(indicator.name)
+    update_rows(Indicator, indicators, ["weight", "target"])
     return evaluation
 
 
