@@ -139,9 +139,9 @@ LEAF_FIELDS: dict[str, tuple[str, str]] = {
 }
 # The scores' queries, whatever the number of evaluations and rows: the schemes (the newest publications' frozen
 # schemes, the campaigns' and the bureau's choices, the rows chosen: reports.scoring.schemes_of), the common
-# indicators' six (budgets.selectors.common_indicators_for), and the common figures, execution lines, indicators and
-# leaf assessments the engine reads.
-SCORE_QUERIES = 14
+# indicators' six (budgets.selectors.common_indicators_for), and the common figures, stated totals, execution lines,
+# indicators and leaf assessments the engine reads.
+SCORE_QUERIES = 15
 STAFFING_FIGURES = [
     "staff_on_roll",
     "staff_transferred_in",
@@ -364,7 +364,9 @@ def completeness_for(evaluations: Iterable[Evaluation]) -> dict[int, Completenes
     # lists the engine reads (skipped where a caller prefetched them already).
     schemes = schemes_of(evaluations)
     common = common_indicators_for(evaluations)
-    prefetch_related_objects(evaluations, "common_figures", "budget_execution", "indicators", "leaf_assessments")
+    prefetch_related_objects(
+        evaluations, "common_figures", "spending_summary", "budget_execution", "indicators", "leaf_assessments"
+    )
     for evaluation in evaluations:
         _add_score(data[evaluation.pk], schemes[evaluation.pk], common[evaluation.pk])
     return {evaluation.pk: _completeness(data[evaluation.pk], outlines[evaluation.pk]) for evaluation in evaluations}

@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from achievements.figures import as_unit_indicator
-from budgets.figures import CommonMeasures, execution_figures
+from budgets.figures import CommonMeasures, budget_execution_rate, execution_figures
 from budgets.selectors import common_indicators_of
 from evaluations.leaf_assessments import LeafJudgement, judgement_of, scoring_judgements
 from evaluations.models import Evaluation, Publication
@@ -56,6 +56,12 @@ def gather_inputs(
     if measures.get(EXECUTION_RATE) is None:
         # The funds block's 年度资金总额 rate, when the common figures do not give one.
         measures[EXECUTION_RATE] = execution_figures(evaluation.budget_execution.all()).total.rate
+    if measures.get(EXECUTION_RATE) is None:
+        # A unit that states only its totals (预算安排, 实际支出合计), as the plain outline's reports do: the rate its
+        # report prints from them. Read only then, so a unit with a funds block pays no query for it.
+        summary = getattr(evaluation, "spending_summary", None)
+        if summary is not None:
+            measures[EXECUTION_RATE] = budget_execution_rate(summary.total_budget, summary.total_spending)
     if indicators is None:
         indicators = (as_unit_indicator(indicator) for indicator in evaluation.indicators.all())
     if judgements is None:

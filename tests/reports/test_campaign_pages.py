@@ -231,7 +231,7 @@ class StartPageTests(CampaignTestCase):
             # one query this adds); completeness: the outline choices (the bureau's assignments, the campaigns'
             # outlines for these units and years), the twelve report lists, and the scores of all the reports at
             # once (reports.completeness.SCORE_QUERIES less the frozen schemes: none is published); the header's unit.
-            with self.subTest(reports=reports), self.assertNumQueries(33):
+            with self.subTest(reports=reports), self.assertNumQueries(34):
                 response = self.home(BEFORE)
             self.assertEqual(len(response.context["deadlines"]), 1)
 

@@ -319,10 +319,10 @@ class QueryCountTests(SeedTestCase):
         # bureau's assignments, the campaigns' outlines for these units and years, the outlines chosen and their
         # headings: one query each. Then the scores (SCORE_QUERIES at most; none of these is published, so no frozen
         # schemes are read): the bureau's scheme assignments, the campaigns' schemes, the scheme rows; the common
-        # indicators' six; the common figures, execution lines, indicators and leaf assessments. Whatever the number
-        # of evaluations, outlines and rows.
-        self.assertEqual(SCORE_QUERIES, 14)
-        with self.assertNumQueries(16 + 13):
+        # indicators' six; the common figures, stated totals, execution lines, indicators and leaf assessments.
+        # Whatever the number of evaluations, outlines and rows.
+        self.assertEqual(SCORE_QUERIES, 15)
+        with self.assertNumQueries(16 + 14):
             result = completeness_for(evaluations)
         self.assertEqual(len(result), 11)
         self.assertEqual(result[self.evaluation.pk].complete_count, 4)

@@ -580,14 +580,15 @@ class QueryCountTests(EditorTestCase):
         "execution": 12,
         # + the scheme (the campaign of the year, assignment, scheme row: its tiers judge the indicators, and the score
         # beside them is computed with it), themes, indicators; the score: the common indicators (日常公用经费, stated
-        # totals, project items, common figures, staffing lines, execution lines), the funds block, the unit's judgement
-        # of the scheme's leaves, the unit (the indicators are the page's; the reason for a low execution rate is on the
-        # common figures already read)
-        "achievements": 19,
+        # totals, project items, common figures, staffing lines, execution lines), the funds block, the stated totals
+        # (the rate the report prints when the funds block has none), the unit's judgement of the scheme's leaves, the
+        # unit (the indicators are the page's; the reason for a low execution rate is on the common figures already
+        # read)
+        "achievements": 20,
         # + the scheme (the campaign of the year, assignment, scheme row), the unit's judgement of its leaves; the
         # score: the common indicators (日常公用经费, stated totals, project items, common figures, staffing lines,
-        # execution lines), the funds block, the indicators
-        "scoring": 18,
+        # execution lines), the funds block, the stated totals (the rate when the funds block has none), the indicators
+        "scoring": 19,
         # nothing else: the narrative is on the evaluation
         "narrative": 6,
         # + the outline (the campaign of the year and the bureau's assignments: none, so the shipped default), the

@@ -257,10 +257,11 @@ class ScoringQueryCountTests(ScoringTestCase):
 
     # session, user, membership, evaluation with its unit (access); the section's last save; the scheme (the unit's
     # own); the unit's judgements; the score: the common indicators (日常公用经费, stated totals, project items,
-    # common figures, staffing lines, execution lines), the funds block, the indicators; the header's unit
-    PAGE = 16
+    # common figures, staffing lines, execution lines), the funds block, the stated totals (the rate the report
+    # prints when the funds block has none: none here), the indicators; the header's unit
+    PAGE = 17
     # the same without the last save and the header
-    FIGURES = 14
+    FIGURES = 15
 
     def test_the_query_count_stays_fixed_as_indicators_grow(self):
         data = self.judged()
@@ -321,7 +322,7 @@ class AchievementsLiveScoreTests(EditorTestCase):
             data = self.open("achievements")
             # session, user, membership, evaluation with its unit (access); the scheme (the unit's own); themes,
             # indicators (the page); the score: the common indicators (日常公用经费, stated totals, project items,
-            # common figures, staffing lines, execution lines), the funds block, the unit's judgement of the
-            # scheme's leaves
-            with self.subTest(rows=rows), self.assertNumQueries(15):
+            # common figures, staffing lines, execution lines), the funds block, the stated totals (the rate the
+            # report prints when the funds block has none), the unit's judgement of the scheme's leaves
+            with self.subTest(rows=rows), self.assertNumQueries(16):
                 self.client.post(self.figures_url(), data)

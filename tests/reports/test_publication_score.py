@@ -358,12 +358,12 @@ class QueryCountTests(SeedTestCase):
         # The outline (the campaigns' outlines and the bureau's outline assignments: none, so the shipped default)
         # and the twelve kinds of row (reports.completeness); then the score (reports.completeness.SCORE_QUERIES,
         # less the frozen schemes of published reports): the bureau's scheme assignments, the campaigns' schemes, the
-        # scheme rows, the common indicators' six, the common figures, execution lines, indicators and leaf
-        # assessments the engine reads.
+        # scheme rows, the common indicators' six, the common figures, stated totals, execution lines, indicators
+        # and leaf assessments the engine reads.
         for rows in [0, 40]:
             self.add_rows(rows)
             evaluation = Evaluation.objects.select_related("unit").get(pk=self.evaluation.pk)
-            with self.subTest(rows=rows), self.assertNumQueries(27):
+            with self.subTest(rows=rows), self.assertNumQueries(28):
                 completeness_of(evaluation)
 
     def test_the_overview_costs_the_same_whatever_the_rows(self):
@@ -372,6 +372,6 @@ class QueryCountTests(SeedTestCase):
         for rows in [0, 40]:
             self.add_rows(rows)
             # Session, user, membership, the evaluation with its unit; proofreading's rows and the figures beside
-            # them; the completeness with its score (the 27 above); the start-next-year check.
-            with self.subTest(rows=rows), self.assertNumQueries(42):
+            # them; the completeness with its score (the 28 above); the start-next-year check.
+            with self.subTest(rows=rows), self.assertNumQueries(43):
                 self.assertEqual(self.client.get(url).status_code, 200)

@@ -204,8 +204,9 @@ class SchemePreviewTests(SeedTestCase):
         # Queries: session, user, membership (the access rule); the scheme; the evaluations 陈静 may see; for the
         # one previewed, its common indicators (common figures, execution lines, 日常公用经费, stated totals, project
         # items, staffing lines; the reason for a low execution rate is on the common figures), the funds block,
-        # the indicators and the unit's judgement of the scheme's leaves.
-        with self.assertNumQueries(14):
+        # the stated totals (the rate the report prints when the funds block has none), the indicators and the
+        # unit's judgement of the scheme's leaves.
+        with self.assertNumQueries(15):
             response = self.client.get(reverse("scheme_preview", args=[self.hunan.pk]))
         self.assertEqual(response.context["evaluation"], self.evaluation)
         self.assertContains(response, "株洲市渌口区科技和工业信息化局 · 2024")
