@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from achievements.models import Indicator
-from budgets.models import BudgetExecution, CommonFigures
+from budgets.models import BudgetExecution, CommonFigures, SpendingSummary
 from evaluations.models import (
     Evaluation,
     LeafAssessment,
@@ -22,10 +22,11 @@ from evaluations.models import (
 )
 from evaluations.schemes import HUNAN
 from evaluations.scoring import Level1, Level2
+from evaluations.scoring_rules import EXECUTION_RATE
 from evaluations.scoring_schemes import copy_scheme, save_scheme, scheme_spec
 from reports import workflow
 from reports.completeness import completeness_of
-from reports.scoring import scheme_of, score_of
+from reports.scoring import scheme_of, score_of, scoring_inputs
 from tests.base import SeedTestCase
 from tests.reports.workflow_support import TemporaryPublicationsStore, fake_rendering
 
@@ -375,3 +376,31 @@ class QueryCountTests(SeedTestCase):
             # them; the completeness with its score (the 28 above); the start-next-year check.
             with self.subTest(rows=rows), self.assertNumQueries(43):
                 self.assertEqual(self.client.get(url).status_code, 200)
+
+
+class TotalsOnlyTests(SeedTestCase):
+    """农业农村局 states only its totals (预算安排 850.00万元, 实际支出 812.35万元), as a unit on the plain outline does: its
+    score reads the execution rate its report prints, 95.57%, rather than finding the rate missing."""
+
+    def test_the_stated_totals_give_the_execution_rate_when_there_is_no_funds_block(self):
+        evaluation = Evaluation.objects.create(unit=self.unit_b, year=2030)
+        SpendingSummary.objects.create(
+            evaluation=evaluation, total_budget=Decimal("8500000.00"), total_spending=Decimal("8123500.00")
+        )
+        self.assertEqual(scoring_inputs(evaluation).measures[EXECUTION_RATE], Decimal("8123500") / Decimal("8500000"))
+
+    def test_a_funds_block_wins_over_the_stated_totals(self):
+        evaluation = Evaluation.objects.create(unit=self.unit_b, year=2030)
+        SpendingSummary.objects.create(
+            evaluation=evaluation, total_budget=Decimal("8500000.00"), total_spending=Decimal("8123500.00")
+        )
+        for kind, budget, executed in (("basic", "5000000", "4000000"), ("project", "5000000", "4500000")):
+            BudgetExecution.objects.create(
+                evaluation=evaluation, kind=kind, full_year_budget=Decimal(budget), executed=Decimal(executed)
+            )
+        self.assertEqual(scoring_inputs(evaluation).measures[EXECUTION_RATE], Decimal("0.85"))
+
+    def test_unknown_totals_leave_the_rate_unknown(self):
+        evaluation = Evaluation.objects.create(unit=self.unit_b, year=2030)
+        SpendingSummary.objects.create(evaluation=evaluation, total_spending=Decimal("8123500.00"))
+        self.assertIsNone(scoring_inputs(evaluation).measures.get(EXECUTION_RATE))
