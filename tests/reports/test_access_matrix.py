@@ -19,17 +19,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from evaluations.campaigns import open_campaign
 from evaluations.models import (
     Evaluation,
-    Membership,
     OutlineAssignment,
     Publication,
     ReportOutline,
     SchemeAssignment,
     ScoringScheme,
-    Unit,
 )
 from evaluations.outlines import copy_outline
 from evaluations.scoring_schemes import copy_scheme
-from tests.base import SeedTestCase, make_user
+from tests.base import DepartmentSeedTestCase
 from tests.reports.workflow_support import TemporaryPublicationsStore, fake_rendering
 
 Status = Evaluation.Status
@@ -239,17 +237,10 @@ def project_url_names() -> list[tuple[str, list[str]]]:
     return found
 
 
-class AccessMatrixTests(TemporaryPublicationsStore, SeedTestCase):
+class AccessMatrixTests(TemporaryPublicationsStore, DepartmentSeedTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        # Unit A under 周伟's department; unit B under 孙丽's, who must see nothing of unit A.
-        department = Unit.objects.create(name="株洲市渌口区经济发展局")
-        other_department = Unit.objects.create(name="株洲市渌口区农业农村工作委员会")
-        Unit.objects.filter(pk=cls.unit_a.pk).update(parent=department)
-        Unit.objects.filter(pk=cls.unit_b.pk).update(parent=other_department)
-        cls.zhouwei = make_user("zhouwei", "周伟", department, Membership.Role.HEAD)
-        cls.sunli = make_user("sunli", "孙丽", other_department, Membership.Role.HEAD)
         # The report's year asks for the department's review.
         open_campaign(
             actor=cls.chenjing,
