@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Exists, OuterRef
 
 from evaluations.departments import units_under
 from evaluations.models import Evaluation, Membership, Unit
@@ -24,9 +25,9 @@ def department_of(user: AbstractBaseUser | AnonymousUser) -> Unit | None:
     membership = membership_of(user)
     if membership is None or membership.role != Membership.Role.HEAD:
         return None
-    if not Unit.objects.filter(parent_id=membership.unit_id).exists():
-        return None
-    return membership.unit
+    return (
+        Unit.objects.filter(pk=membership.unit_id).filter(Exists(Unit.objects.filter(parent_id=OuterRef("pk")))).first()
+    )
 
 
 @dataclass(frozen=True)
@@ -71,5 +72,6 @@ def summary_rows(units: list[Unit], year: int) -> list[SummaryRow]:
         for evaluation in Evaluation.objects.filter(unit__in=[unit.pk for unit in units], year=year)
         .exclude(status=Evaluation.Status.DRAFT)
         .select_related("key_figures")
+        .order_by()
     }
     return [_row(unit, evaluations.get(unit.pk)) for unit in units]
