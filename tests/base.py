@@ -65,16 +65,23 @@ class SeedTestCase(BaseTestCase):
         return self.evaluation
 
 
+def add_departments(cls) -> None:
+    """Give a test class's units their departments and the departments their heads (周伟, 孙丽)."""
+    cls.department = Unit.objects.create(name="株洲市渌口区经济发展局", short_name="区经发局")
+    cls.other_department = Unit.objects.create(name="株洲市渌口区农业农村工作委员会", short_name="区农委")
+    set_department(unit=cls.unit_a, department=cls.department)
+    set_department(unit=cls.unit_b, department=cls.other_department)
+    cls.zhouwei = make_user("zhouwei", "周伟", cls.department, Membership.Role.HEAD)
+    cls.sunli = make_user("sunli", "孙丽", cls.other_department, Membership.Role.HEAD)
+    cls.unit_a.refresh_from_db()
+    cls.unit_b.refresh_from_db()
+
+
 class DepartmentSeedTestCase(SeedTestCase):
     """The seed with departments: 周伟 heads unit A's department, 孙丽 heads unit B's."""
 
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.department = Unit.objects.create(name="株洲市渌口区经济发展局", short_name="区经发局")
-        cls.other_department = Unit.objects.create(name="株洲市渌口区农业农村工作委员会", short_name="区农委")
-        set_department(unit=cls.unit_a, department=cls.department)
-        set_department(unit=cls.unit_b, department=cls.other_department)
-        cls.zhouwei = make_user("zhouwei", "周伟", cls.department, Membership.Role.HEAD)
-        cls.sunli = make_user("sunli", "孙丽", cls.other_department, Membership.Role.HEAD)
+        add_departments(cls)
         cls.evaluation.refresh_from_db()
