@@ -173,8 +173,19 @@ def change_campaign(
         )
         locked.deadline, locked.outline, locked.scheme = deadline, outline, scheme
         locked.remind_days_before = remind_days_before
+        locked.requires_department_review = requires_department_review
         locked.changed_by, locked.changed_at = actor, timezone.now()
-        locked.save(update_fields=["deadline", "outline", "scheme", "remind_days_before", "changed_by", "changed_at"])
+        locked.save(
+            update_fields=[
+                "deadline",
+                "outline",
+                "scheme",
+                "remind_days_before",
+                "requires_department_review",
+                "changed_by",
+                "changed_at",
+            ]
+        )
         covered = set(locked.coverage.values_list("unit_id", flat=True))
         locked.coverage.filter(unit_id__in=covered - unit_ids).delete()
         CampaignUnit.objects.bulk_create(
