@@ -81,9 +81,11 @@ def _start_page(user: AbstractBaseUser | AnonymousUser) -> dict[str, Any]:
         "department": department,
     }
     if role in {Membership.Role.PREPARER, Membership.Role.HEAD}:
-        statuses = {evaluation.year: evaluation.status for evaluation in evaluations}
+        # Their own unit's reports: a department's head also sees its units' reports, which have other deadlines.
+        own = [evaluation for evaluation in evaluations if evaluation.unit_id == own_unit_id]
+        statuses = {evaluation.year: evaluation.status for evaluation in own}
         context["deadlines"] = deadlines_for_unit(membership.unit_id, statuses, _today())
-        context["completeness"] = completeness_for(evaluations)
+        context["completeness"] = completeness_for(own)
         for evaluation in evaluations:
             evaluation.completeness = context["completeness"].get(evaluation.pk)
     if role in {Membership.Role.BUREAU, "admin"}:

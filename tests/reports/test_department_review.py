@@ -204,3 +204,23 @@ class DepartmentReviewPageTests(TemporaryPublicationsStore, DepartmentSeedTestCa
         response = self.client.get(reverse("workflow_review", args=[self.evaluation.pk]))
         self.assertEqual(response.context["actions"], ["department_approve", "return"])
         self.assertContains(response, "主管部门审核通过")
+
+
+class DepartmentStartPageTests(DepartmentSeedTestCase):
+    def test_zhouweis_deadline_is_his_own_units_not_that_of_the_units_he_reads(self):
+        open_campaign(
+            actor=self.chenjing,
+            year=2024,
+            deadline=date(2099, 5, 31),
+            units=[self.unit_a, self.department],
+            today=date(2025, 1, 1),
+        )
+        Evaluation.objects.filter(pk=self.evaluation.pk).update(status=Status.SUBMITTED)
+        self.client.force_login(self.zhouwei)
+        response = self.client.get(reverse("home"))
+        self.assertEqual([e.pk for e in response.context["evaluations"]], [self.evaluation.pk])
+        [deadline] = response.context["deadlines"]
+        self.assertFalse(deadline.submitted)
+        self.assertEqual(response.context["completeness"], {})
+        # Nothing waits for him: the year does not ask for the department's review.
+        self.assertEqual(response.context["waiting"], [])
