@@ -4,6 +4,7 @@ query whatever the depth."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from evaluations.departments import CYCLE, OWN_DEPARTMENT, set_department, units_under
 from evaluations.models import Unit
@@ -79,3 +80,33 @@ class DepartmentTreeTests(BaseTestCase):
         child = Unit.objects.create(name="下属单位", parent=self.department)
         Unit.objects.filter(pk=self.department.pk).update(parent=child)  # bypassing the service on purpose
         self.assertEqual(set(units_under(self.department)), {child, self.department})
+
+
+class DepartmentAdminTests(BaseTestCase):
+    def unit_form(self, unit: Unit, parent: Unit | None) -> dict:
+        return {
+            "name": unit.name,
+            "short_name": unit.short_name,
+            "self_reference": unit.self_reference,
+            "level": unit.level,
+            "region": unit.region,
+            "code": unit.code,
+            "parent": parent.pk if parent else "",
+            "outline": "",
+            "scoring_scheme": "",
+        }
+
+    def test_the_administrator_sets_a_department_and_is_refused_a_cycle(self):
+        department = Unit.objects.create(name="株洲市渌口区经济发展局")
+        self.client.force_login(self.admin)
+        url = reverse("admin:evaluations_unit_change", args=[self.unit_a.pk])
+        response = self.client.post(url, self.unit_form(self.unit_a, department))
+        self.assertEqual(response.status_code, 302)
+        self.unit_a.refresh_from_db()
+        self.assertEqual(self.unit_a.parent, department)
+        response = self.client.post(
+            reverse("admin:evaluations_unit_change", args=[department.pk]), self.unit_form(department, self.unit_a)
+        )
+        self.assertContains(response, str(CYCLE % {"parent": self.unit_a.name}))
+        department.refresh_from_db()
+        self.assertIsNone(department.parent_id)
