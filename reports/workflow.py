@@ -1,11 +1,13 @@
 """The workflow of an evaluation: one service function per transition.
 
-    draft ─submit→ submitted ─approve→ approved ─────────────publish→ published
-                      │  ↑                 │  └─department_approve→ dept_approved ─publish→ ┘   │
-                      return (reason)  ←───┴───────────────────────────────┘                       │
-                      ↓  │                                                   reopen for correction (reason)
-                    returned ─submit→ …  ←───────────────────────────────────────────────────────────┘
-                                         (the publication stays live)
+    draft ─submit→ submitted ─approve→ approved ──────────────publish──────────────→ published
+                      │                    │  (when the department reviews:)                    │
+                      │                    └─department_approve→ dept_approved ─publish→ published
+                      │                    │                           │                        │
+                      └──── return (reason) from submitted, approved or dept_approved ─┘      reopen for
+                                           ↓                                               correction (reason)
+                    returned ─submit→ submitted …  ←───────────────────────────────────────────┘
+                    (a reopened report's publication stays live until the next version)
 
 Each transition takes the evaluation's row lock inside one transaction, asks its guard (which refuses with a
 message the person can act on), changes the status with ``update_fields``, writes a :class:`StatusChange` row and
