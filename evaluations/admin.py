@@ -189,10 +189,12 @@ class StatusChangeInline(admin.TabularInline):
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
     # An administrator may give a unit its own outline here; left blank, the unit follows the bureau's choice.
-    list_display = ["name", "short_name", "level", "region", "code", "outline", "scoring_scheme"]
+    # The 主管部门 (parent) makes a tree of units; Unit.clean() refuses a unit under itself or under one of its own.
+    list_display = ["name", "short_name", "parent", "level", "region", "code", "outline", "scoring_scheme"]
     list_filter = ["region", "level", "outline"]
     search_fields = ["name", "short_name", "code"]
-    list_select_related = ["outline", "scoring_scheme"]
+    list_select_related = ["parent", "outline", "scoring_scheme"]
+    autocomplete_fields = ["parent"]
 
 
 class OutlineNodeInline(admin.TabularInline):

@@ -44,6 +44,7 @@ STATE_LABELS = {
     Evaluation.Status.RETURNED: Evaluation.Status.RETURNED.label,
     Evaluation.Status.SUBMITTED: Evaluation.Status.SUBMITTED.label,
     Evaluation.Status.APPROVED: Evaluation.Status.APPROVED.label,
+    Evaluation.Status.DEPT_APPROVED: Evaluation.Status.DEPT_APPROVED.label,
     Evaluation.Status.PUBLISHED: Evaluation.Status.PUBLISHED.label,
 }
 # Not submitted: what is overdue after the deadline and what the reminders go to.
@@ -108,6 +109,7 @@ def open_campaign(
     outline: ReportOutline | None = None,
     scheme: ScoringScheme | None = None,
     remind_days_before: int = 3,
+    requires_department_review: bool = False,
     today: datetime.date | None = None,
 ) -> Campaign:
     """Open the self-evaluation work of ``year``. Refused, with nothing written: a year that has one already, a
@@ -126,6 +128,7 @@ def open_campaign(
                 outline=outline,
                 scheme=scheme,
                 remind_days_before=remind_days_before,
+                requires_department_review=requires_department_review,
                 opened_by=actor,
                 opened_at=timezone.now(),
             )
@@ -149,6 +152,7 @@ def change_campaign(
     outline: ReportOutline | None,
     scheme: ScoringScheme | None,
     remind_days_before: int,
+    requires_department_review: bool = False,
     today: datetime.date | None = None,
 ) -> Campaign:
     """Change an open campaign: its deadline, outline, scheme, reminder lead and covered units. Refused as
@@ -169,8 +173,19 @@ def change_campaign(
         )
         locked.deadline, locked.outline, locked.scheme = deadline, outline, scheme
         locked.remind_days_before = remind_days_before
+        locked.requires_department_review = requires_department_review
         locked.changed_by, locked.changed_at = actor, timezone.now()
-        locked.save(update_fields=["deadline", "outline", "scheme", "remind_days_before", "changed_by", "changed_at"])
+        locked.save(
+            update_fields=[
+                "deadline",
+                "outline",
+                "scheme",
+                "remind_days_before",
+                "requires_department_review",
+                "changed_by",
+                "changed_at",
+            ]
+        )
         covered = set(locked.coverage.values_list("unit_id", flat=True))
         locked.coverage.filter(unit_id__in=covered - unit_ids).delete()
         CampaignUnit.objects.bulk_create(

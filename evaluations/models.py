@@ -4,6 +4,7 @@ narrative sections. Figures live in ``budgets`` and ``achievements`` and point a
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,16 @@ class Unit(models.Model):
         verbose_name=_("评分方案"),
         help_text=_("留空则使用财政局为本地区和年度选定的评分方案。"),
     )
+    # A 主管部门 and its 下属单位 form a tree; the department's reviewers see the reports of every unit under it.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("主管部门"),
+        help_text=_("本单位的主管部门；留空则直接由财政局管理。"),
+    )
 
     class Meta:
         verbose_name = _("预算单位")
@@ -54,6 +65,15 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        # One home for the rule: evaluations.departments.cycle_refusal (the admin and services call clean()).
+        from .departments import cycle_refusal
+
+        refusal = cycle_refusal(self, self.parent_id)
+        if refusal is not None:
+            raise ValidationError({"parent": refusal})
 
 
 class Membership(models.Model):
@@ -110,6 +130,7 @@ class Evaluation(models.Model):
         SUBMITTED = "submitted", _("已提交")
         RETURNED = "returned", _("已退回")
         APPROVED = "approved", _("已审核")
+        DEPT_APPROVED = "dept_approved", _("主管部门已审核")
         PUBLISHED = "published", _("已公开")
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("预算单位"))
@@ -669,6 +690,11 @@ class Campaign(models.Model):
     )
     remind_days_before = models.PositiveSmallIntegerField(
         _("提前提醒天数"), default=3, help_text=_("截止日期前多少天提醒尚未提交的单位。")
+    )
+    requires_department_review = models.BooleanField(
+        _("须经主管部门审核"),
+        default=False,
+        help_text=_("勾选后，有主管部门的单位的报告经单位审核后，须由主管部门审核通过才能公开。"),
     )
     units = models.ManyToManyField(Unit, through="CampaignUnit", related_name="campaigns", verbose_name=_("覆盖单位"))
     opened_by = models.ForeignKey(

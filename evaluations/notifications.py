@@ -4,6 +4,8 @@ is told about a change that was rolled back. The console backend prints them unl
     submitted → the heads of the unit           returned → the preparer who submitted it
     approved  → the preparers of the unit       published → the preparers of the unit
     reopened for correction → the preparers of the unit
+    approved, when the department reviews → the head of the unit's department (主管部门)
+    passed by the department → the head and preparers of the unit
     campaign reminder → the preparers and head of a unit that has not submitted (evaluations.campaigns)
 """
 
@@ -101,6 +103,35 @@ def approved(evaluation: Evaluation, actor: AbstractBaseUser) -> int:
         ]
     )
     return _send(_unit_staff(evaluation, Membership.Role.PREPARER), subject, body, actor=actor)
+
+
+@_in_site_language
+def awaiting_department(evaluation: Evaluation, actor: AbstractBaseUser) -> int:
+    recipients = get_user_model().objects.filter(
+        membership__unit_id=evaluation.unit.parent_id, membership__role=Membership.Role.HEAD, is_active=True
+    )
+    subject = _("【待主管部门审核】%(title)s") % {"title": evaluation.title}
+    body = "\n\n".join(
+        [
+            _("%(name)s 已审核通过 %(title)s，请主管部门审核。") % {"name": _name(actor), "title": evaluation.title},
+            _where(evaluation),
+        ]
+    )
+    return _send(recipients, subject, body, actor=actor)
+
+
+@_in_site_language
+def department_approved(evaluation: Evaluation, actor: AbstractBaseUser) -> int:
+    recipients = get_user_model().objects.filter(membership__unit_id=evaluation.unit_id, is_active=True)
+    subject = _("【主管部门已审核】%(title)s") % {"title": evaluation.title}
+    body = "\n\n".join(
+        [
+            _("主管部门 %(name)s 已审核通过 %(title)s，单位负责人可以公开。")
+            % {"name": _name(actor), "title": evaluation.title},
+            _where(evaluation),
+        ]
+    )
+    return _send(recipients, subject, body, actor=actor)
 
 
 @_in_site_language

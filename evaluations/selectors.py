@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from .departments import descendant_ids
 from .models import Evaluation, Membership, Unit
 
 
@@ -49,9 +50,22 @@ def may_start_evaluation(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> 
     )
 
 
+def is_department_head_of(user: AbstractBaseUser | AnonymousUser, evaluation: Evaluation) -> bool:
+    """Whether the person is the head of the evaluation's unit's department (主管部门), the one who reviews it."""
+    membership = membership_of(user)
+    return (
+        membership is not None
+        and membership.role == Membership.Role.HEAD
+        and evaluation.unit.parent_id is not None
+        and membership.unit_id == evaluation.unit.parent_id
+    )
+
+
 def evaluations_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Evaluation]:
     """Administrators see everything; the finance bureau sees every report once it has been submitted; unit staff
-    see their own unit's reports; everyone else sees nothing (public access goes through publication)."""
+    see their own unit's reports; the head of a department (主管部门) also sees the reports of every unit under it,
+    at any depth, once submitted, like the bureau; everyone else sees nothing (public access goes through
+    publication). Seeing is not editing: content changes are for the unit's own staff (services.may_edit_content)."""
     evaluations = Evaluation.objects.select_related("unit")
     if not user.is_authenticated:
         return evaluations.none()
@@ -62,7 +76,12 @@ def evaluations_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[E
         return evaluations.none()
     if membership.role == Membership.Role.BUREAU:
         return evaluations.exclude(status=Evaluation.Status.DRAFT)
-    return evaluations.filter(unit_id=membership.unit_id)
+    own = Q(unit_id=membership.unit_id)
+    if membership.role == Membership.Role.HEAD:
+        # The units under the department, as a subquery: one query whatever the depth of the tree.
+        under = Q(unit_id__in=descendant_ids(membership.unit_id)) & ~Q(status=Evaluation.Status.DRAFT)
+        return evaluations.filter(own | under)
+    return evaluations.filter(own)
 
 
 def get_evaluation_for_user(user: AbstractBaseUser | AnonymousUser, pk: int) -> Evaluation:

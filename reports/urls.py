@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import campaigns as campaign_views
+from .views import departments as department_views
 from .views import editor, start
 from .views import excel as excel_views
 from .views import outlines as outline_views
@@ -34,6 +35,11 @@ workflow_urls: list = [
     path("evaluations/<int:pk>/review/", workflow_views.review, name="workflow_review"),
     path("evaluations/<int:pk>/submit/", workflow_views.submit, name="workflow_submit"),
     path("evaluations/<int:pk>/approve/", workflow_views.approve, name="workflow_approve"),
+    path(
+        "evaluations/<int:pk>/department-approve/",
+        workflow_views.department_approve,
+        name="workflow_department_approve",
+    ),
     path("evaluations/<int:pk>/return/", workflow_views.return_for_revision, name="workflow_return"),
     path("evaluations/<int:pk>/publish/", workflow_views.publish, name="workflow_publish"),
     path(
@@ -67,6 +73,18 @@ campaign_urls: list = [
     path("campaigns/<int:year>/close/", campaign_views.campaign_close, name="campaign_close"),
 ]
 
+department_urls: list = [
+    path("department/", department_views.department_summary, name="department_summary"),
+]
+
 urlpatterns = (
-    start_urls + editor_urls + excel_urls + report_urls + workflow_urls + outline_urls + scheme_urls + campaign_urls
+    start_urls
+    + editor_urls
+    + excel_urls
+    + report_urls
+    + workflow_urls
+    + outline_urls
+    + scheme_urls
+    + campaign_urls
+    + department_urls
 )

@@ -1,25 +1,33 @@
 """The workflow of an evaluation: one service function per transition.
 
-    draft ─submit→ submitted ─approve→ approved ─publish→ published
-                      │  ↑                 │                 │
-                      return (reason)  ←───┘          reopen for correction (reason)
-                      ↓  │                                   ↓
-                    returned ─submit→ …                   returned (the publication stays live)
+    draft ─submit→ submitted ─approve→ approved ──────────────publish──────────────→ published
+                      │                    │  (when the department reviews:)                    │
+                      │                    └─department_approve→ dept_approved ─publish→ published
+                      │                    │                           │                        │
+                      └──── return (reason) from submitted, approved or dept_approved ─┘      reopen for
+                                           ↓                                               correction (reason)
+                    returned ─submit→ submitted …  ←───────────────────────────────────────────┘
+                    (a reopened report's publication stays live until the next version)
 
 Each transition takes the evaluation's row lock inside one transaction, asks its guard (which refuses with a
 message the person can act on), changes the status with ``update_fields``, writes a :class:`StatusChange` row and
 hands the e-mail to ``transaction.on_commit``. The guards are plain functions so that pages show exactly the buttons
 the services will accept.
 
-Who may do what (a person acts only within their unit, except the finance bureau and administrators):
+Who may do what (a person acts only within their unit, except the department, the finance bureau and
+administrators):
 
 - submit: a preparer or the head of the unit, from draft or returned, once the report has everything its outline
   requires, its signature date, and figures that agree with each other (:attr:`Completeness.blockers`);
 - approve: the head of the unit, from submitted, never a report they submitted themselves, after the same checks
   again (the scoring scheme, or the outline, may have changed since it was submitted);
-- return (reason required): the head of the unit or the finance bureau, from submitted or approved;
-- publish: the head of the unit or an administrator, from approved, after the same checks again: a report approved
-  before a rule or its outline changed is refused with the reasons (see :mod:`reports.publication`);
+- department approve (主管部门审核): the head of the unit's department (its parent unit), from approved, when the
+  year's campaign requires the department's review (:func:`evaluations.departments.requires_department_review`);
+- return (reason required): the head of the unit or the finance bureau, from submitted, approved or
+  dept_approved; the head of the department too, from approved or dept_approved, when its review is required;
+- publish: the head of the unit or an administrator, from approved (from dept_approved when the department's review
+  is required), after the same checks again: a report approved before a rule or its outline changed is refused
+  with the reasons (see :mod:`reports.publication`);
 - reopen for correction (reason required): the head of the unit or an administrator, from published; the
   evaluation becomes returned and its publication stays on the portal until the corrected version supersedes it.
 """
@@ -36,8 +44,9 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from evaluations import notifications
+from evaluations.departments import requires_department_review
 from evaluations.models import Evaluation, Membership, Publication, StatusChange, Submission
-from evaluations.selectors import is_bureau, is_unit_staff, role_in_unit
+from evaluations.selectors import is_bureau, is_department_head_of, is_unit_staff, role_in_unit
 
 from .completeness import Problem, completeness_of
 from .diff import snapshot
@@ -52,6 +61,9 @@ NOT_SUBMITTED = _("只有已提交的报告可以审核通过。")
 SELF_APPROVAL = _("不能审核通过自己提交的报告，请由本单位其他负责人审核。")
 NOT_RETURNABLE = _("只有已提交或已审核的报告可以退回。")
 NOT_APPROVED = _("只有已审核的报告可以公开。")
+NOT_FOR_DEPARTMENT = _("只有单位已审核的报告可以由主管部门审核。")
+NO_DEPARTMENT_REVIEW = _("本年度的绩效自评工作不要求主管部门审核，该报告经单位审核后即可公开。")
+DEPARTMENT_REVIEW_PENDING = _("该报告须经主管部门审核通过后才能公开，请等待主管部门审核。")
 NOT_PUBLISHED = _("只有已公开的报告可以发起更正。")
 REASON_REQUIRED = _("请填写退回原因。")
 CORRECTION_REASON_REQUIRED = _("请填写更正原因。")
@@ -109,19 +121,36 @@ def approve_refusal(evaluation: Evaluation, user: User) -> str | None:
     return None
 
 
-def return_refusal(evaluation: Evaluation, user: User) -> str | None:
-    if not (_is_head(user, evaluation) or is_bureau(user)):
+def department_approve_refusal(evaluation: Evaluation, user: User) -> str | None:
+    if not is_department_head_of(user, evaluation):
         return str(NOT_ALLOWED_ROLE)
-    if evaluation.status not in {Status.SUBMITTED, Status.APPROVED}:
-        return str(NOT_RETURNABLE)
+    if evaluation.status != Status.APPROVED:
+        return str(NOT_FOR_DEPARTMENT)
+    if not requires_department_review(evaluation):
+        return str(NO_DEPARTMENT_REVIEW)
     return None
+
+
+def return_refusal(evaluation: Evaluation, user: User) -> str | None:
+    if _is_head(user, evaluation) or is_bureau(user):
+        if evaluation.status not in {Status.SUBMITTED, Status.APPROVED, Status.DEPT_APPROVED}:
+            return str(NOT_RETURNABLE)
+        return None
+    # The department returns what it reviews: after the unit's approval, and only when its review is asked for.
+    if is_department_head_of(user, evaluation) and requires_department_review(evaluation):
+        if evaluation.status not in {Status.APPROVED, Status.DEPT_APPROVED}:
+            return str(NOT_RETURNABLE)
+        return None
+    return str(NOT_ALLOWED_ROLE)
 
 
 def publish_refusal(evaluation: Evaluation, user: User) -> str | None:
     if not (_is_head(user, evaluation) or _is_admin(user)):
         return str(NOT_ALLOWED_ROLE)
-    if evaluation.status != Status.APPROVED:
+    if evaluation.status not in {Status.APPROVED, Status.DEPT_APPROVED}:
         return str(NOT_APPROVED)
+    if evaluation.status == Status.APPROVED and requires_department_review(evaluation):
+        return str(DEPARTMENT_REVIEW_PENDING)
     return None
 
 
@@ -136,10 +165,16 @@ def reopen_refusal(evaluation: Evaluation, user: User) -> str | None:
 GUARDS: dict[str, Callable[[Evaluation, User], str | None]] = {
     "submit": submit_refusal,
     "approve": approve_refusal,
+    "department_approve": department_approve_refusal,
     "return": return_refusal,
     "publish": publish_refusal,
     "reopen": reopen_refusal,
 }
+
+
+def awaiting_department(evaluation: Evaluation) -> bool:
+    """Approved by the unit and waiting for its department's review before it may be published."""
+    return evaluation.status == Status.APPROVED and requires_department_review(evaluation)
 
 
 def allowed_actions(evaluation: Evaluation, user: User) -> list[str]:
@@ -202,6 +237,19 @@ def approve(*, evaluation: Evaluation, actor: AbstractBaseUser, comment: str = "
         _refuse_unless_complete(locked, APPROVE_BLOCKED)
         record_transition(locked, actor, Status.APPROVED, comment.strip())
         transaction.on_commit(lambda: notifications.approved(locked, actor))
+        if requires_department_review(locked):
+            transaction.on_commit(lambda: notifications.awaiting_department(locked, actor))
+    evaluation.status = locked.status
+    return locked
+
+
+def department_approve(*, evaluation: Evaluation, actor: AbstractBaseUser, comment: str = "") -> Evaluation:
+    """主管部门审核: the department passes a report its unit has approved; the unit's head may then publish it."""
+    with transaction.atomic():
+        locked = lock(evaluation)
+        _refuse_unless_allowed(department_approve_refusal(locked, actor))
+        record_transition(locked, actor, Status.DEPT_APPROVED, comment.strip())
+        transaction.on_commit(lambda: notifications.department_approved(locked, actor))
     evaluation.status = locked.status
     return locked
 

@@ -3,6 +3,9 @@
 Unit A is the seed unit (株洲市渌口区科技和工业信息化局): 王芳 prepares its reports and 李强 heads it. Unit B
 (株洲市渌口区农业农村局) has its own preparer, 赵敏, who must see nothing of unit A's drafts. 陈静 works at the
 finance bureau and oversees every unit. The administrator runs the system.
+
+With departments (:class:`DepartmentSeedTestCase`): unit A belongs to the 主管部门 株洲市渌口区经济发展局, which 周伟
+heads; unit B belongs to another department, headed by 孙丽, who must see nothing of unit A.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.test import TestCase
 
+from evaluations.departments import set_department
 from evaluations.models import Evaluation, Membership, Unit
 from reports.management.commands.loaddemo import add_scoring_data, assign_demo_scheme, build_seed_evaluation
 
@@ -72,3 +76,25 @@ class SeedTestCase(BaseTestCase):
         Evaluation.objects.filter(pk=self.evaluation.pk).update(status=status)
         self.evaluation.refresh_from_db()
         return self.evaluation
+
+
+def add_departments(cls) -> None:
+    """Give a test class's units their departments and the departments their heads (周伟, 孙丽)."""
+    cls.department = Unit.objects.create(name="株洲市渌口区经济发展局", short_name="区经发局")
+    cls.other_department = Unit.objects.create(name="株洲市渌口区农业农村工作委员会", short_name="区农委")
+    set_department(unit=cls.unit_a, department=cls.department)
+    set_department(unit=cls.unit_b, department=cls.other_department)
+    cls.zhouwei = make_user("zhouwei", "周伟", cls.department, Membership.Role.HEAD)
+    cls.sunli = make_user("sunli", "孙丽", cls.other_department, Membership.Role.HEAD)
+    cls.unit_a.refresh_from_db()
+    cls.unit_b.refresh_from_db()
+
+
+class DepartmentSeedTestCase(SeedTestCase):
+    """The seed with departments: 周伟 heads unit A's department, 孙丽 heads unit B's."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        add_departments(cls)
+        cls.evaluation.refresh_from_db()

@@ -16,7 +16,8 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def workflow_panel(context: template.Context, evaluation: Evaluation) -> dict[str, Any]:
     """Three queries: the history with its actors, the published versions, and (for a head looking at a submitted
-    report) who submitted it."""
+    report) who submitted it; one more for an approved report of a unit with a department (whether the year's
+    campaign asks for the department's review)."""
     user = context["request"].user
     history = workflow.history(evaluation)
     return {
@@ -24,4 +25,5 @@ def workflow_panel(context: template.Context, evaluation: Evaluation) -> dict[st
         "return_reason": workflow.open_return_reason(evaluation, history),
         "publications": list(evaluation.publications.order_by("-version").only("pk", "version", "published_at")),
         "actions": workflow.allowed_actions(evaluation, user),
+        "awaiting_department": workflow.awaiting_department(evaluation),
     }

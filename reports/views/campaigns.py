@@ -68,6 +68,11 @@ class CampaignForm(forms.Form):
         help_text=gettext_lazy("留空则按地区和年度的指定或全国通用方案。"),
     )
     remind_days_before = forms.IntegerField(label=gettext_lazy("提前提醒天数"), min_value=0, max_value=60, initial=3)
+    requires_department_review = forms.BooleanField(
+        label=gettext_lazy("须经主管部门审核"),
+        required=False,
+        help_text=gettext_lazy("勾选后，有主管部门的单位的报告经单位审核后，须由主管部门审核通过才能公开。"),
+    )
     coverage = forms.ChoiceField(
         label=gettext_lazy("覆盖单位"), choices=COVERAGE_CHOICES, widget=forms.RadioSelect, initial=ALL
     )
@@ -108,6 +113,7 @@ def _service_kwargs(form: CampaignForm) -> dict[str, Any]:
         "outline": data["outline"],
         "scheme": data["scheme"],
         "remind_days_before": data["remind_days_before"],
+        "requires_department_review": data["requires_department_review"],
     }
 
 
@@ -159,6 +165,7 @@ def campaign_edit(request: HttpRequest, year: int) -> HttpResponse:
         "outline": campaign.outline_id,
         "scheme": campaign.scheme_id,
         "remind_days_before": campaign.remind_days_before,
+        "requires_department_review": campaign.requires_department_review,
         "coverage": PICK,
         "units": list(campaign.coverage.values_list("unit_id", flat=True)),
     }

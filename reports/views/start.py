@@ -8,10 +8,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from evaluations.campaigns import deadlines_for_unit
-from evaluations.models import Evaluation, Membership, StatusChange, Unit
+from evaluations.models import Campaign, Evaluation, Membership, StatusChange, Unit
 from evaluations.selectors import evaluations_visible_to, membership_of
 
 from ..completeness import completeness_for
+from ..departments import department_of
 
 
 def _today() -> datetime.date:
@@ -31,7 +32,9 @@ def _start_page(user: AbstractBaseUser | AnonymousUser) -> dict[str, Any]:
     - preparer: the unit's drafts and returned reports (with the reason it was returned), with their completeness;
     - preparer and head: the deadline of each open campaign (绩效自评工作) covering their unit, the days left, and
       已逾期 when it has passed and the report is not submitted; nothing when no campaign covers them;
-    - head: the reports waiting for review, then the approved ones waiting to be published;
+    - head: the reports waiting for review, then the approved ones waiting to be published; the head of a
+      department (主管部门) also the units' approved reports waiting for the department's review, a link to the
+      department's summary, and the units' reports (once submitted) among everything they may see;
     - finance bureau and administrators: every unit × year with its state; the bureau sees a draft as 未提交,
       exactly as if there were no report, because drafts do not exist outside their unit.
     """
@@ -40,11 +43,23 @@ def _start_page(user: AbstractBaseUser | AnonymousUser) -> dict[str, Any]:
     evaluations = list(evaluations_visible_to(user).order_by("-year", "unit__name"))
     waiting_statuses = {
         Membership.Role.PREPARER: [Evaluation.Status.DRAFT, Evaluation.Status.RETURNED],
-        Membership.Role.HEAD: [Evaluation.Status.SUBMITTED, Evaluation.Status.APPROVED],
+        Membership.Role.HEAD: [
+            Evaluation.Status.SUBMITTED,
+            Evaluation.Status.APPROVED,
+            Evaluation.Status.DEPT_APPROVED,
+        ],
         Membership.Role.BUREAU: [Evaluation.Status.SUBMITTED, Evaluation.Status.APPROVED],
         "admin": [Evaluation.Status.APPROVED],
     }.get(role, [])
-    waiting = [evaluation for evaluation in evaluations if evaluation.status in waiting_statuses]
+    own_unit_id = membership.unit_id if membership else None
+    waiting = [
+        evaluation
+        for evaluation in evaluations
+        if evaluation.status in waiting_statuses and (role != Membership.Role.HEAD or evaluation.unit_id == own_unit_id)
+    ]
+    department = department_of(user) if role == Membership.Role.HEAD else None
+    if department is not None:
+        waiting += _awaiting_department(department, evaluations)
     # The newest return of each returned report: what the preparer has to address (one query).
     returned_ids = [e.pk for e in evaluations if e.status == Evaluation.Status.RETURNED]
     reasons: dict[int, StatusChange] = {}
@@ -63,16 +78,35 @@ def _start_page(user: AbstractBaseUser | AnonymousUser) -> dict[str, Any]:
         "completeness": {},
         "grid": None,
         "deadlines": [],
+        "department": department,
     }
     if role in {Membership.Role.PREPARER, Membership.Role.HEAD}:
-        statuses = {evaluation.year: evaluation.status for evaluation in evaluations}
+        # Their own unit's reports: a department's head also sees its units' reports, which have other deadlines.
+        own = [evaluation for evaluation in evaluations if evaluation.unit_id == own_unit_id]
+        statuses = {evaluation.year: evaluation.status for evaluation in own}
         context["deadlines"] = deadlines_for_unit(membership.unit_id, statuses, _today())
-        context["completeness"] = completeness_for(evaluations)
+        context["completeness"] = completeness_for(own)
         for evaluation in evaluations:
             evaluation.completeness = context["completeness"].get(evaluation.pk)
     if role in {Membership.Role.BUREAU, "admin"}:
         context["grid"] = _unit_year_grid(evaluations)
     return context
+
+
+def _awaiting_department(department: Unit, evaluations: list[Evaluation]) -> list[Evaluation]:
+    """The department's own units' approved reports whose year's campaign asks for its review (one query)."""
+    required = set(
+        Campaign.objects.filter(requires_department_review=True, coverage__unit__parent_id=department.pk).values_list(
+            "year", "coverage__unit_id"
+        )
+    )
+    return [
+        evaluation
+        for evaluation in evaluations
+        if evaluation.unit.parent_id == department.pk
+        and evaluation.status == Evaluation.Status.APPROVED
+        and (evaluation.year, evaluation.unit_id) in required
+    ]
 
 
 def _unit_year_grid(evaluations: list[Evaluation]) -> dict[str, Any]:

@@ -102,6 +102,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": workflow.allowed_actions(evaluation, request.user),
             # Two forms on one page with a field of the same name: distinct ids keep each label on its own box.
             "comment_form": CommentForm(auto_id="id_approve_%s"),
+            "department_comment_form": CommentForm(auto_id="id_department_%s"),
             "reason_form": ReasonForm(auto_id="id_return_%s"),
         },
     )
@@ -126,6 +127,9 @@ def _simple_transition(service: Callable[..., object], done: object) -> Callable
 
 submit = _simple_transition(workflow.submit, gettext_lazy("报告已提交，等待单位负责人审核。"))
 approve = _simple_transition(workflow.approve, gettext_lazy("报告已审核通过，可以公开。"))
+department_approve = _simple_transition(
+    workflow.department_approve, gettext_lazy("主管部门已审核通过，单位负责人可以公开报告。")
+)
 
 
 def _reason_transition(

@@ -27,13 +27,17 @@ from evaluations.models import (
 )
 from evaluations.outlines import copy_outline
 from evaluations.scoring_schemes import copy_scheme
-from tests.base import SeedTestCase
+from tests.base import DepartmentSeedTestCase
 from tests.reports.workflow_support import TemporaryPublicationsStore, fake_rendering
 
 Status = Evaluation.Status
-STATES = [Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.APPROVED, Status.PUBLISHED]
-PERSONAS = ["anonymous", "wangfang", "liqiang", "zhaomin", "chenjing", "admin"]
+STATES = [Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.APPROVED, Status.DEPT_APPROVED, Status.PUBLISHED]
+# 周伟 heads unit A's department (主管部门); 孙丽 heads another department, with unit B under it.
+PERSONAS = ["anonymous", "wangfang", "liqiang", "zhaomin", "chenjing", "zhouwei", "sunli", "admin"]
 UNIT_A_STAFF = {"wangfang", "liqiang"}
+DEPARTMENT_HEADS = {"zhouwei", "sunli"}
+# Read-only readers of unit A's submitted reports: the bureau and unit A's department.
+READERS = {"chenjing", "zhouwei"}
 EDITABLE = {Status.DRAFT, Status.RETURNED}
 LOGIN = "login"  # a redirect to the sign-in page
 EXCLUDED_PREFIXES = ("admin/", "i18n/", "static/", "media/")
@@ -41,8 +45,9 @@ EXCLUDED_PREFIXES = ("admin/", "i18n/", "static/", "media/")
 
 def sees(persona: str, state: str) -> bool:
     """evaluations.selectors.evaluations_visible_to, restated: the unit's staff and administrators see every state,
-    the finance bureau every state but draft, everyone else nothing."""
-    return persona in UNIT_A_STAFF or persona == "admin" or (persona == "chenjing" and state != Status.DRAFT)
+    the finance bureau and the unit's department every state but draft, everyone else (another department too)
+    nothing."""
+    return persona in UNIT_A_STAFF or persona == "admin" or (persona in READERS and state != Status.DRAFT)
 
 
 Rule = Callable[[str, str], object]
@@ -63,25 +68,32 @@ def unit_staff_while_editable(ok: object, locked: object, bureau: object = froze
     def rule(persona: str, state: str) -> object:
         if not sees(persona, state):
             return 404
-        if persona == "chenjing":
+        if persona in READERS:
             return bureau
         return ok if state in EDITABLE else locked
 
     return signed_in(rule)
 
 
-# The workflow policy (reports.workflow), restated: transition → states it starts from → who may take it.
+# The workflow policy (reports.workflow), restated: transition → states it starts from → who may take it. The
+# matrix's year asks for the department's review (a campaign of 2024 with requires_department_review), so unit A's
+# approved report goes through 周伟 before 李强 may publish it.
+UNIT_REVIEWED = {Status.SUBMITTED, Status.APPROVED, Status.DEPT_APPROVED}
 TRANSITIONS = {
     "submit": ({Status.DRAFT, Status.RETURNED}, {"wangfang", "liqiang"}, Status.SUBMITTED),
     "approve": ({Status.SUBMITTED}, {"liqiang"}, Status.APPROVED),
-    "return": ({Status.SUBMITTED, Status.APPROVED}, {"liqiang", "chenjing"}, Status.RETURNED),
-    "publish": ({Status.APPROVED}, {"liqiang", "admin"}, Status.PUBLISHED),
+    "department_approve": ({Status.APPROVED}, {"zhouwei"}, Status.DEPT_APPROVED),
+    "return": (UNIT_REVIEWED, {"liqiang", "chenjing", "zhouwei"}, Status.RETURNED),
+    "publish": ({Status.DEPT_APPROVED}, {"liqiang", "admin"}, Status.PUBLISHED),
     "reopen": ({Status.PUBLISHED}, {"liqiang", "admin"}, Status.RETURNED),
 }
 
 
 def may(transition: str, persona: str, state: str) -> bool:
     states, people, _ = TRANSITIONS[transition]
+    if transition == "return" and persona == "zhouwei":
+        # The department returns what it reviews: only after the unit's approval.
+        states = {Status.APPROVED, Status.DEPT_APPROVED}
     return state in states and persona in people
 
 
@@ -104,6 +116,11 @@ def reason_form_get(name: str) -> Rule:
 def public(ok: object = 200) -> Rule:
     """The portal: everyone, but only what has been published."""
     return lambda persona, state: ok if state == Status.PUBLISHED else 404
+
+
+def department_head(ok: object) -> Rule:
+    """The department's own pages: the heads of units that have units under them; everyone else is refused."""
+    return signed_in(lambda persona, state: ok if persona in DEPARTMENT_HEADS else 403)
 
 
 def outline_manager(ok: object) -> Rule:
@@ -136,7 +153,9 @@ POLICY: dict[str, Entry] = {
     "home": Entry(get=signed_in(lambda persona, state: 200)),
     "evaluation_detail": Entry(get=read()),
     "evaluation_create": Entry(
-        get=signed_in(lambda persona, state: 200 if persona in UNIT_A_STAFF | {"zhaomin"} else 403)
+        get=signed_in(
+            lambda persona, state: 200 if persona in UNIT_A_STAFF | DEPARTMENT_HEADS | {"zhaomin"} else 403
+        )
     ),
     "evaluation_section": Entry(
         get=read(), post=unit_staff_while_editable(ok=("edited", 302), locked=422), post_data=NARRATIVE_EDIT
@@ -156,6 +175,7 @@ POLICY: dict[str, Entry] = {
     "workflow_review": Entry(get=read()),
     "workflow_submit": Entry(post=transition_post("submit")),
     "workflow_approve": Entry(post=transition_post("approve")),
+    "workflow_department_approve": Entry(post=transition_post("department_approve")),
     "workflow_return": Entry(
         get=reason_form_get("return"), post=transition_post("return"), post_data={"comment": "请补充"}
     ),
@@ -186,6 +206,8 @@ POLICY: dict[str, Entry] = {
     "campaign_detail": Entry(get=outline_manager(200)),
     "campaign_edit": Entry(get=outline_manager(200), post=outline_manager(422)),
     "campaign_close": Entry(post=outline_manager(302)),
+    # The department's summary of its units: their heads only (the bureau has its own summary).
+    "department_summary": Entry(get=department_head(200)),
 }  # fmt: skip
 
 # Sample values for URL parameters other than pk, per URL name.
@@ -215,17 +237,28 @@ def project_url_names() -> list[tuple[str, list[str]]]:
     return found
 
 
-class AccessMatrixTests(TemporaryPublicationsStore, SeedTestCase):
+class AccessMatrixTests(TemporaryPublicationsStore, DepartmentSeedTestCase):
     scoreable = True
 
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
+        # The report's year asks for the department's review.
+        open_campaign(
+            actor=cls.chenjing,
+            year=2024,
+            deadline=date(2025, 5, 31),
+            units=[cls.unit_a, cls.unit_b],
+            today=date(2025, 1, 1),
+            requires_department_review=True,
+        )
         cls.people = {
             "wangfang": cls.wangfang,
             "liqiang": cls.liqiang,
             "zhaomin": cls.zhaomin,
             "chenjing": cls.chenjing,
+            "zhouwei": cls.zhouwei,
+            "sunli": cls.sunli,
             "admin": cls.admin,
         }
         # The bureau's own outline (its edit page takes a post) and a choice of outline to cancel.
@@ -270,7 +303,7 @@ class AccessMatrixTests(TemporaryPublicationsStore, SeedTestCase):
     def put_in_state(self, state: str) -> None:
         self.set_status(state)
         if state == Status.PUBLISHED:
-            Evaluation.objects.filter(pk=self.evaluation.pk).update(status=Status.APPROVED)
+            Evaluation.objects.filter(pk=self.evaluation.pk).update(status=Status.DEPT_APPROVED)
             self.evaluation.refresh_from_db()
             from reports import workflow
 

@@ -248,3 +248,29 @@ class AdminTests(CampaignTestCase):
         )
         self.assertContains(self.client.get(reverse("admin:evaluations_reminder_changelist")), self.unit_b.name)
         self.assertEqual(self.client.get(reverse("admin:evaluations_campaign_add")).status_code, 403)
+
+
+class DepartmentReviewCheckboxTests(CampaignTestCase):
+    def test_chenjing_asks_for_the_departments_review_on_the_campaign_form_and_sees_it_on_the_page(self):
+        self.open()
+        self.client.force_login(self.chenjing)
+        self.assertContains(self.client.get(reverse("campaign_edit", args=[2024])), "须经主管部门审核")
+        response = self.client.post(
+            reverse("campaign_edit", args=[2024]),
+            {
+                "deadline": "2099-05-31",
+                "remind_days_before": 3,
+                "coverage": "pick",
+                "units": [self.unit_a.pk],
+                "requires_department_review": "on",
+            },
+        )
+        self.assertRedirects(response, reverse("campaign_detail", args=[2024]))
+        self.assertTrue(Campaign.objects.get().requires_department_review)
+        self.assertContains(self.page(date(2025, 3, 1)), "有主管部门的单位须经主管部门审核后才能公开")
+        # Unchecked, the form turns it off again.
+        self.client.post(
+            reverse("campaign_edit", args=[2024]),
+            {"deadline": "2099-05-31", "remind_days_before": 3, "coverage": "pick", "units": [self.unit_a.pk]},
+        )
+        self.assertFalse(Campaign.objects.get().requires_department_review)

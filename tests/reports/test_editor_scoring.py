@@ -15,10 +15,11 @@ from evaluations.leaf_assessments import LEAF_NOT_APPLICABLE_WITHOUT_REASON
 from evaluations.models import Evaluation, LeafAssessment, ScoringScheme, SectionRevision, Unit
 from evaluations.schemes import HUNAN
 from reports.scoring_page import SCHEME_CHANGED
+from tests.base import add_departments
 from tests.scoring_support import MANAGEMENT_SCHEME, score_unit_with
 
 from . import test_editor
-from .test_access_matrix import PERSONAS, STATES, sees
+from .test_access_matrix import PERSONAS, READERS, STATES, sees
 from .test_editor import EditorTestCase
 
 D = Decimal
@@ -198,7 +199,14 @@ class LiveScoreTests(ScoringTestCase):
 class ScoringAccessTests(ScoringTestCase):
     """Like every editor page: the unit's staff (preparer and head) and administrators edit while the report is a
     draft or returned, read it afterwards; the bureau reads it once submitted and never saves; another unit's
-    preparer and the bureau before submission see nothing (404)."""
+    preparer and the bureau before submission see nothing (404). Unit A's department (周伟) reads like the bureau;
+    another department (孙丽) sees nothing."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        add_departments(cls)
+        cls.evaluation.refresh_from_db()
 
     def test_every_persona_in_every_state(self):
         people = {
@@ -206,6 +214,8 @@ class ScoringAccessTests(ScoringTestCase):
             "liqiang": self.liqiang,
             "zhaomin": self.zhaomin,
             "chenjing": self.chenjing,
+            "zhouwei": self.zhouwei,
+            "sunli": self.sunli,
             "admin": self.admin,
         }
         data = self.judged()
@@ -219,7 +229,7 @@ class ScoringAccessTests(ScoringTestCase):
                         self.client.force_login(people[persona])
                     seen = sees(persona, state)
                     editable = state in {Evaluation.Status.DRAFT, Evaluation.Status.RETURNED}
-                    may_save = seen and persona != "chenjing" and editable
+                    may_save = seen and persona not in READERS and editable
                     expected = {
                         "get": 200 if seen else 404,
                         "figures": 200 if seen else 404,

@@ -379,8 +379,8 @@ class QueryCountTests(SeedTestCase):
 
 
 class TotalsOnlyTests(SeedTestCase):
-    """农业农村局 states only its totals (预算安排 850.00万元, 实际支出 812.35万元), as a unit on the plain outline does: its
-    score reads the execution rate its report prints, 95.57%, rather than finding the rate missing."""
+    """农业农村局 states only its totals (预算安排 850.00万元, 实际支出 812.35万元), as a unit on the plain outline
+    does: its score reads the execution rate its report prints, 95.57%, rather than finding the rate missing."""
 
     def test_the_stated_totals_give_the_execution_rate_when_there_is_no_funds_block(self):
         evaluation = Evaluation.objects.create(unit=self.unit_b, year=2030)
