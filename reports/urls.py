@@ -5,6 +5,7 @@ from .views import editor, start
 from .views import excel as excel_views
 from .views import outlines as outline_views
 from .views import report as report_views
+from .views import review as review_views
 from .views import schemes as scheme_views
 from .views import workflow as workflow_views
 
@@ -67,6 +68,26 @@ campaign_urls: list = [
     path("campaigns/<int:year>/close/", campaign_views.campaign_close, name="campaign_close"),
 ]
 
+review_urls: list = [
+    path("evaluations/<int:pk>/bureau-review/", review_views.bureau_review, name="bureau_review"),
+    path(
+        "evaluations/<int:pk>/bureau-review/release/", review_views.bureau_review_release, name="bureau_review_release"
+    ),
+    path(
+        "evaluations/<int:pk>/bureau-review/withdraw/",
+        review_views.bureau_review_withdraw,
+        name="bureau_review_withdraw",
+    ),
+]
+
 urlpatterns = (
-    start_urls + editor_urls + excel_urls + report_urls + workflow_urls + outline_urls + scheme_urls + campaign_urls
+    start_urls
+    + editor_urls
+    + excel_urls
+    + report_urls
+    + workflow_urls
+    + outline_urls
+    + scheme_urls
+    + campaign_urls
+    + review_urls
 )

@@ -111,6 +111,19 @@ def outline_manager(ok: object) -> Rule:
     return signed_in(lambda persona, state: ok if persona in {"chenjing", "admin"} else 403)
 
 
+def bureau_reviewer(ok: object, refused: object | None = None) -> Rule:
+    """The bureau's review (复核) pages: the bureau (which sees no drafts) and administrators; everyone else gets 404,
+    so an unreleased review cannot be found. ``refused``: a save outside submitted/approved/published."""
+    reviewable = {Status.SUBMITTED, Status.APPROVED, Status.PUBLISHED}
+
+    def rule(persona: str, state: str) -> object:
+        if persona not in {"chenjing", "admin"} or not sees(persona, state):
+            return 404
+        return ok if refused is None or state in reviewable else refused
+
+    return signed_in(rule)
+
+
 # A complete save of the narrative section: whether it lands is the "edits refused after submission" check.
 EDITED_PROBLEMS = "访问矩阵写入的问题分析。"
 NARRATIVE_EDIT = {"page-revision": "0", "narrative-problems": EDITED_PROBLEMS, "narrative-measures": "措施"}
@@ -186,6 +199,11 @@ POLICY: dict[str, Entry] = {
     "campaign_detail": Entry(get=outline_manager(200)),
     "campaign_edit": Entry(get=outline_manager(200), post=outline_manager(422)),
     "campaign_close": Entry(post=outline_manager(302)),
+    # The bureau's review: its page and save, the release's confirmation (back to the page while there is nothing
+    # to release) and the release, withdrawing a release.
+    "bureau_review": Entry(get=bureau_reviewer(200), post=bureau_reviewer(302, refused=422)),
+    "bureau_review_release": Entry(get=bureau_reviewer(302), post=bureau_reviewer(302)),
+    "bureau_review_withdraw": Entry(post=bureau_reviewer(302)),
 }  # fmt: skip
 
 # Sample values for URL parameters other than pk, per URL name.
