@@ -139,6 +139,16 @@ class ReviewSheet:
     def line(self, key: str) -> Line | None:
         return next((line for line in self.lines if line.key == key), None)
 
+    @property
+    def stale(self) -> bool:
+        """The stored total is no longer what the lines give: the unit resubmitted with other figures since the
+        bureau last saved (a line not reviewed follows the self-score). Saving or releasing brings it up to date."""
+        return self.review is not None and self.review.score_total != _shown_total(self.scheme, self.reviewed)
+
+
+def _shown_total(scheme: SchemeSpec, sheet: ScoreSheet) -> Decimal | None:
+    return None if sheet.total is None else scheme.grades.shown(sheet.total)
+
 
 def _reviewed_from(items: Mapping[str, Decimal]) -> Reviewed:
     leaves = {key: points for key, points in items.items() if not key.startswith(INDICATOR_PREFIX)}
@@ -221,6 +231,11 @@ class Released:
     sheet: ReviewSheet
     based_on: Submission | None
 
+    @property
+    def difference(self) -> str:
+        """The released total (as stored) against the self-score as it stands."""
+        return signed(self.review.score_total, self.sheet.own.total, self.sheet.scheme.grades.precision)
+
 
 def released_for(evaluation: Evaluation) -> Released | None:
     """The released review with its sheet, or None before release: one query then (so nothing leaks), the score's
@@ -302,12 +317,12 @@ def _locked_review(evaluation: Evaluation) -> Review | None:
 
 
 def _parse(text: str) -> Decimal | None:
-    text = text.strip()
     try:
-        value = Decimal(text)
+        value = Decimal(text.strip())
+        # quantize() itself refuses a number too long for the context (1e30): caught with the rest.
+        if not value.is_finite() or value != value.quantize(FEN):
+            return None
     except ArithmeticError:
-        return None
-    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
         return None
     return value
 
@@ -316,8 +331,9 @@ def _validated(sheet: ReviewSheet, lines: Mapping[str, LineInput]) -> dict[str, 
     """The lines the bureau scored, as (score, comment), or a ValidationError with a message per line key."""
     errors: dict[str, str] = {}
     scored: dict[str, tuple[Decimal, str]] = {}
+    by_key = {line.key: line for line in sheet.lines}
     for key, given in lines.items():
-        line = sheet.line(key)
+        line = by_key.get(key)
         score_text, comment = given.score.strip(), given.comment.strip()
         if line is None:
             if score_text or comment:
@@ -334,7 +350,7 @@ def _validated(sheet: ReviewSheet, lines: Mapping[str, LineInput]) -> dict[str, 
             errors[key] = SCORE_RANGE % {"weight": format_weight(line.weight)}
         else:
             scored[key] = (score, comment)
-    # A leaf and its own indicators both scored would be two answers for one line: the indicators win the leaf.
+    # A leaf and its own indicators both scored would be two answers for one line: refused on the leaf.
     for line in sheet.lines:
         if line.is_indicator and line.key in scored and line.parent in scored:
             errors[line.parent] = str(LEAF_AND_INDICATORS)
@@ -394,7 +410,7 @@ def record_review(
                 item.save(update_fields=["score", "comment"])
         # The total from the engine, over the items as now saved.
         sheet = review_sheet(locked, Review.objects.get(pk=review.pk), scheme=scheme).reviewed
-        total = None if sheet.total is None else scheme.grades.shown(sheet.total)
+        total = _shown_total(scheme, sheet)
         message = {"action": "record", "lines": changes}
         if review.comment != comment:
             message["comment"] = {"old": review.comment, "new": comment}
@@ -413,9 +429,17 @@ def release_review(*, evaluation: Evaluation, actor: AbstractBaseUser) -> Review
         review = _locked_review(locked)
         if refusal := release_refusal(locked, actor, review):
             raise ValidationError(refusal, code="refused")
+        # What is released is what the lines give now: a resubmission since the last save may have moved the
+        # lines the bureau left to the self-score.
+        sheet = review_sheet(locked, review).reviewed
+        total, grade = _shown_total(sheet.scheme, sheet), sheet.grade or ""
+        message: dict = {"action": "release"}
+        if (total, grade) != (review.score_total, review.grade):
+            message["total"] = {"old": _text(review.score_total), "new": _text(total)}
+        review.score_total, review.grade = total, grade
         review.released_at, review.released_by = timezone.now(), actor
-        review.save(update_fields=["released_at", "released_by", "updated_at"])
-        _log(actor, review, CHANGE, {"action": "release"})
+        review.save(update_fields=["score_total", "grade", "released_at", "released_by", "updated_at"])
+        _log(actor, review, CHANGE, message)
         total, grade = _text(review.score_total) or "", review.grade
         transaction.on_commit(lambda: notifications.review_released(locked, actor, total, grade))
     return review

@@ -164,9 +164,13 @@ class ValidationTests(ReviewTestCase):
 
     def test_text_and_three_decimals_are_refused(self):
         with self.assertRaises(ValidationError) as caught:
-            self.record(unit_outcome=LineInput("很好"), unit_satisfaction=LineInput("9.125"))
+            self.record(
+                unit_outcome=LineInput("很好"), unit_satisfaction=LineInput("9.125"), unit_output=LineInput("1e30")
+            )
         message = "请填写数字，最多两位小数。"
-        self.assertRefused(caught.exception, {"unit_outcome": [message], "unit_satisfaction": [message]})
+        self.assertRefused(
+            caught.exception, {"unit_outcome": [message], "unit_satisfaction": [message], "unit_output": [message]}
+        )
 
     def test_a_comment_without_a_score_is_refused(self):
         with self.assertRaises(ValidationError) as caught:
@@ -328,3 +332,20 @@ class ReturnTests(ReviewTestCase):
         # The unit revises and submits again; the review goes on from where it was.
         submitted(self.evaluation)
         self.assertEqual(self.record(budget_execution_rate=LineInput("8")).score_total, D("92.50") - 1)
+
+    def test_a_resubmission_with_other_figures_moves_the_unreviewed_lines_and_the_release_stores_it(self):
+        """赵敏 raises 企业满意度 to its target while the report is back with her: 满意度 was not reviewed, so it
+        follows the self-score, 9.50 → 10.00, and the review total 85.50 → 86.00 once released."""
+        self.chenjings_review()
+        workflow.return_for_revision(evaluation=self.evaluation, actor=self.chenjing, reason="请核实满意度。")
+        Indicator.objects.filter(evaluation=self.evaluation, name="企业满意度").update(actual=D("90"))
+        submitted(self.evaluation)
+        sheet = reviews.review_sheet(self.evaluation, Review.objects.get())
+        self.assertTrue(sheet.stale)
+        self.assertEqual((sheet.reviewed.shown_total, Review.objects.get().score_total), ("86.00", D("85.50")))
+        review = reviews.release_review(evaluation=self.evaluation, actor=self.chenjing)
+        review.refresh_from_db()
+        self.assertEqual((review.score_total, review.grade), (D("86.00"), "良"))
+        released = json.loads(reviews.review_log(review)[-1].change_message)
+        self.assertEqual(released, {"action": "release", "total": {"old": "85.50", "new": "86.00"}})
+        self.assertFalse(reviews.review_sheet(self.evaluation, review).stale)

@@ -165,6 +165,15 @@ class BureauPageTests(ReviewPageTestCase):
         self.assertContains(response, "只有已提交、已审核或已公开的报告可以复核。")
         self.assertContains(response, '<td id="review-total">85.50（良）</td>', html=True)
 
+    def test_after_a_resubmission_with_other_figures_the_page_says_the_total_will_move(self):
+        self.chenjings_review()
+        workflow.return_for_revision(evaluation=self.evaluation, actor=self.chenjing, reason="请核实满意度。")
+        Indicator.objects.filter(evaluation=self.evaluation, name="企业满意度").update(actual=D("90"))
+        submitted(self.evaluation)
+        self.client.force_login(self.chenjing)
+        response = self.client.get(self.url())
+        self.assertContains(response, "已保存的复核得分为85.50分，按当前数据为86.00分，保存或发布时更新。")
+
     def test_the_bureau_finds_the_review_from_its_start_page_and_the_detail_page(self):
         self.client.force_login(self.chenjing)
         self.assertContains(self.client.get(reverse("home")), f'href="{self.url()}"')
