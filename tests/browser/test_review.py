@@ -1,6 +1,7 @@
 """In real Chromium, with the keyboard: 陈静 of the finance bureau opens the published 2024 report of 区科工信局,
-reviews 预算执行率 through its label, saves, sees the total and the difference, releases after the confirmation,
-and 王芳 finds the review on her report's page."""
+whose self-score is incomplete (the demo's indicators carry no 分值, so no total: blank is not zero), scores the four
+lines of the national scheme through their labels, saves, sees the review total 8 + 45 + 28 + 9 = 90.00 优, releases
+after the confirmation, and 王芳 finds the review on her report's page."""
 
 from __future__ import annotations
 
@@ -20,18 +21,21 @@ def test_the_bureau_records_and_releases_a_review_the_unit_then_reads(page, live
     sign_in(page, live_server, "chenjing")
     page.goto(f"{live_server.url}/app/evaluations/{evaluation.pk}/")
     page.get_by_role("link", name="复核", exact=True).click()
-    own_total = page.locator("#own-total").inner_text()
+    expect(page.locator("#own-total")).to_have_text("—")
 
-    score = page.get_by_label("预算执行率", exact=True)
-    score.focus()
-    page.keyboard.type("1")
+    page.get_by_label("预算执行率", exact=True).focus()
+    page.keyboard.type("8")
     page.keyboard.press("Tab")
     page.keyboard.type("执行率依据不足。")
-    page.get_by_label("总体复核意见").fill("请补充执行率的说明。")
+    page.keyboard.press("Tab")
+    page.keyboard.type("45")
+    for label, score in (("效益指标", "28"), ("满意度指标", "9")):
+        page.get_by_label(label, exact=True).fill(score)
+    page.get_by_label("总体复核意见").fill("请补充绩效指标的分值。")
     page.get_by_role("button", name="保存复核得分").press("Enter")
     expect(page.get_by_text("复核得分已保存。")).to_be_visible()
-    expect(page.locator("#review-total")).not_to_have_text(own_total)
-    expect(page.locator("#total-difference")).to_contain_text("−")
+    expect(page.locator("#review-total")).to_have_text("90.00（优）")
+    expect(page.locator("#total-difference")).to_have_text("—")
 
     page.get_by_role("link", name="发布复核结果…").click()
     page.get_by_role("button", name="确认发布").click()
@@ -41,6 +45,6 @@ def test_the_bureau_records_and_releases_a_review_the_unit_then_reads(page, live
     sign_in(page, live_server, "wangfang")
     page.goto(f"{live_server.url}/app/evaluations/{evaluation.pk}/")
     review = page.get_by_role("region", name="财政复核")
-    expect(review).to_contain_text("复核得分：")
+    expect(review).to_contain_text("复核得分：90.00分，等级：优")
     expect(review).to_contain_text("执行率依据不足。")
-    expect(review).to_contain_text("请补充执行率的说明。")
+    expect(review).to_contain_text("请补充绩效指标的分值。")
