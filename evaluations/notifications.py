@@ -6,6 +6,7 @@ is told about a change that was rolled back. The console backend prints them unl
     reopened for correction → the preparers of the unit
     approved, when the department reviews → the head of the unit's department (主管部门)
     passed by the department → the head and preparers of the unit
+    the bureau's review (复核) released → the preparers and head of the unit
     campaign reminder → the preparers and head of a unit that has not submitted (evaluations.campaigns)
 """
 
@@ -160,6 +161,19 @@ def reopened(evaluation: Evaluation, actor: AbstractBaseUser, reason: str) -> in
         ]
     )
     return _send(_unit_staff(evaluation, Membership.Role.PREPARER), subject, body, actor=actor)
+
+
+@_in_site_language
+def review_released(evaluation: Evaluation, actor: AbstractBaseUser, total: str, grade: str) -> int:
+    """The bureau has released its review (复核) of the unit's report. ``total`` and ``grade`` as shown (the review
+    lives in the reports layer, above this one)."""
+    subject = _("【财政复核】%(title)s") % {"title": evaluation.title}
+    lines = [_("%(name)s 已发布 %(title)s 的复核结果。") % {"name": _name(actor), "title": evaluation.title}]
+    if total:
+        lines.append(_("复核得分：%(total)s分，等级：%(grade)s") % {"total": total, "grade": grade})
+    lines.append(_where(evaluation))
+    recipients = _unit_staff(evaluation, Membership.Role.PREPARER) + _unit_staff(evaluation, Membership.Role.HEAD)
+    return _send(recipients, subject, "\n\n".join(lines), actor=actor)
 
 
 def _absolute(path: str) -> str:

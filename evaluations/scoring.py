@@ -19,8 +19,8 @@ Rules of the arithmetic, all on ``Decimal``:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -544,15 +544,31 @@ def unplaced_indicators(spec: SchemeSpec, indicators: Sequence[UnitIndicator]) -
     return _place(spec, indicators)[1]
 
 
+@dataclass(frozen=True)
+class Reviewed:
+    """Points a reviewer (the finance bureau's 复核) gives in place of what the rules give: ``leaves`` by leaf key, on
+    the leaf's weight; ``indicators`` by the unit indicator's ``ref``, on its own 分值. A reviewed leaf is that many
+    points whatever its rows say; a placeholder leaf whose rows were reviewed adds and rescales them as it would its
+    own rows. Everything else (not-applicable rescaling, deductions, the cap, the grade) follows the scheme."""
+
+    leaves: Mapping[str, Decimal] = field(default_factory=dict)
+    indicators: Mapping[object, Decimal] = field(default_factory=dict)
+
+
 def _score_leaf(
-    spec: SchemeSpec, leaf: Leaf, inputs: ScoringInputs, placed: dict[str, list[UnitIndicator]]
+    spec: SchemeSpec,
+    leaf: Leaf,
+    inputs: ScoringInputs,
+    placed: dict[str, list[UnitIndicator]],
+    reviewed: Reviewed | None = None,
 ) -> LeafScore:
     if leaf.key in inputs.not_applicable:
         return LeafScore(leaf, None, "不适用，不计分，其余指标得分按比例折算", not_applicable=True)
     rule, label = leaf.rule, leaf.name
     rows: tuple[IndicatorScore, ...] = ()
     if isinstance(rule, UnitIndicators):
-        outcome, rows = rule.score(leaf.weight, placed.get(leaf.key, []), spec.tiers)
+        by_ref = reviewed.indicators if reviewed else None
+        outcome, rows = rule.score(leaf.weight, placed.get(leaf.key, []), spec.tiers, by_ref)
     elif isinstance(rule, Qualitative):
         outcome = rule.score(leaf.weight, inputs.assessments.get(leaf.key))
     elif isinstance(rule, CarryoverRule):
@@ -561,6 +577,9 @@ def _score_leaf(
     else:
         value = inputs.measures.get(leaf.key)
         outcome = unscored(leaf.needs or label) if value is None else _score_measure(rule, leaf, value)
+    if reviewed and leaf.key in reviewed.leaves:
+        points = reviewed.leaves[leaf.key]
+        return LeafScore(leaf, points, f"复核得{format_score(points)}分", indicators=rows)
     return LeafScore(leaf, outcome.points, outcome.explanation, outcome.not_applicable, outcome.missing, rows)
 
 
@@ -572,19 +591,20 @@ def _score_measure(rule: Rule, leaf: Leaf, value: Decimal) -> Outcome:
     raise TypeError(f"unknown rule {rule!r}")
 
 
-def score_evaluation(spec: SchemeSpec, inputs: ScoringInputs) -> ScoreSheet:
+def score_evaluation(spec: SchemeSpec, inputs: ScoringInputs, *, reviewed: Reviewed | None = None) -> ScoreSheet:
     """Apply a scheme to an evaluation's inputs.
 
     Order: every leaf on its own weight; the not-applicable leaves' weight given back by rescaling the rest to 100
     (one listed part, so the 分值 column keeps the scheme's weights); the deviation deductions (each at most what is
     left); last the execution-rate cap, which bounds the final total. Raises :class:`InvalidScheme` for a scheme
-    whose weights do not add up: scoring against it would print a total out of something other than 100."""
+    whose weights do not add up: scoring against it would print a total out of something other than 100.
+    ``reviewed``: the bureau's points in place of the rules' (:class:`Reviewed`), the rest of the sheet unchanged."""
     if problems := spec.validate():
         raise InvalidScheme(problems)
     placed, unplaced = _place(spec, inputs.indicators)
 
     def group(level2: Level2) -> Level2Score:
-        leaves = tuple(_score_leaf(spec, leaf, inputs, placed) for leaf in level2.leaves)
+        leaves = tuple(_score_leaf(spec, leaf, inputs, placed, reviewed) for leaf in level2.leaves)
         return Level2Score(level2.name, level2.weight, leaves)
 
     sections = tuple(

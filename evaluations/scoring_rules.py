@@ -562,6 +562,13 @@ class IndicatorScore:
         return self.indicator.not_applicable
 
 
+def _reviewed_row(row: IndicatorScore, reviewed: Mapping[object, Decimal] | None) -> IndicatorScore:
+    if not reviewed or row.not_applicable or row.indicator.ref not in reviewed:
+        return row
+    points = reviewed[row.indicator.ref]
+    return IndicatorScore(row.indicator, points, f"复核得{format_score(points)}分")
+
+
 def score_indicator(indicator: UnitIndicator, tiers: Tiers = THREE_TIERS) -> IndicatorScore:
     """The unit's indicator on its own 分值: proportional when quantitative, the unit's judgement when qualitative."""
     if indicator.not_applicable:
@@ -597,11 +604,21 @@ class UnitIndicators:
         return any(word in indicator.level1 for word in self.level1_words)
 
     def score(
-        self, weight: Decimal, indicators: Sequence[UnitIndicator], tiers: Tiers = THREE_TIERS
+        self,
+        weight: Decimal,
+        indicators: Sequence[UnitIndicator],
+        tiers: Tiers = THREE_TIERS,
+        reviewed: Mapping[object, Decimal] | None = None,
     ) -> tuple[Outcome, tuple[IndicatorScore, ...]]:
-        """The leaf's outcome and every covered indicator's row (not-applicable ones included, unscored)."""
+        """The leaf's outcome and every covered indicator's row (not-applicable ones included, unscored).
+        ``reviewed``: points given by a reviewer on an indicator's own 分值, by its ``ref``, standing for what the
+        indicator would score; the leaf adds and rescales them like any other row."""
         words = "、".join(self.level1_words)
-        rows = tuple(score_indicator(indicator, tiers) for indicator in indicators if self.covers(indicator))
+        rows = tuple(
+            _reviewed_row(score_indicator(indicator, tiers), reviewed)
+            for indicator in indicators
+            if self.covers(indicator)
+        )
         if not rows:
             return unscored(f"{words}类绩效指标"), rows
         applicable = [row for row in rows if not row.not_applicable]

@@ -6,6 +6,7 @@ from .views import editor, start
 from .views import excel as excel_views
 from .views import outlines as outline_views
 from .views import report as report_views
+from .views import review as review_views
 from .views import schemes as scheme_views
 from .views import workflow as workflow_views
 
@@ -77,6 +78,18 @@ department_urls: list = [
     path("department/", department_views.department_summary, name="department_summary"),
 ]
 
+review_urls: list = [
+    path("evaluations/<int:pk>/bureau-review/", review_views.bureau_review, name="bureau_review"),
+    path(
+        "evaluations/<int:pk>/bureau-review/release/", review_views.bureau_review_release, name="bureau_review_release"
+    ),
+    path(
+        "evaluations/<int:pk>/bureau-review/withdraw/",
+        review_views.bureau_review_withdraw,
+        name="bureau_review_withdraw",
+    ),
+]
+
 urlpatterns = (
     start_urls
     + editor_urls
@@ -87,4 +100,5 @@ urlpatterns = (
     + scheme_urls
     + campaign_urls
     + department_urls
+    + review_urls
 )

@@ -25,6 +25,7 @@ from evaluations.services import may_edit_content, section_revision
 from ..completeness import completeness_of
 from ..forms import TextsPage
 from ..proofreading import proofreading_context
+from ..review import may_review, released_for
 from ..scoring import ScoredEvaluation, scheme_of, score_of
 from ..scoring_page import ScoringPage
 from ..services import create_evaluation
@@ -82,6 +83,8 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **proofreading,
             "totals": totals,
             "completeness": completeness_of(evaluation),
+            "released": released_for(evaluation),
+            "may_review": may_review(request.user),
             "can_start_next_year": _may_start_evaluations(request, membership)
             and membership.unit_id == evaluation.unit_id
             and not Evaluation.objects.filter(unit_id=evaluation.unit_id, year=evaluation.year + 1).exists(),

@@ -13,6 +13,7 @@ from evaluations.selectors import get_evaluation_for_user
 
 from ..rendering import html_to_pdf, pdf_response, render_document, report_filename
 from ..report import build_report
+from ..review import released_for
 
 
 def _get_evaluation_for_user(request: HttpRequest, pk: int) -> Evaluation:
@@ -24,7 +25,8 @@ def _get_evaluation_for_user(request: HttpRequest, pk: int) -> Evaluation:
 @cache_control(private=True, no_cache=True)
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _get_evaluation_for_user(request, pk)
-    return render(request, "report/page.html", {"evaluation": evaluation, "report": build_report(evaluation)})
+    context = {"evaluation": evaluation, "report": build_report(evaluation), "released": released_for(evaluation)}
+    return render(request, "report/page.html", context)
 
 
 @login_required

@@ -128,6 +128,20 @@ def outline_manager(ok: object) -> Rule:
     return signed_in(lambda persona, state: ok if persona in {"chenjing", "admin"} else 403)
 
 
+def bureau_reviewer(ok: object, refused: object | None = None) -> Rule:
+    """The bureau's review (复核) pages: the bureau (which sees no drafts) and administrators; everyone else gets 404,
+    so an unreleased review cannot be found. ``refused``: a save outside submitted/approved (by the unit or also by
+    its department)/published."""
+    reviewable = {Status.SUBMITTED, Status.APPROVED, Status.DEPT_APPROVED, Status.PUBLISHED}
+
+    def rule(persona: str, state: str) -> object:
+        if persona not in {"chenjing", "admin"} or not sees(persona, state):
+            return 404
+        return ok if refused is None or state in reviewable else refused
+
+    return signed_in(rule)
+
+
 # A complete save of the narrative section: whether it lands is the "edits refused after submission" check.
 EDITED_PROBLEMS = "访问矩阵写入的问题分析。"
 NARRATIVE_EDIT = {"page-revision": "0", "narrative-problems": EDITED_PROBLEMS, "narrative-measures": "措施"}
@@ -208,6 +222,11 @@ POLICY: dict[str, Entry] = {
     "campaign_close": Entry(post=outline_manager(302)),
     # The department's summary of its units: their heads only (the bureau has its own summary).
     "department_summary": Entry(get=department_head(200)),
+    # The bureau's review: its page and save, the release's confirmation (back to the page while there is nothing
+    # to release) and the release, withdrawing a release.
+    "bureau_review": Entry(get=bureau_reviewer(200), post=bureau_reviewer(302, refused=422)),
+    "bureau_review_release": Entry(get=bureau_reviewer(302), post=bureau_reviewer(302)),
+    "bureau_review_withdraw": Entry(post=bureau_reviewer(302)),
 }  # fmt: skip
 
 # Sample values for URL parameters other than pk, per URL name.

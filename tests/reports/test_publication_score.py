@@ -373,8 +373,9 @@ class QueryCountTests(SeedTestCase):
         for rows in [0, 40]:
             self.add_rows(rows)
             # Session, user, membership, the evaluation with its unit; proofreading's rows and the figures beside
-            # them; the completeness with its score (the 28 above); the start-next-year check.
-            with self.subTest(rows=rows), self.assertNumQueries(43):
+            # them; the completeness with its score (the 28 above); the start-next-year check; the bureau's
+            # released review (none).
+            with self.subTest(rows=rows), self.assertNumQueries(44):
                 self.assertEqual(self.client.get(url).status_code, 200)
 
 

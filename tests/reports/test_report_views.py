@@ -66,9 +66,9 @@ class ReportPageTests(SeedTestCase):
             # offices, staffing, basic spending, fund sources, project items, budget execution, themes, indicators,
             # spending summary, other budget types, the unit's own texts), the campaign of the year, the outline
             # assignment, the score's nine (scheme assignment, national scheme, the six of
-            # budgets.selectors.common_indicators_of and the unit's judgements of the scheme's leaves), and the
-            # signed-in person's unit for the page header
-            with self.subTest(size=size), self.assertNumQueries(28):
+            # budgets.selectors.common_indicators_of and the unit's judgements of the scheme's leaves), the
+            # bureau's released review (none), and the signed-in person's unit for the page header
+            with self.subTest(size=size), self.assertNumQueries(29):
                 response = self.client.get(self.url(evaluation))
             self.assertContains(response, f"指标{size - 1}")
 
