@@ -6,6 +6,7 @@ from .views import excel as excel_views
 from .views import outlines as outline_views
 from .views import report as report_views
 from .views import schemes as scheme_views
+from .views import summary as summary_views
 from .views import workflow as workflow_views
 
 # Each area appends its routes to its own list, so the areas can grow without stepping on each other.
@@ -67,6 +68,23 @@ campaign_urls: list = [
     path("campaigns/<int:year>/close/", campaign_views.campaign_close, name="campaign_close"),
 ]
 
+summary_urls: list = [
+    path("summary/", summary_views.summary_latest, name="summary_latest"),
+    path("summary/<int:year>/", summary_views.summary, name="summary"),
+    path("summary/<int:year>/table.xlsx", summary_views.summary_xlsx, name="summary_xlsx"),
+    path("summary/<int:year>/sheets.xlsx", summary_views.summary_sheets, name="summary_sheets"),
+    path("summary/<int:year>/reports.zip", summary_views.summary_zip, name="summary_zip"),
+    path("summary/units/<int:pk>/", summary_views.unit_years, name="summary_unit_years"),
+]
+
 urlpatterns = (
-    start_urls + editor_urls + excel_urls + report_urls + workflow_urls + outline_urls + scheme_urls + campaign_urls
+    start_urls
+    + editor_urls
+    + excel_urls
+    + report_urls
+    + workflow_urls
+    + outline_urls
+    + scheme_urls
+    + campaign_urls
+    + summary_urls
 )
