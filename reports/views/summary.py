@@ -98,8 +98,9 @@ def summary_latest(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def summary(request: HttpRequest, year: int) -> HttpResponse:
-    """The table, ten queries whatever the number of units: the session and the user (two), the campaign that
-    chooses the units, the regions, the grades, the count and the page, the two charts (one each)."""
+    """The table, ten queries whatever the number of units: the session, the user and their membership, the
+    campaign that chooses the units, the count and the page, the two charts (one each), the regions and the grades
+    to filter by."""
     _require_bureau(request)
     return render(request, "summary/table.html", summary_context(request, year))
 
