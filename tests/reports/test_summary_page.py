@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evaluations.campaigns import open_campaign
