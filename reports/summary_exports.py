@@ -41,7 +41,7 @@ WAN_FORMAT = "0.00"
 PERCENT_FORMAT = "0.00%"
 SCORE_FORMAT = "0.00"
 DATE_FORMAT = "yyyy-mm-dd"
-SHEETS_LIMIT = 500
+SHEETS_LIMIT = 100
 
 
 def _wan(amount: Decimal | None) -> Decimal | None:

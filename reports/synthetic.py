@@ -20,7 +20,7 @@ from django.utils import timezone
 from evaluations.models import Evaluation, Publication, Unit
 
 from .models import KeyFigures
-from .publication import sha256_of, store_pdf
+from .publication import store_pdf
 
 BATCH = 2000
 REGIONS = ("湖南省株洲市渌口区", "湖南省株洲市芦淞区", "湖南省株洲市荷塘区", "湖南省株洲市石峰区", "湖南省株洲市天元区")
@@ -50,18 +50,24 @@ def _grade(score: Decimal) -> str:
 
 
 def generate_units(
-    *, units: int, years: int, last_year: int | None = None, prefix: str = "合成单位", seed: int = 11
+    *,
+    units: int,
+    years: int,
+    last_year: int | None = None,
+    prefix: str = "合成单位",
+    seed: int = 11,
+    pdf: bytes = PDF,
 ) -> Generated:
     """Create ``units`` units with an evaluation in each of ``years`` years ending with ``last_year`` (last year by
-    default), in one transaction; returns how many rows of each kind were new."""
+    default), in one transaction; returns how many rows of each kind were new. ``pdf``: the bytes every publication
+    points at (a benchmark of the zip wants a realistic size)."""
     last_year = last_year or timezone.localdate().year - 1
     first_year = last_year - years + 1
     rng = random.Random(seed)
     publisher, _created = get_user_model().objects.get_or_create(
         username="synthetic-publisher", defaults={"first_name": "合成数据"}
     )
-    pdf_name, digest = store_pdf(PDF)
-    assert digest == sha256_of(PDF)
+    pdf_name, digest = store_pdf(pdf)
     with transaction.atomic():
         before = Unit.objects.filter(name__startswith=prefix).count()
         Unit.objects.bulk_create(
@@ -136,7 +142,7 @@ def generate_units(
                         pdf_name=pdf_name,
                         pdf_filename=f"{year}.pdf",
                         pdf_sha256=digest,
-                        pdf_size=len(PDF),
+                        pdf_size=len(pdf),
                         score_total=score,
                         grade=_grade(score) if score is not None else "",
                     )
