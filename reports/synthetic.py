@@ -93,6 +93,7 @@ def generate_units(
         rows = list(
             Evaluation.objects.filter(unit_id__in=[pk for pk, _name in unit_rows], year__gte=first_year)
             .filter(year__lte=last_year)
+            .order_by("pk")
             .values_list("pk", "unit_id", "year", "status")
         )
         figures, publications = [], []
