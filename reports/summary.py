@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, FilteredRelation, Max, Q, QuerySet, Value, Window
+from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Max, Q, QuerySet, Value, When, Window
 from django.db.models.functions import Coalesce, Rank
 from django.utils.translation import gettext_lazy as _
 
@@ -23,19 +23,28 @@ STATE_LABELS = {
     NOT_STARTED: _("未开始"),
     **{status.value: status.label for status in Evaluation.Status},
 }
+STATE_ORDER = (
+    NOT_STARTED,
+    Evaluation.Status.DRAFT,
+    Evaluation.Status.RETURNED,
+    Evaluation.Status.SUBMITTED,
+    Evaluation.Status.APPROVED,
+    Evaluation.Status.PUBLISHED,
+)
 # Reports the unit has handed over: only these have key figures.
 HANDED_OVER = (Evaluation.Status.SUBMITTED, Evaluation.Status.APPROVED, Evaluation.Status.PUBLISHED)
 
 # The columns one may sort by: name in the URL → the expression (a unit field or an annotation below).
 SORTS = {
     "unit": "name",
-    "state": "state",
+    "state": "state_order",
     "submitted": "submitted_at",
     "spending": "total_spending",
     "budget": "budget",
     "rate": "execution_rate",
     "score": "score_total",
-    "grade": "grade",
+    # Grades are bands of the score: best grade first is highest score first, whatever the grades are called.
+    "grade": "score_total",
     "review": "review_score",
     "shortfalls": "unexplained_shortfalls",
     "checks": "failed_checks",
@@ -89,11 +98,19 @@ def summary_rows(rows: QuerySet[Unit], *, sort: str = DEFAULT_SORT, descending: 
     """The table's rows (from :func:`filtered_units`) with ``rank`` (by score, highest first, ties sharing a rank;
     over the rows shown, so a region's table ranks within the region), sorted with the unit's name then pk as a
     stable secondary order. Blank figures stay ``None`` and sort last in either direction. One query."""
-    rows = rows.annotate(rank=Window(Rank(), order_by=F("score_total").desc(nulls_last=True)))
+    rows = rows.annotate(
+        rank=Window(Rank(), order_by=F("score_total").desc(nulls_last=True)),
+        # The workflow's order, not the alphabet's.
+        state_order=Case(
+            *(When(state=state, then=Value(order)) for order, state in enumerate(STATE_ORDER)),
+            default=Value(len(STATE_ORDER)),
+            output_field=IntegerField(),
+        ),
+    )
     key = SORTS.get(sort, SORTS[DEFAULT_SORT])
     expression = F(key).desc(nulls_last=True) if descending else F(key).asc(nulls_last=True)
     if key == "rank":
-        # Unscored units share the last rank; they sort last either way.
+        # Unscored units show no rank; they sort last either way.
         expression = F("score_total").asc(nulls_last=True) if descending else F("score_total").desc(nulls_last=True)
     return rows.order_by(expression, "name", "pk")
 

@@ -118,6 +118,19 @@ class SummaryPageTests(SummaryTestCase):
             ["株洲市渌口区科技和工业信息化局", "株洲市渌口区教育局", "株洲市渌口区农业农村局"],
         )
         self.assertEqual(self.names(self.open(sort="review", dir="desc"))[0], "株洲市渌口区农业农村局")
+        # States in the workflow's order: 未开始, 草稿, 已提交, 已审核, 已公开.
+        self.assertEqual(
+            self.names(self.open(sort="state")),
+            [
+                "株洲市渌口区卫生健康局",
+                "株洲市渌口区水利局",
+                "株洲市渌口区农业农村局",
+                "株洲市渌口区教育局",
+                "株洲市渌口区科技和工业信息化局",
+            ],
+        )
+        # The best grade first.
+        self.assertEqual(self.names(self.open(sort="grade", dir="desc"))[0], "株洲市渌口区科技和工业信息化局")
 
     def test_the_sort_links_toggle_the_direction_and_keep_the_filters(self):
         response = self.open(sort="score", region="湖南省株洲市渌口区")
