@@ -59,11 +59,16 @@ def compute_key_figures(evaluation: Evaluation) -> dict[str, object]:
 
 
 RATE_PLACES = Decimal("1e-8")
+RATE_LIMIT = Decimal("10000")  # the column holds four digits before the point
 
 
 def _rounded_rate(rate: Decimal | None) -> Decimal | None:
-    # The column keeps eight decimals: enough to sort by; the display rounds half-up to two.
-    return None if rate is None else rate.quantize(RATE_PLACES)
+    # The column keeps eight decimals: enough to sort by; the display rounds half-up to two. A rate of a million
+    # percent (a budget typed in 万元 where 元 was meant) must not make the submission fail: it is left blank here,
+    # and the report itself still shows it.
+    if rate is None or abs(rate) >= RATE_LIMIT:
+        return None
+    return rate.quantize(RATE_PLACES)
 
 
 def record_key_figures(evaluation: Evaluation, *, submitted_at: datetime.datetime | None = None) -> KeyFigures:

@@ -9,6 +9,7 @@ from io import StringIO
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
+from budgets.models import SpendingSummary
 from evaluations.models import Evaluation, LeafAssessment, StatusChange
 from reports import workflow
 from reports.key_figures import record_key_figures
@@ -61,6 +62,13 @@ class KeyFiguresTests(SeedTestCase):
         self.assertIsNone(figures.execution_rate)
         self.assertIsNone(figures.score_total)
         self.assertEqual(figures.grade, "")
+
+    def test_an_absurd_rate_does_not_stop_the_submission(self):
+        # 王芳 typed the budget as 1 元: 17,057,400 元 spent of it is a rate the column cannot hold.
+        SpendingSummary.objects.update_or_create(evaluation=self.evaluation, defaults={"total_budget": D("1")})
+        figures = record_key_figures(self.evaluation)
+        self.assertEqual(figures.budget, D("1"))
+        self.assertIsNone(figures.execution_rate)
 
     def test_a_second_submission_replaces_the_row(self):
         record_key_figures(self.evaluation)
