@@ -54,8 +54,11 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The summary table's part runs on PostgreSQL with 10,000 units × 5 years when DATABASE_URL points to it (in a
+# throwaway test_<name> database), otherwise on SQLite with 1,000 units: see benchmarks/summary.py.
 bench: system venv
 	DEBUG=false SECRET_KEY=bench $(PY) -m benchmarks.run
+	DEBUG=false SECRET_KEY=bench $(PY) -m benchmarks.summary
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles media

@@ -8,6 +8,7 @@ from .views import outlines as outline_views
 from .views import report as report_views
 from .views import review as review_views
 from .views import schemes as scheme_views
+from .views import summary as summary_views
 from .views import workflow as workflow_views
 
 # Each area appends its routes to its own list, so the areas can grow without stepping on each other.
@@ -90,6 +91,15 @@ review_urls: list = [
     ),
 ]
 
+summary_urls: list = [
+    path("summary/", summary_views.summary_latest, name="summary_latest"),
+    path("summary/<int:year>/", summary_views.summary, name="summary"),
+    path("summary/<int:year>/table.xlsx", summary_views.summary_xlsx, name="summary_xlsx"),
+    path("summary/<int:year>/sheets.xlsx", summary_views.summary_sheets, name="summary_sheets"),
+    path("summary/<int:year>/reports.zip", summary_views.summary_zip, name="summary_zip"),
+    path("summary/units/<int:pk>/", summary_views.unit_years, name="summary_unit_years"),
+]
+
 urlpatterns = (
     start_urls
     + editor_urls
@@ -101,4 +111,5 @@ urlpatterns = (
     + campaign_urls
     + department_urls
     + review_urls
+    + summary_urls
 )

@@ -50,6 +50,7 @@ from evaluations.selectors import is_bureau, is_department_head_of, is_unit_staf
 
 from .completeness import Problem, completeness_of
 from .diff import snapshot
+from .key_figures import record_key_figures
 from .publication import create_publication
 
 Status = Evaluation.Status
@@ -224,6 +225,8 @@ def submit(*, evaluation: Evaluation, actor: AbstractBaseUser, comment: str = ""
         number = locked.submissions.count() + 1
         Submission.objects.create(evaluation=locked, number=number, submitted_by=actor, content=snapshot(locked))
         record_transition(locked, actor, Status.SUBMITTED, comment.strip())
+        # The bureau's summary reads these, frozen with the report in the same transaction.
+        record_key_figures(locked)
         transaction.on_commit(lambda: notifications.submitted(locked, actor))
     evaluation.status = locked.status
     return locked

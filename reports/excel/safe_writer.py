@@ -13,7 +13,7 @@ import io
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
 from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -57,3 +57,21 @@ def workbook_bytes(wb: Workbook) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def write_only_cell(ws: Worksheet, value: object, *, number_format: str | None = None) -> WriteOnlyCell:
+    """:func:`write` for a write-only worksheet (``Workbook(write_only=True)``, for tables of thousands of rows):
+    the same rules, on a cell to append in a row."""
+    if isinstance(value, float):
+        raise TypeError("Money and figures are Decimal in this app; a float here is a bug.")
+    if value is None or isinstance(value, bool | int | Decimal):
+        cell = WriteOnlyCell(ws, value=value)
+        if number_format and value is not None and not isinstance(value, bool):
+            cell.number_format = number_format
+        return cell
+    text = clean_text(str(value))
+    cell = WriteOnlyCell(ws, value=text)
+    if text.startswith(FORMULA_PREFIXES):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell

@@ -227,6 +227,13 @@ POLICY: dict[str, Entry] = {
     "bureau_review": Entry(get=bureau_reviewer(200), post=bureau_reviewer(302, refused=422)),
     "bureau_review_release": Entry(get=bureau_reviewer(302), post=bureau_reviewer(302)),
     "bureau_review_withdraw": Entry(post=bureau_reviewer(302)),
+    # The bureau's summary table of a year, its exports and a unit's years: unit staff are refused (403).
+    "summary_latest": Entry(get=outline_manager(302)),
+    "summary": Entry(get=outline_manager(200)),
+    "summary_xlsx": Entry(get=outline_manager(200)),
+    "summary_sheets": Entry(get=outline_manager(200)),
+    "summary_zip": Entry(get=outline_manager(200)),
+    "summary_unit_years": Entry(get=outline_manager(200)),
 }  # fmt: skip
 
 # Sample values for URL parameters other than pk, per URL name.
@@ -234,6 +241,7 @@ URL_ARGUMENTS = {
     "evaluation_section": {"section": "narrative"},
     "evaluation_section_figures": {"section": "basic"},
     **{name: {"year": 2030} for name in ("campaign_detail", "campaign_edit", "campaign_close")},
+    **{name: {"year": 2024} for name in ("summary", "summary_xlsx", "summary_sheets", "summary_zip")},
 }
 
 
@@ -310,6 +318,8 @@ class AccessMatrixTests(TemporaryPublicationsStore, DepartmentSeedTestCase):
                 kwargs["pk"] = self.assignment.pk
             elif parameter == "pk" and name.startswith("outline_"):
                 kwargs["pk"] = self.own_outline.pk
+            elif parameter == "pk" and name == "summary_unit_years":
+                kwargs["pk"] = self.unit_a.pk
             elif parameter == "pk" and name.startswith("publication_"):
                 publication = Publication.objects.filter(evaluation=self.evaluation).first()
                 kwargs["pk"] = publication.pk if publication else 999_999
