@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -230,6 +231,7 @@ def campaign_detail(request: HttpRequest, year: int) -> HttpResponse:
             "state": state,
             "filters": filters,
             "page": page,
+            "page_query": urlencode({"state": state}),
             "rows": rows,
         },
     )

@@ -46,5 +46,11 @@ def department_summary(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "departments/summary.html",
-        {"department": department, "year": year, "page": page, "rows": summary_rows(list(page.object_list), year)},
+        {
+            "department": department,
+            "year": year,
+            "page": page,
+            "page_query": f"year={year}",
+            "rows": summary_rows(list(page.object_list), year),
+        },
     )
