@@ -273,9 +273,16 @@ class _Reader:
         }
 
     def _fixed_rows(
-        self, ws, columns, choices: dict[str, str], key: str, check: Callable | None = None
+        self,
+        ws,
+        columns,
+        choices: dict[str, str],
+        key: str,
+        check: Callable | None = None,
+        optional: frozenset[str] = frozenset(),
     ) -> dict[str, dict[str, object]]:
-        """Sheets with one row per fixed category (基本支出, 其他预算类型支出, 预算执行): each category exactly once."""
+        """Sheets with one row per fixed category (基本支出, 其他预算类型支出, 预算执行): each category at most once,
+        and exactly once unless ``optional`` (a row left out leaves what is stored as it is)."""
         sheet = ws.title
         found: dict[str, dict[str, object]] = {}
         parsers = self._parsers(choices)
@@ -294,7 +301,7 @@ class _Reader:
         labels = {value: label for label, value in choices.items()}
         if self.rows_were_read(sheet):
             for category, label in labels.items():
-                if category not in found:
+                if category not in found and category not in optional:
                     self.problem(sheet, None, 1, columns, _("缺少“%(label)s”这一行。") % {"label": label})
         return {
             category: {k: (_decimal_text(v) if isinstance(v, Decimal) else v) for k, v in record.items()}
@@ -310,7 +317,15 @@ class _Reader:
         return self._fixed_rows(ws, sheets.BASIC_COLUMNS, sheets.basic_categories(), "category")
 
     def execution(self, ws) -> dict[str, dict[str, object]]:
-        return self._fixed_rows(ws, sheets.EXECUTION_COLUMNS, sheets.execution_kinds(), "kind")
+        # The source lines came after the first templates: a workbook without them (downloaded before, or from a
+        # unit that does not split its funds) still imports, and leaves the stored source lines alone.
+        return self._fixed_rows(
+            ws,
+            sheets.EXECUTION_COLUMNS,
+            sheets.execution_kinds(),
+            "kind",
+            optional=frozenset(BudgetExecution.SOURCES),
+        )
 
     def fund_types(self, ws) -> dict[str, dict[str, object]]:
         return self._fixed_rows(

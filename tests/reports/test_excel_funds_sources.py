@@ -70,8 +70,8 @@ class FundsBySourceWorkbookTests(ImportTestCase):
         problems = self.assertRefusedWithoutEffect(wb)
         self.assertEqual(
             problems,
+            # (其他资金 is left out, which a workbook may do: the source lines are optional; the duplicate is not.)
             [
-                ("预算执行", None, "A", "缺少“其他资金”这一行。"),
                 ("预算执行", 4, "D", "请填写金额数字（单位：元），例如 3864449.00。"),
                 ("预算执行", 5, "C", "金额不能为负数。"),
                 ("预算执行", 6, "A", "该类别重复出现，每个类别只填一行。"),
@@ -94,3 +94,21 @@ class FundsBySourceWorkbookTests(ImportTestCase):
             ),
             problems,
         )
+
+
+class OlderWorkbookTests(ImportTestCase):
+    def test_a_workbook_without_the_source_rows_still_imports_and_leaves_them_alone(self):
+        # 王芳 uploads a workbook downloaded before the source lines existed: only 基本支出 and 项目支出.
+        BudgetExecution.objects.update_or_create(
+            evaluation=self.evaluation, kind="fiscal", defaults={"full_year_budget": Decimal("15900000.00")}
+        )
+        wb = template_of(self.evaluation)
+        ws = wb["预算执行"]
+        ws.delete_rows(4, 3)
+        ws["C2"], ws["D2"] = 4900000, 4745000
+        _data, plan = importer.preview_upload(self.evaluation, to_bytes(wb))
+        self.assertEqual(plan.problems, [])
+        import_file(self.evaluation, to_bytes(wb), actor=self.wangfang)
+        stored = execution_of(self.evaluation)
+        self.assertEqual(stored["basic"][1:], (Decimal("4900000.00"), Decimal("4745000.00")))
+        self.assertEqual(stored["fiscal"][1], Decimal("15900000.00"))
