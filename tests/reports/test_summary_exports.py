@@ -15,6 +15,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from evaluations.models import Evaluation, Publication, Unit
+from evaluations.schemes import BUILTIN
+from evaluations.scoring_rules import EXECUTION_RATE
+from evaluations.scoring_schemes import DEFAULT
 from reports.excel.exporter import build_export
 from reports.excel.safe_writer import workbook_bytes
 from reports.key_figures import HANDED_OVER
@@ -197,7 +200,7 @@ def sheet_values(ws) -> list[tuple]:
     return list(ws.iter_rows(values_only=True))
 
 
-class SelfEvaluationSheetsMatchTheSingleExportTests(SeedTestCase):
+class SelfEvaluationSheetsMatchTheSingleExportTests(TemporaryPublicationsStore, SeedTestCase):
     scoreable = True
 
     def test_each_sheet_reads_as_the_units_own_export(self):
@@ -216,6 +219,20 @@ class SelfEvaluationSheetsMatchTheSingleExportTests(SeedTestCase):
         self.assertTrue(ws.cell(grade_row, 8).value)
         self.assertEqual(ws["B5"].value, "年度资金总额")
         self.assertIsNotNone(ws["F5"].value)
+
+    def test_a_published_report_is_scored_with_the_scheme_its_publication_froze(self):
+        """The unit's region now uses the Hunan scheme, which has no execution-rate leaf; its report was published
+        under the national one: the sheet keeps the national scheme's 分值 on the 年度资金总额 row."""
+        self.set_status(Status.PUBLISHED)
+        publish(self.evaluation, b"%PDF-1.7\n%%EOF\n", self.admin)
+        national = BUILTIN[DEFAULT]
+        Publication.objects.filter(evaluation=self.evaluation).update(scheme_data=national.to_data())
+        self.client.force_login(self.chenjing)
+        combined = load_workbook(io.BytesIO(self.client.get(reverse("summary_sheets", args=[2024])).content))
+        ws = combined["区科工信局"]
+        self.assertEqual(D(str(ws["G5"].value)), national.leaf(EXECUTION_RATE).weight)
+        single = load_workbook(io.BytesIO(workbook_bytes(build_export(self.evaluation)))).worksheets[0]
+        self.assertEqual(sheet_values(ws), sheet_values(single))
 
 
 class SelfEvaluationWorkbookQueriesTests(BaseTestCase):
