@@ -347,11 +347,13 @@ def _tier_problems(tiers: Tiers) -> list[str]:
 
 
 class InvalidScheme(ValueError):
-    """Scoring with a scheme that does not validate: its problems are in ``problems``."""
+    """Scoring with a scheme that does not validate: its problems are in ``problems``; ``name``: the scheme's, when
+    it could be read at all."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], name: str = ""):
         super().__init__("；".join(problems))
         self.problems = problems
+        self.name = name
 
 
 def unit_weight_problems(spec: SchemeSpec, indicators: Sequence[UnitIndicator]) -> list[str]:
@@ -600,7 +602,7 @@ def score_evaluation(spec: SchemeSpec, inputs: ScoringInputs, *, reviewed: Revie
     whose weights do not add up: scoring against it would print a total out of something other than 100.
     ``reviewed``: the bureau's points in place of the rules' (:class:`Reviewed`), the rest of the sheet unchanged."""
     if problems := spec.validate():
-        raise InvalidScheme(problems)
+        raise InvalidScheme(problems, name=spec.name)
     placed, unplaced = _place(spec, inputs.indicators)
 
     def group(level2: Level2) -> Level2Score:

@@ -25,13 +25,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, prefetch_related_objects
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
 
 from achievements.figures import is_shortfall
 from achievements.models import Indicator, Theme
 from budgets.checks import CheckFailure, KnownTotals, cross_checks, known_totals
-from budgets.figures import CommonMeasures
 from budgets.models import (
     BasicSpending,
     BudgetExecution,
@@ -40,13 +39,14 @@ from budgets.models import (
     ProjectItem,
     SpendingSummary,
 )
-from budgets.selectors import common_indicators_for
 from evaluations.models import Block, Duty, Evaluation, Office, Section, StaffingLine, WrittenText
 from evaluations.outlines import NodeSpec, OutlineSpec, outlines_for, required_nodes
-from evaluations.scoring import InvalidScheme, SchemeSpec, unit_weight_problems
+from evaluations.scoring import InvalidScheme, unit_weight_problems
 from evaluations.scoring_rules import EXECUTION_RATE, Qualitative, UnitIndicators
 
-from .scoring import ScoredEvaluation, schemes_of, score_of
+# SCORE_QUERIES: the score's queries at most, listed with completeness_for's (its home is reports.scoring).
+from .scoring import SCORE_QUERIES as SCORE_QUERIES
+from .scoring import ScoredEvaluation, scores_for
 
 EMPTY = "empty"
 INCOMPLETE = "incomplete"
@@ -137,11 +137,6 @@ LEAF_FIELDS: dict[str, tuple[str, str]] = {
     "management_rules": (Section.EXECUTION, "common-rules_met"),
     "funds_compliance": (Section.EXECUTION, "common-violations"),
 }
-# The scores' queries, whatever the number of evaluations and rows: the schemes (the newest publications' frozen
-# schemes, the campaigns' and the bureau's choices, the rows chosen: reports.scoring.schemes_of), the common
-# indicators' six (budgets.selectors.common_indicators_for), and the common figures, stated totals, execution lines,
-# indicators and leaf assessments the engine reads.
-SCORE_QUERIES = 15
 STAFFING_FIGURES = [
     "staff_on_roll",
     "staff_transferred_in",
@@ -360,15 +355,10 @@ def completeness_for(evaluations: Iterable[Evaluation]) -> dict[int, Completenes
         return {}
     outlines = outlines_for(evaluations)
     data = _fetch(evaluations)
-    # The score of every evaluation from the same handful of queries: the schemes, the common indicators, and the
-    # lists the engine reads (skipped where a caller prefetched them already).
-    schemes = schemes_of(evaluations)
-    common = common_indicators_for(evaluations)
-    prefetch_related_objects(
-        evaluations, "common_figures", "spending_summary", "budget_execution", "indicators", "leaf_assessments"
-    )
+    # The score of every evaluation from the same handful of queries (reports.scoring.scores_for).
+    scores = scores_for(evaluations)
     for evaluation in evaluations:
-        _add_score(data[evaluation.pk], schemes[evaluation.pk], common[evaluation.pk])
+        _add_score(data[evaluation.pk], scores[evaluation.pk])
     return {evaluation.pk: _completeness(data[evaluation.pk], outlines[evaluation.pk]) for evaluation in evaluations}
 
 
@@ -718,17 +708,13 @@ RULES: dict[str, Rule] = {
 # ---------------------------------------------------------------------------
 # The score: what it lacks, and where each input is entered
 # ---------------------------------------------------------------------------
-def _add_score(data: _Data, scheme: SchemeSpec | InvalidScheme, common: CommonMeasures) -> None:
-    """Score the evaluation under its scheme; a scheme that cannot score (it does not validate, or its stored data
+def _add_score(data: _Data, score: ScoredEvaluation | InvalidScheme) -> None:
+    """The evaluation's score under its scheme; a scheme that cannot score (it does not validate, or its stored data
     is malformed) is kept as its problems instead."""
-    if isinstance(scheme, InvalidScheme):
-        data.scheme_problems = tuple(scheme.problems)
+    if isinstance(score, InvalidScheme):
+        data.scheme_name, data.scheme_problems = score.name, tuple(score.problems)
         return
-    problems = scheme.validate()
-    if problems:
-        data.scheme_name, data.scheme_problems = scheme.name, tuple(problems)
-        return
-    data.score = score_of(data.evaluation, scheme, common=common)
+    data.score = score
 
 
 def _score_problems(data: _Data) -> list[tuple[str, str, str]]:

@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import prefetch_related_objects
+
 from achievements.figures import as_unit_indicator
 from budgets.figures import CommonMeasures, budget_execution_rate, execution_figures
-from budgets.selectors import common_indicators_of
+from budgets.selectors import common_indicators_for, common_indicators_of
 from evaluations.leaf_assessments import LeafJudgement, judgement_of, scoring_judgements
 from evaluations.models import Evaluation, Publication
 from evaluations.schemes import BUILTIN
@@ -163,3 +165,37 @@ def score_of(
     scheme = scheme_of(evaluation) if scheme is None else scheme
     gathered = gather_inputs(evaluation, indicators=indicators, judgements=judgements, common=common)
     return ScoredEvaluation(scheme, score_evaluation(scheme, gathered.inputs), gathered.inputs, gathered.common)
+
+
+# What :func:`scores_for` reads at most, whatever the number of evaluations and rows: the schemes (the newest
+# publications' frozen schemes, the campaigns' and the bureau's choices, the rows chosen: :func:`schemes_of`), the
+# common indicators' six (budgets.selectors.common_indicators_for), and the common figures, stated totals, execution
+# lines, indicators and leaf assessments the engine reads (fewer where the caller prefetched them).
+SCORE_QUERIES = 15
+
+
+def scores_for(evaluations: Sequence[Evaluation]) -> dict[int, ScoredEvaluation | InvalidScheme]:
+    """:func:`score_of` of many evaluations (with their units loaded), by primary key, in a fixed number of queries
+    (:data:`SCORE_QUERIES` at most) whatever their number. A published evaluation is scored with its frozen scheme.
+    An evaluation whose scheme cannot score (its stored data is malformed, or it does not validate) is given as the
+    :class:`InvalidScheme` with its problems (and the scheme's name when it was read)."""
+    evaluations = list(evaluations)
+    if not evaluations:
+        return {}
+    schemes = schemes_of(evaluations)
+    common = common_indicators_for(evaluations)
+    # Skipped by Django where the caller prefetched them already.
+    prefetch_related_objects(
+        evaluations, "common_figures", "spending_summary", "budget_execution", "indicators", "leaf_assessments"
+    )
+    found: dict[int, ScoredEvaluation | InvalidScheme] = {}
+    for evaluation in evaluations:
+        scheme = schemes[evaluation.pk]
+        if isinstance(scheme, InvalidScheme):
+            found[evaluation.pk] = scheme
+            continue
+        try:
+            found[evaluation.pk] = score_of(evaluation, scheme, common=common[evaluation.pk])
+        except InvalidScheme as error:
+            found[evaluation.pk] = error
+    return found

@@ -17,13 +17,18 @@ rows.
 
 from __future__ import annotations
 
+from copy import copy
 from decimal import Decimal
+from weakref import WeakKeyDictionary
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.styles import Alignment, Border, Font
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from budgets.figures import execution_figures, execution_rate
@@ -45,6 +50,7 @@ LAST_COLUMN = 10  # A..J: the indicator grid is the widest part of the form
 
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+BOLD = Font(bold=True)
 WIDTHS = {"A": 10, "B": 12, "C": 24, "D": 9, "E": 9, "F": 12, "G": 12, "H": 8, "I": 8, "J": 32}
 
 
@@ -78,18 +84,77 @@ def _box(
     """One cell of the form, possibly merged over several grid cells, with its border."""
     bottom = bottom or top
     right = right or left
+    style = _box_style(ws, align, header=header, bold=bold or header)
     for row in range(top, bottom + 1):
         for column in range(left, right + 1):
-            cell = ws.cell(row=row, column=column)
-            cell.border = BORDER
-            cell.alignment = align
-            if header:
-                cell.fill = HEADER_FILL
-    cell = write(ws, top, left, value, number_format=number_format)
-    if bold or header:
-        cell.font = Font(bold=True)
+            ws.cell(row=row, column=column)._style = copy(style)
+    write(ws, top, left, value, number_format=number_format)
     if (bottom, right) != (top, left):
-        ws.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=right)
+        _merge(ws, top, left, bottom, right)
+
+
+# A box's border, alignment, fill and font by workbook: openpyxl looks every style object up in the workbook's lists
+# by its hash, which costs most of a sheet's time when done for each cell; the form has a handful of kinds of box, so
+# each is styled once and its indexes copied to the other cells (as openpyxl's own worksheet copier does).
+_BOX_STYLES: WeakKeyDictionary[Workbook, dict[tuple[int, bool, bool], StyleArray]] = WeakKeyDictionary()
+
+
+def _box_style(ws: Worksheet, align: Alignment, *, header: bool, bold: bool) -> StyleArray:
+    styles = _BOX_STYLES.setdefault(ws.parent, {})
+    key = (id(align), header, bold)
+    if key not in styles:
+        cell = Cell(ws)
+        cell.border = BORDER
+        cell.alignment = align
+        if header:
+            cell.fill = HEADER_FILL
+        if bold:
+            cell.font = BOLD
+        styles[key] = copy(cell._style)
+    return styles[key]
+
+
+class _BoxRange(MergedCellRange):
+    """A merged box whose cells all carry the same border already: the top-left cell's border needs nothing from the
+    bottom-right one, and the covered cells are styled by :func:`_merge`."""
+
+    def _get_borders(self) -> None:
+        self.start_cell = self.ws.cell(row=self.min_row, column=self.min_col)
+
+    def format(self) -> None:
+        pass
+
+
+def _merge(ws: Worksheet, top: int, left: int, bottom: int, right: int) -> None:
+    """``ws.merge_cells`` for a box, with the result openpyxl gives it (each covered cell on the box's edge keeps
+    the border of the sides it lies on), reached without openpyxl re-deriving and looking up a border for every
+    covered cell, which costs most of a sheet's time."""
+    box = _BoxRange(ws, f"{get_column_letter(left)}{top}:{get_column_letter(right)}{bottom}")
+    ws.merged_cells.add(box)
+    for row in range(top, bottom + 1):
+        for column in range(left, right + 1):
+            if (row, column) == (top, left):
+                continue
+            edges = (row == top, column == left, column == right, row == bottom)
+            cell = MergedCell(ws, row=row, column=column)
+            cell._style = copy(_covered_style(ws, edges))
+            ws._cells[row, column] = cell
+
+
+_COVERED_STYLES: WeakKeyDictionary[Workbook, dict[tuple[bool, ...], StyleArray]] = WeakKeyDictionary()
+
+
+def _covered_style(ws: Worksheet, edges: tuple[bool, bool, bool, bool]) -> StyleArray:
+    styles = _COVERED_STYLES.setdefault(ws.parent, {})
+    if edges not in styles:
+        # What openpyxl's MergedCellRange.format does to a covered cell, once per kind of edge.
+        cell = MergedCell(ws)
+        for name, on_edge in zip(("top", "left", "right", "bottom"), edges, strict=True):
+            if on_edge:
+                cell.border += Border(**{name: getattr(BORDER, name)})
+        cell.protection = copy(Cell(ws).protection)
+        styles[edges] = copy(cell._style)
+    return styles[edges]
 
 
 def _percent(rate: Decimal | None) -> Decimal | None:

@@ -15,6 +15,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from evaluations.models import Evaluation, Publication, Unit
+from evaluations.schemes import BUILTIN
+from evaluations.scoring_rules import EXECUTION_RATE
+from evaluations.scoring_schemes import DEFAULT
+from reports.excel.exporter import build_export
+from reports.excel.safe_writer import workbook_bytes
+from reports.key_figures import HANDED_OVER
 from reports.publication import store_pdf
 from reports.synthetic import generate_units
 from tests.base import BaseTestCase, SeedTestCase
@@ -188,3 +194,64 @@ class PublishedZipTests(TemporaryPublicationsStore, BaseTestCase):
             response = self.client.get(url)
             data = b"".join(response.streaming_content)
         self.assertGreater(len(zipfile.ZipFile(io.BytesIO(data)).namelist()), 2)
+
+
+def sheet_values(ws) -> list[tuple]:
+    return list(ws.iter_rows(values_only=True))
+
+
+class SelfEvaluationSheetsMatchTheSingleExportTests(TemporaryPublicationsStore, SeedTestCase):
+    scoreable = True
+
+    def test_each_sheet_reads_as_the_units_own_export(self):
+        """陈静's sheet of the seed unit holds what 李明 downloads for it alone: the funds block, every 分值 and 得分,
+        the 总分 and the 等级, cell for cell."""
+        self.set_status(Status.SUBMITTED)
+        self.client.force_login(self.chenjing)
+        combined = load_workbook(io.BytesIO(self.client.get(reverse("summary_sheets", args=[2024])).content))
+        single = load_workbook(io.BytesIO(workbook_bytes(build_export(self.evaluation)))).worksheets[0]
+        ws = combined["区科工信局"]
+        self.assertEqual(sheet_values(ws), sheet_values(single))
+        self.assertEqual(ws.merged_cells.ranges, single.merged_cells.ranges)
+        labels = {cell.value: cell for row in ws.iter_rows() for cell in row if cell.value in ("总分", "等级")}
+        total_row, grade_row = labels["总分"].row, labels["等级"].row
+        self.assertIsNotNone(ws.cell(total_row, 9).value)  # the seed is scored: 总分 is a number, never blank
+        self.assertTrue(ws.cell(grade_row, 8).value)
+        self.assertEqual(ws["B5"].value, "年度资金总额")
+        self.assertIsNotNone(ws["F5"].value)
+
+    def test_a_published_report_is_scored_with_the_scheme_its_publication_froze(self):
+        """The unit's region now uses the Hunan scheme, which has no execution-rate leaf; its report was published
+        under the national one: the sheet keeps the national scheme's 分值 on the 年度资金总额 row."""
+        self.set_status(Status.PUBLISHED)
+        publish(self.evaluation, b"%PDF-1.7\n%%EOF\n", self.admin)
+        national = BUILTIN[DEFAULT]
+        Publication.objects.filter(evaluation=self.evaluation).update(scheme_data=national.to_data())
+        self.client.force_login(self.chenjing)
+        combined = load_workbook(io.BytesIO(self.client.get(reverse("summary_sheets", args=[2024])).content))
+        ws = combined["区科工信局"]
+        self.assertEqual(D(str(ws["G5"].value)), national.leaf(EXECUTION_RATE).weight)
+        single = load_workbook(io.BytesIO(workbook_bytes(build_export(self.evaluation)))).worksheets[0]
+        self.assertEqual(sheet_values(ws), sheet_values(single))
+
+
+class SelfEvaluationWorkbookQueriesTests(BaseTestCase):
+    def test_the_workbook_costs_the_same_queries_for_2_units_and_20(self):
+        handed_over(self.unit_a)
+        handed_over(self.unit_b, status=Status.PUBLISHED)
+        self.client.force_login(self.chenjing)
+        url = reverse("summary_sheets", args=[YEAR])
+        with CaptureQueriesContext(connection) as small:
+            response = self.client.get(url)
+        self.assertEqual(len(load_workbook(io.BytesIO(response.content)).sheetnames), 2)
+        generate_units(units=20, years=1, last_year=YEAR, prefix="乙")
+        handed = Evaluation.objects.filter(year=YEAR, status__in=HANDED_OVER).count()
+        self.assertGreater(handed, 10)
+        # The session, the user and their membership, the year's campaign; the listed units counted; the
+        # evaluations with their units; their rows (seven kinds, reports.excel.template.fetch_rows_for); their
+        # scores (reports.scoring.scores_for: the frozen schemes of the published ones, the schemes chosen, the
+        # common indicators' six, the common figures, stated totals, execution lines, indicators and judgements).
+        with self.assertNumQueries(len(small)):
+            response = self.client.get(url)
+        self.assertEqual(len(load_workbook(io.BytesIO(response.content)).sheetnames), handed)
+        self.assertEqual(len(small), 28)
