@@ -15,6 +15,7 @@ from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Max
 from django.db.models.functions import Coalesce, Rank
 from django.utils.translation import gettext_lazy as _
 
+from evaluations.departments import descendant_ids
 from evaluations.models import Campaign, CampaignUnit, Evaluation, Unit
 
 # A unit without an evaluation of the year.
@@ -64,7 +65,13 @@ def units_of_year(year: int) -> QuerySet[Unit]:
 
 
 def filtered_units(
-    year: int, units: QuerySet[Unit], *, state: str = "", grade: str = "", region: str = ""
+    year: int,
+    units: QuerySet[Unit],
+    *,
+    state: str = "",
+    grade: str = "",
+    region: str = "",
+    department: str = "",
 ) -> QuerySet[Unit]:
     """``units`` annotated with their evaluation of ``year`` (``evaluation_id``, ``state``), its key figures and
     the review score, filtered. The charts count these; :func:`summary_rows` ranks and sorts them."""
@@ -90,7 +97,15 @@ def filtered_units(
         rows = rows.filter(grade=grade)
     if region:
         rows = rows.filter(region=region)
+    if department.isdigit():
+        # The 主管部门 itself and every unit under it, at any depth (one recursive subquery).
+        rows = rows.filter(Q(pk=int(department)) | Q(pk__in=descendant_ids(int(department))))
     return rows
+
+
+def departments() -> list[tuple[int, str]]:
+    """The units that have units under them, to filter the table by (one query)."""
+    return list(Unit.objects.filter(children__isnull=False).distinct().order_by("name").values_list("pk", "name"))
 
 
 def summary_rows(rows: QuerySet[Unit], *, sort: str = DEFAULT_SORT, descending: bool = False) -> QuerySet[Unit]:

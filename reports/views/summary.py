@@ -50,11 +50,12 @@ class _Query:
         self.state = get.get("state", "") if get.get("state", "") in summary_rules.STATE_LABELS else ""
         self.grade = get.get("grade", "")[:4]
         self.region = get.get("region", "")[:60]
+        self.department = get.get("department", "") if get.get("department", "").isdigit() else ""
         self.sort = get.get("sort", "") if get.get("sort", "") in summary_rules.SORTS else summary_rules.DEFAULT_SORT
         self.descending = get.get("dir") == "desc"
 
     def filters(self) -> dict[str, str]:
-        return {"state": self.state, "grade": self.grade, "region": self.region}
+        return {"state": self.state, "grade": self.grade, "region": self.region, "department": self.department}
 
     def encoded(self, **changes: str) -> str:
         values = {**self.filters(), "sort": self.sort, "dir": "desc" if self.descending else "", **changes}
@@ -99,9 +100,9 @@ def summary_latest(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def summary(request: HttpRequest, year: int) -> HttpResponse:
-    """The table, ten queries whatever the number of units: the session, the user and their membership, the
-    campaign that chooses the units, the count and the page, the two charts (one each), the regions and the grades
-    to filter by."""
+    """The table, eleven queries whatever the number of units: the session, the user and their membership, the
+    campaign that chooses the units, the count and the page, the two charts (one each), the regions, the departments
+    and the grades to filter by."""
     _require_bureau(request)
     return render(request, "summary/table.html", summary_context(request, year))
 
@@ -149,6 +150,7 @@ def summary_context(request: HttpRequest, year: int, units: QuerySet[Unit] | Non
         ],
         "states": list(summary_rules.STATE_LABELS.items()),
         "regions": known_regions(),
+        "departments": summary_rules.departments(),
         "grade_choices": list(
             KeyFigures.objects.filter(evaluation__year=year)
             .exclude(grade="")

@@ -152,6 +152,27 @@ class SummaryPageTests(SummaryTestCase):
         # A filter that matches nothing says so.
         self.assertContains(self.open(state="returned"), "没有符合条件的单位。")
 
+    def test_filters_by_department_with_every_unit_under_it(self):
+        # 区教育局 is the 主管部门 of 区水利局, which is the 主管部门 of 区卫健局 (two levels down).
+        Unit.objects.filter(pk=self.unit_d.pk).update(parent=self.unit_c)
+        Unit.objects.filter(pk=self.unit_e.pk).update(parent=self.unit_d)
+        response = self.open(department=str(self.unit_c.pk))
+        self.assertEqual(
+            self.names(response),
+            self.by_name("株洲市渌口区教育局", "株洲市渌口区水利局", "株洲市渌口区卫生健康局"),
+        )
+        self.assertEqual(
+            response.context["departments"],
+            [(self.unit_c.pk, "株洲市渌口区教育局"), (self.unit_d.pk, "株洲市渌口区水利局")],
+        )
+        self.assertContains(response, f'<option value="{self.unit_c.pk}" selected>株洲市渌口区教育局</option>')
+        self.assertEqual(
+            self.names(self.open(department=str(self.unit_d.pk))),
+            self.by_name("株洲市渌口区水利局", "株洲市渌口区卫生健康局"),
+        )
+        # Anything but a unit's number is ignored.
+        self.assertEqual(len(self.names(self.open(department="x"))), 5)
+
     def test_the_charts_are_svg_with_a_title_a_description_and_text_labels(self):
         response = self.open()
         html = response.content.decode()
@@ -218,8 +239,8 @@ class SummaryScaleTests(TemporaryPublicationsStore, BaseTestCase):
         generate_units(units=2, years=2, last_year=YEAR, prefix="甲")
         self.client.force_login(self.chenjing)
         # The session, the user, their membership (the header), the year's campaign, the count, the page, the two
-        # charts, the regions and the grades to filter by.
-        with self.assertNumQueries(10):
+        # charts, the regions, the departments and the grades to filter by.
+        with self.assertNumQueries(11):
             self.client.get(reverse("summary", args=[YEAR]))
         small = self.count_queries(sort="score", dir="desc", region="湖南省株洲市渌口区")
         generate_units(units=40, years=2, last_year=YEAR, prefix="乙")
