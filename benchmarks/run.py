@@ -1,10 +1,11 @@
 """`make bench`: how long the report takes to render, for the demo and for a large synthetic report.
 
 For each report: queries to build it, HTML render time, PDF render time in-process after a warm-up (median, min,
-max; wall clock and CPU), PDF size and pages, WeasyPrint's two steps apart (layout, then writing the PDF); then the
-same HTML printed by headless Chromium (Playwright, /usr/bin/chromium, one reused page, warmed up like WeasyPrint)
-with the CPU time of Chromium's own processes. `--compare-stock` also times plain WeasyPrint (stock user-agent
-stylesheet, garbage collector left on): what reports.rendering saves. Runs on a throwaway SQLite database.
+max; wall clock and CPU), PDF size and pages, WeasyPrint's two steps apart (layout, then writing the PDF); then,
+from the same HTML taking turns, the tagged PDF against an untagged one (what tagging costs: issue 12 allows 20 %)
+and against headless Chromium (Playwright, /usr/bin/chromium, one reused page, warmed up like WeasyPrint) with the
+CPU time of Chromium's own processes. `--compare-stock` also times plain WeasyPrint (stock user-agent stylesheet,
+garbage collector left on): what reports.rendering saves. Runs on a throwaway SQLite database.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from .data import demo_evaluation, large_evaluation, setup_django
 
 TARGET_DEMO_PDF_SECONDS = 1.0
 TARGET_DEMO_HTML_SECONDS = 0.050
+# Issue 12: tagging the PDF may cost at most 20 % of its rendering time.
+TARGET_TAGGED_RATIO = 1.20
 
 
 def timed(
@@ -96,7 +99,7 @@ def summary(times: list[float], cpu: list[float] | None = None) -> str:
 def weasyprint_steps(html: str, runs: int) -> tuple[list[float], list[float]]:
     """CPU seconds of WeasyPrint's layout (parse, cascade, boxes, pages) and of writing the PDF (drawing, font
     subsetting, compression), as html_to_pdf runs them."""
-    from reports.rendering import _collector_paused, _render_document
+    from reports.rendering import PDF_OPTIONS, _collector_paused, _render_document
 
     layout, writing = [], []
     for _ in range(runs + 1):
@@ -104,11 +107,19 @@ def weasyprint_steps(html: str, runs: int) -> tuple[list[float], list[float]]:
             start = time.process_time()
             document = _render_document(html)
             laid_out = time.process_time()
-            document.write_pdf()
+            document.write_pdf(**PDF_OPTIONS)
             layout.append(laid_out - start)
             writing.append(time.process_time() - laid_out)
             del document
     return layout[1:], writing[1:]
+
+
+def untagged_html_to_pdf(html: str) -> bytes:
+    """html_to_pdf without the structure tree: what tagging costs."""
+    from reports.rendering import _collector_paused, _render_document
+
+    with _collector_paused():
+        return _render_document(html).write_pdf()
 
 
 def stock_html_to_pdf(html: str) -> bytes:
@@ -201,7 +212,10 @@ def main() -> None:
             f"writing the PDF {statistics.median(writing_cpu) * 1000:.1f} ms"
         )
         # From the same HTML, taking turns run by run so that both see the same load on a shared machine.
-        contenders = {"WeasyPrint, html_to_pdf": (lambda html=html: html_to_pdf(html), time.process_time)}
+        contenders = {
+            "WeasyPrint, html_to_pdf": (lambda html=html: html_to_pdf(html), time.process_time),
+            "WeasyPrint, untagged": (lambda html=html: untagged_html_to_pdf(html), time.process_time),
+        }
         if options.compare_stock:
             contenders["WeasyPrint as it comes"] = (lambda html=html: stock_html_to_pdf(html), time.process_time)
         if chromium is not None:
@@ -210,6 +224,13 @@ def main() -> None:
         for name, (wall, cpu, output) in measured.items():
             output_pages = len(PdfReader(io.BytesIO(output)).pages)
             print(f"HTML → PDF  {name:24s} {summary(wall, cpu)}   {len(output) / 1024:.0f} KB, {output_pages} pages")
+        tagged, untagged = measured["WeasyPrint, html_to_pdf"], measured["WeasyPrint, untagged"]
+        tagged_ratio = statistics.median(tagged[0]) / statistics.median(untagged[0])
+        print(
+            f"Tagged ÷ untagged PDF, same HTML (medians): wall {tagged_ratio:.2f}, "
+            f"CPU {statistics.median(tagged[1]) / statistics.median(untagged[1]):.2f}  "
+            f"(target ≤ {TARGET_TAGGED_RATIO:.2f}: {'met' if tagged_ratio <= TARGET_TAGGED_RATIO else 'MISSED'})"
+        )
         if chromium is not None:
             ours, theirs = measured["WeasyPrint, html_to_pdf"], measured["Chromium, page.pdf()"]
             ratio = statistics.median(ours[0]) / statistics.median(theirs[0])

@@ -20,11 +20,13 @@ import shutil
 import subprocess
 import tempfile
 import unittest
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
 
 from evaluations.models import Evaluation
 from reports.demo import lukou_2024 as seed
@@ -89,6 +91,30 @@ def pdf_fonts(pdf: bytes) -> list[list[str]]:
         file.flush()
         output = subprocess.run(["pdffonts", file.name], capture_output=True, check=True, text=True).stdout
     return [line.split() for line in output.splitlines()[2:] if line.strip()]
+
+
+def pdf_info(pdf: bytes) -> dict[str, str]:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        output = subprocess.run(["pdfinfo", file.name], capture_output=True, check=True, text=True).stdout
+    return {key.strip(): value.strip() for key, _, value in (line.partition(":") for line in output.splitlines())}
+
+
+def structure_roles(pdf: bytes) -> Counter[str]:
+    """How many elements of each role (H1, Table, TH…) the PDF's structure tree has, walked down its /K kids."""
+    roles: Counter[str] = Counter()
+    pending = [PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"]]
+    while pending:
+        node = pending.pop().get_object()
+        if isinstance(node, ArrayObject):
+            pending.extend(node)
+        elif isinstance(node, DictionaryObject):
+            if "/S" in node:
+                roles[str(node["/S"]).lstrip("/")] += 1
+            if "/K" in node:
+                pending.append(node["/K"])
+    return roles
 
 
 def render_collecting_warnings(evaluation: Evaluation) -> tuple[bytes, list[str]]:
@@ -186,6 +212,30 @@ class DemoPdfTests(SeedTestCase):
 
     def test_an_approved_report_has_no_watermark(self):
         self.assertNotIn("草稿", self.text)
+
+    @unittest.skipUnless(shutil.which("pdfinfo"), "poppler-utils is not installed")
+    def test_it_is_tagged_in_chinese_under_the_reports_title(self):
+        info = pdf_info(self.pdf)
+        self.assertEqual(info["Tagged"], "yes")
+        self.assertEqual(info["Title"], "株洲市渌口区科技和工业信息化局2024年度部门整体支出绩效自评报告")
+        catalog = PdfReader(io.BytesIO(self.pdf)).trailer["/Root"]
+        self.assertEqual(catalog["/Lang"], "zh-CN")
+        # Viewers show the title, not the file name, in their title bar.
+        self.assertTrue(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
+
+    def test_its_headings_and_tables_are_in_the_structure_tree(self):
+        roles = structure_roles(self.pdf)
+        html = render_report_html(Evaluation.objects.select_related("unit").get(pk=self.evaluation.pk))
+        # Every heading once, at its level: the title, the 一、 sections, the （一） subsections.
+        for level in (1, 2, 3):
+            with self.subTest(level=level):
+                self.assertEqual(roles[f"H{level}"], html.count(f"<h{level} "), roles)
+        # WeasyPrint tags page by page: a table that crosses a page is two Table elements, each with its header.
+        self.assertGreaterEqual(roles["Table"], html.count("<table"), roles)
+        self.assertGreaterEqual(roles["THead"], html.count("<table"), roles)
+        for role in ("Caption", "TR", "TH", "TD"):
+            with self.subTest(role=role):
+                self.assertGreater(roles[role], 0, roles)
 
 
 @unittest.skipUnless(shutil.which("pdftotext") and shutil.which("pdffonts"), "poppler-utils is not installed")

@@ -160,3 +160,6 @@ class FirstPageTests(SeedTestCase):
         self.assertGreater(len(whole.pages), 1)
         self.assertEqual(first.pages[0].extract_text(), whole.pages[0].extract_text())
         self.assertIn("株洲市渌口区科技和工业信息化局", first.pages[0].extract_text())
+        # Tagged like the whole, in the same language.
+        self.assertEqual(first.trailer["/Root"]["/MarkInfo"]["/Marked"], True)
+        self.assertEqual(first.trailer["/Root"]["/Lang"], "zh-CN")
