@@ -6,8 +6,8 @@ from __future__ import annotations
 import tempfile
 
 from django.core.management import call_command
-from django.test import Client, SimpleTestCase, override_settings
 from django.template.loader import render_to_string
+from django.test import Client, SimpleTestCase, override_settings
 
 MANIFEST = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 
