@@ -23,7 +23,7 @@ urlpatterns = [
     path("app/", include("reports.urls")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico whatever the page links to; send them to the icon instead of a 404.
-    path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg", permanent=True)),
+    path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg", permanent=True), name="favicon"),
 ]
 
 if settings.DEBUG:
