@@ -146,12 +146,19 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Serving straight from the app directories means the app works without a collectstatic step; whitenoise still
 # adds caching headers. Production may run collectstatic and turn this off.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
+# STATIC_MANIFEST=true (after `manage.py collectstatic`): pages link content-hashed, compressed file names, which
+# whitenoise serves with far-future cache headers. Off by default because the manifest only exists after
+# collectstatic: without it every page would fail, and the tests, `make bench` and deployments that serve straight
+# from static/ (as above) run with DEBUG off and no collectstatic step.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if STATIC_MANIFEST
             else "whitenoise.storage.CompressedStaticFilesStorage"
         )
     },
@@ -203,6 +210,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 # ---------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# An expired form gets a Chinese page with a way back instead of Django's technical English one.
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"

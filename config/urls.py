@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from reports.views import portal
 
@@ -21,6 +22,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("app/", include("reports.urls")),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico whatever the page links to; send them to the icon instead of a 404.
+    path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg", permanent=True), name="favicon"),
 ]
 
 if settings.DEBUG:

@@ -160,6 +160,7 @@ POLICY: dict[str, Entry] = {
     "portal": Entry(get=lambda persona, state: 200),
     "publication_detail": Entry(get=public()),
     "publication_pdf": Entry(get=public()),
+    "favicon": Entry(get=lambda persona, state: 301),  # to the static icon, for everyone
     # Accounts
     "login": Entry(get=lambda persona, state: 200 if persona == "anonymous" else 302),
     "logout": Entry(post=lambda persona, state: LOGIN),

@@ -112,6 +112,12 @@ class PortalTests(TemporaryPublicationsStore, SeedTestCase):
         self.assertContains(response, "基本支出474.50万元")
         self.assertContains(response, reverse("publication_pdf", args=[self.newer.pk]))
         self.assertNotContains(response, "已更正")
+        # Search engines and shared links get the report's own description: its unit, year and title.
+        self.assertContains(
+            response,
+            f'<meta name="description" content="{self.newer.unit_name}{self.newer.year}年度部门整体支出绩效自评报告：'
+            f"{self.newer.title}。",
+        )
 
     def test_a_corrected_version_is_marked_and_links_to_the_new_one(self):
         workflow.reopen_for_correction(evaluation=self.evaluation, actor=self.liqiang, reason="更正人员经费")
