@@ -3,13 +3,17 @@ or a version that was never published is 404, not 403."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from evaluations.models import Publication, Unit
 
@@ -74,16 +78,68 @@ def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def publication_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The stored bytes of this version, never rendered again."""
+    """The stored bytes of this version, never rendered again. The bytes behind a version never change, so the
+    fingerprint is the ETag and the publication time the Last-Modified: a revalidation is answered 304 without
+    reading the store, and a download that broke off resumes with a ``Range`` (one range, RFC 9110)."""
     publication = get_object_or_404(Publication, pk=pk)
+    etag = f'"{publication.pdf_sha256}"'
+    last_modified = int(publication.published_at.timestamp())
+    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if not_modified is not None:
+        return _cacheable(not_modified, etag, last_modified)
     try:
         data = read_pdf(publication)
     except PublishedFileMissing as error:
         raise Http404(str(error)) from None
-    response = pdf_response(data, publication.pdf_filename)
-    # The bytes behind a version never change, so caches may keep them; the ETag is the fingerprint itself.
-    response["ETag"] = f'"{publication.pdf_sha256}"'
+    wanted = None
+    if_range = request.headers.get("If-Range")
+    if if_range is None or if_range == etag:
+        wanted = requested_range(request.headers.get("Range", ""), len(data))
+    if wanted == UNSATISFIABLE:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{len(data)}"
+        return _cacheable(response, etag, last_modified)
+    if wanted is not None:
+        first, last = wanted
+        response = pdf_response(data[first : last + 1], publication.pdf_filename)
+        response.status_code = 206
+        response["Content-Range"] = f"bytes {first}-{last}/{len(data)}"
+        return _cacheable(response, etag, last_modified)
+    return _cacheable(pdf_response(data, publication.pdf_filename), etag, last_modified)
+
+
+def _cacheable(response: HttpResponse, etag: str, last_modified: int) -> HttpResponse:
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
     response["Cache-Control"] = "public, max-age=86400"
+    response["Accept-Ranges"] = "bytes"
     return response
+
+
+UNSATISFIABLE = "unsatisfiable"
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def requested_range(header: str, size: int) -> tuple[int, int] | str | None:
+    """The one byte range a ``Range`` header asks for, as (first, last) inclusive; :data:`UNSATISFIABLE` when it lies
+    beyond the file; ``None`` when there is none or it is not one plain byte range (then the whole file is sent, as
+    RFC 9110 allows)."""
+    match = _RANGE.match(header.strip())
+    if match is None or match.groups() == ("", ""):
+        return None
+    start, end = match.groups()
+    if start == "":
+        # The last N bytes.
+        length = int(end)
+        if length == 0:
+            return UNSATISFIABLE
+        return max(size - length, 0), size - 1
+    first = int(start)
+    if first >= size:
+        return UNSATISFIABLE
+    last = size - 1 if end == "" else min(int(end), size - 1)
+    if last < first:
+        return None
+    return first, last

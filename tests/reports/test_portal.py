@@ -74,6 +74,52 @@ class PortalTests(TemporaryPublicationsStore, SeedTestCase):
         self.assertEqual(response["Cache-Control"], "public, max-age=86400")
         self.assertTrue(response["Content-Disposition"].startswith("attachment; "))
 
+    def url(self) -> str:
+        return reverse("publication_pdf", args=[self.newer.pk])
+
+    def test_a_browser_revalidating_its_copy_gets_304_without_the_store_being_read(self):
+        first = self.client.get(self.url())
+        self.assertEqual(first["Accept-Ranges"], "bytes")
+        with mock.patch.object(portal, "read_pdf") as read:
+            by_etag = self.client.get(self.url(), HTTP_IF_NONE_MATCH=first["ETag"])
+            by_date = self.client.get(self.url(), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+        read.assert_not_called()
+        self.assertEqual((by_etag.status_code, by_date.status_code), (304, 304))
+        self.assertEqual(by_etag["ETag"], first["ETag"])
+        # Another fingerprint is another file: the bytes are sent.
+        self.assertEqual(self.client.get(self.url(), HTTP_IF_NONE_MATCH='"other"').status_code, 200)
+
+    def test_head_answers_the_headers_without_the_bytes(self):
+        response = self.client.head(self.url())
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Length"], str(len(FAKE_PDF)))
+        self.assertEqual(response.content, b"")
+
+    def test_a_broken_download_resumes_with_a_range(self):
+        size = len(FAKE_PDF)
+        cases = [
+            ("bytes=0-4", 206, FAKE_PDF[:5], f"bytes 0-4/{size}"),
+            ("bytes=5-", 206, FAKE_PDF[5:], f"bytes 5-{size - 1}/{size}"),
+            ("bytes=-3", 206, FAKE_PDF[-3:], f"bytes {size - 3}-{size - 1}/{size}"),
+            (f"bytes=2-{size + 50}", 206, FAKE_PDF[2:], f"bytes 2-{size - 1}/{size}"),
+        ]
+        for header, status, body, content_range in cases:
+            with self.subTest(range=header):
+                response = self.client.get(self.url(), HTTP_RANGE=header)
+                self.assertEqual(response.status_code, status)
+                self.assertEqual(response.content, body)
+                self.assertEqual(response["Content-Range"], content_range)
+                self.assertEqual(response["Content-Length"], str(len(body)))
+        beyond = self.client.get(self.url(), HTTP_RANGE=f"bytes={size}-")
+        self.assertEqual((beyond.status_code, beyond["Content-Range"]), (416, f"bytes */{size}"))
+        # Several ranges, or nonsense: the whole file, as RFC 9110 allows.
+        for header in ("bytes=0-1,4-5", "lines=1-2", "bytes=5-2"):
+            with self.subTest(range=header):
+                self.assertEqual(self.client.get(self.url(), HTTP_RANGE=header).content, FAKE_PDF)
+        # A range for another version of the file (If-Range with another fingerprint): the whole current file.
+        stale = self.client.get(self.url(), HTTP_RANGE="bytes=0-4", HTTP_IF_RANGE='"other"')
+        self.assertEqual((stale.status_code, stale.content), (200, FAKE_PDF))
+
     def test_a_file_gone_from_the_store_is_logged_and_404_with_its_message(self):
         publications_storage().delete(self.newer.pdf_name)
         try:
