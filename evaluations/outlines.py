@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .campaigns import campaign_choice
@@ -268,31 +268,39 @@ def outline_for(evaluation: Evaluation) -> OutlineSpec:
     return outline_spec(chosen) if chosen is not None else BUILTIN[DEFAULT]
 
 
+def chosen_ids(evaluations: list[Evaluation], *, own: str, assignments: QuerySet, field: str) -> dict[int, int | None]:
+    """The id each evaluation's choice of outline or scheme points to, by primary key, in the one order: the unit's
+    own (``own``, a field of the unit), the campaign of its year if it covers the unit, the bureau's most specific
+    assignment, else none. Two queries at most whatever the number of evaluations (the assignments and the
+    campaigns' choices), none when every unit has its own. ``field``: the campaign's and the assignment's field."""
+    by_campaign: dict[tuple[int, int], int] = {}
+    found: list = []
+    if any(getattr(evaluation.unit, own) is None for evaluation in evaluations):
+        found = list(assignments)
+        covered = CampaignUnit.objects.filter(
+            unit_id__in={evaluation.unit_id for evaluation in evaluations},
+            campaign__year__in={evaluation.year for evaluation in evaluations},
+            **{f"campaign__{field}__isnull": False},
+        ).values_list("unit_id", "campaign__year", f"campaign__{field}_id")
+        by_campaign = {(unit_id, year): chosen_id for unit_id, year, chosen_id in covered}
+    chosen: dict[int, int | None] = {}
+    for evaluation in evaluations:
+        unit = evaluation.unit
+        if getattr(unit, own) is not None:
+            chosen[evaluation.pk] = getattr(unit, own)
+        elif (unit.pk, evaluation.year) in by_campaign:
+            chosen[evaluation.pk] = by_campaign[(unit.pk, evaluation.year)]
+        else:
+            best = _best_assignment(found, unit.region, evaluation.year)
+            chosen[evaluation.pk] = getattr(best, f"{field}_id") if best is not None else None
+    return chosen
+
+
 def outlines_for(evaluations: Iterable[Evaluation]) -> dict[int, OutlineSpec]:
     """:func:`outline_for` of many evaluations (with their units loaded), by primary key, in four queries at most
     whatever their number: the campaigns' and the bureau's choices, the outlines chosen, and their headings."""
     evaluations = list(evaluations)
-    assignments: list[OutlineAssignment] = []
-    by_campaign: dict[tuple[int, int], int] = {}
-    if any(evaluation.unit.outline_id is None for evaluation in evaluations):
-        assignments = list(OutlineAssignment.objects.all())
-        covered = CampaignUnit.objects.filter(
-            unit_id__in={evaluation.unit_id for evaluation in evaluations},
-            campaign__year__in={evaluation.year for evaluation in evaluations},
-            campaign__outline__isnull=False,
-        ).values_list("unit_id", "campaign__year", "campaign__outline_id")
-        by_campaign = {(unit_id, year): outline_id for unit_id, year, outline_id in covered}
-    chosen: dict[int, int | None] = {}
-    for evaluation in evaluations:
-        unit = evaluation.unit
-        if unit.outline_id is not None:
-            chosen[evaluation.pk] = unit.outline_id
-            continue
-        if (unit.pk, evaluation.year) in by_campaign:
-            chosen[evaluation.pk] = by_campaign[(unit.pk, evaluation.year)]
-            continue
-        best = _best_assignment(assignments, unit.region, evaluation.year)
-        chosen[evaluation.pk] = best.outline_id if best is not None else None
+    chosen = chosen_ids(evaluations, own="outline_id", assignments=OutlineAssignment.objects.all(), field="outline")
     wanted = {outline_id for outline_id in chosen.values() if outline_id is not None}
     specs: dict[int, OutlineSpec] = {}
     if wanted:

@@ -20,8 +20,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .campaigns import campaign_choice
-from .models import CampaignUnit, Evaluation, SchemeAssignment, ScoringScheme, Unit
-from .outlines import _best_assignment, known_region, may_manage_outlines, place_params
+from .models import Evaluation, SchemeAssignment, ScoringScheme, Unit
+from .outlines import _best_assignment, chosen_ids, known_region, may_manage_outlines, place_params
 from .schemes import BUILTIN, NATIONAL
 from .scoring import SchemeSpec
 
@@ -83,26 +83,9 @@ def chosen_schemes(evaluations: Sequence[Evaluation]) -> dict[int, ScoringScheme
     whatever their number: the campaigns' choices, the bureau's, the rows chosen and the shipped national one."""
     if not evaluations:
         return {}
-    wanted: dict[int, int | None] = {}
-    by_campaign: dict[tuple[int, int], int] = {}
-    assignments: list[SchemeAssignment] = []
-    if any(evaluation.unit.scoring_scheme_id is None for evaluation in evaluations):
-        assignments = list(SchemeAssignment.objects.all())
-        covered = CampaignUnit.objects.filter(
-            unit_id__in={evaluation.unit_id for evaluation in evaluations},
-            campaign__year__in={evaluation.year for evaluation in evaluations},
-            campaign__scheme__isnull=False,
-        ).values_list("unit_id", "campaign__year", "campaign__scheme_id")
-        by_campaign = {(unit_id, year): scheme_id for unit_id, year, scheme_id in covered}
-    for evaluation in evaluations:
-        unit = evaluation.unit
-        if unit.scoring_scheme_id is not None:
-            wanted[evaluation.pk] = unit.scoring_scheme_id
-        elif (unit.pk, evaluation.year) in by_campaign:
-            wanted[evaluation.pk] = by_campaign[(unit.pk, evaluation.year)]
-        else:
-            best = _best_assignment(assignments, unit.region, evaluation.year)
-            wanted[evaluation.pk] = best.scheme_id if best is not None else None
+    wanted = chosen_ids(
+        list(evaluations), own="scoring_scheme_id", assignments=SchemeAssignment.objects.all(), field="scheme"
+    )
     rows = ScoringScheme.objects.filter(Q(pk__in={pk for pk in wanted.values() if pk}) | Q(builtin=DEFAULT))
     by_pk = {row.pk: row for row in rows}
     default = next((row for row in by_pk.values() if row.builtin == DEFAULT), None)

@@ -44,6 +44,7 @@ from evaluations.scoring_rules import format_score, format_weight
 from evaluations.scoring_schemes import scheme_for
 from evaluations.selectors import is_bureau
 
+from .key_figures import HANDED_OVER
 from .models import Review, ReviewItem
 from .scoring import gather_inputs
 from .workflow import lock
@@ -51,7 +52,8 @@ from .workflow import lock
 Status = Evaluation.Status
 User = AbstractBaseUser | AnonymousUser
 
-REVIEWABLE = frozenset({Status.SUBMITTED, Status.APPROVED, Status.DEPT_APPROVED, Status.PUBLISHED})
+# What the bureau may review: the reports a unit has handed over (the one list of them).
+REVIEWABLE = frozenset(HANDED_OVER)
 INDICATOR_PREFIX = "indicator:"
 
 NOT_ALLOWED = _("只有财政部门可以复核报告。")
