@@ -204,6 +204,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 # Where the site is reached from outside: e-mails sent by a command (the campaign reminders) have no request to
 # build absolute links from.
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# Government publication metadata of each published version (reports.publication.publication_metadata): the 索引号
+# pattern ({code}, {year}, {version}, {unit_id}) and the 主题分类 the portal shows.
+PUBLICATION_INDEX_PATTERN = os.environ.get("PUBLICATION_INDEX_PATTERN", "{code}/{year}-{version:05d}")
+PUBLICATION_TOPIC = os.environ.get("PUBLICATION_TOPIC", "财政、金融、审计/预算决算")
 
 # ---------------------------------------------------------------------------
 # Security

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .history import content_history
+from .money import MoneyField
 
 
 class Unit(models.Model):
@@ -356,10 +357,7 @@ class Submission(models.Model):
 class PublicationQuerySet(models.QuerySet):
     def current(self) -> PublicationQuerySet:
         """Only the newest version of each evaluation: the ones a correction has not superseded."""
-        newer = Publication.objects.filter(
-            evaluation_id=models.OuterRef("evaluation_id"), version__gt=models.OuterRef("version")
-        )
-        return self.filter(~models.Exists(newer))
+        return self.filter(is_current=True)
 
 
 class Publication(models.Model):
@@ -403,6 +401,27 @@ class Publication(models.Model):
     scheme_data = models.JSONField(_("评分方案内容"), default=dict, blank=True)
     score_total = models.DecimalField(_("自评总分"), max_digits=5, decimal_places=2, null=True, blank=True)
     grade = models.CharField(_("自评等级"), max_length=4, blank=True)
+    # The headline figures as published (reports.key_figures.compute_key_figures at that moment), so the portal's
+    # list, its key-figures header and the open data read one row. NULL where the report did not know the figure.
+    total_spending = MoneyField(_("实际支出合计（元）"), null=True, blank=True)
+    basic_spending = MoneyField(_("基本支出（元）"), null=True, blank=True)
+    project_spending = MoneyField(_("项目支出（元）"), null=True, blank=True)
+    budget = MoneyField(_("全年预算数（元）"), null=True, blank=True)
+    executed = MoneyField(_("全年执行数（元）"), null=True, blank=True)
+    execution_rate = models.DecimalField(_("预算执行率"), max_digits=12, decimal_places=8, null=True, blank=True)
+    # Government publication metadata, as portals show it (政府信息公开): fixed when the version is published.
+    index_number = models.CharField(_("索引号"), max_length=80, blank=True)
+    publisher = models.CharField(_("发布机构"), max_length=100, blank=True)
+    written_on = models.DateField(_("成文日期"), null=True, blank=True)
+    topic = models.CharField(_("主题分类"), max_length=60, blank=True)
+    # The open-data document of this version (reports.open_data), frozen with it: the figures a reader downloads are
+    # the figures that were published, whatever happens to the evaluation afterwards.
+    data = models.JSONField(_("公开数据"), default=dict, blank=True)
+    # Whether no correction has superseded this version. The one field written after the row: publishing version
+    # n+1 clears it on version n (reports.publication.create_publication, a queryset update in the same
+    # transaction). It states a fact about the other rows, not about this record, which never changes; it spares
+    # the portal an anti-join on every page (the partial index below).
+    is_current = models.BooleanField(_("现行版本"), default=True)
 
     objects = PublicationQuerySet.as_manager()
 
@@ -414,7 +433,13 @@ class Publication(models.Model):
             models.UniqueConstraint(fields=["evaluation", "version"], name="one_publication_per_version"),
             models.CheckConstraint(condition=Q(version__gte=1), name="publication_version_from_one"),
         ]
-        indexes = [models.Index(fields=["year"], name="publication_year")]
+        indexes = [
+            models.Index(fields=["year"], name="publication_year"),
+            models.Index(fields=["-published_at", "-id"], name="publication_order"),
+            models.Index(
+                fields=["-published_at", "-id"], name="publication_current_order", condition=Q(is_current=True)
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(_("%(title)s（第%(version)s版）") % {"title": self.title, "version": self.version})

@@ -68,7 +68,7 @@ RATE_PLACES = Decimal("1e-8")
 RATE_LIMIT = Decimal("10000")  # the column holds four digits before the point
 
 
-def _rounded_rate(rate: Decimal | None) -> Decimal | None:
+def rounded_rate(rate: Decimal | None) -> Decimal | None:
     # The column keeps eight decimals: enough to sort by; the display rounds half-up to two. A rate of a million
     # percent (a budget typed in 万元 where 元 was meant) must not make the submission fail: it is left blank here,
     # and the report itself still shows it.
@@ -81,7 +81,7 @@ def record_key_figures(evaluation: Evaluation, *, submitted_at: datetime.datetim
     """Compute and store the evaluation's key figures (one row per evaluation, replaced on each submission).
     Called by :func:`reports.workflow.submit` inside its transaction, so a submitted report always has its row."""
     values = compute_key_figures(evaluation)
-    values["execution_rate"] = _rounded_rate(values["execution_rate"])  # type: ignore[arg-type]
+    values["execution_rate"] = rounded_rate(values["execution_rate"])  # type: ignore[arg-type]
     values["submitted_at"] = submitted_at or timezone.now()
     row, _created = KeyFigures.objects.update_or_create(evaluation=evaluation, defaults=values)
     return row

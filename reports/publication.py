@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
@@ -26,12 +27,13 @@ from django.utils.translation import gettext_lazy as _
 from budgets.checks import known_totals
 from budgets.figures import execution_rate
 from budgets.models import SpendingSummary
-from evaluations.models import Evaluation, Publication
+from evaluations.models import Evaluation, Publication, StatusChange
 from evaluations.money import format_percent, format_wan
 from evaluations.schemes import BUILTIN
 from evaluations.scoring_schemes import DEFAULT, chosen_scheme, scheme_spec
 
 from . import rendering
+from .key_figures import compute_key_figures, rounded_rate
 from .scoring import score_of
 
 logger = logging.getLogger(__name__)
@@ -109,11 +111,14 @@ def create_publication(evaluation: Evaluation, actor: AbstractBaseUser) -> Publi
     if not pdf:
         raise PublicationError(str(RENDER_FAILED))
     score = score_fields(evaluation)
+    figures = published_figures(evaluation)
+    metadata = publication_metadata(evaluation, version)
     try:
         name, digest = store_pdf(pdf)
     except Exception as error:
         logger.exception("Storing the PDF of evaluation %s failed", evaluation.pk)
         raise PublicationError(str(STORE_FAILED)) from error
+    Publication.objects.filter(evaluation=evaluation, is_current=True).update(is_current=False)
     return Publication.objects.create(
         evaluation=evaluation,
         version=version,
@@ -127,8 +132,45 @@ def create_publication(evaluation: Evaluation, actor: AbstractBaseUser) -> Publi
         pdf_filename=filename,
         pdf_sha256=digest,
         pdf_size=len(pdf),
+        is_current=True,
         **score,
+        **figures,
+        **metadata,
     )
+
+
+FIGURE_FIELDS = ("total_spending", "basic_spending", "project_spending", "budget", "executed", "execution_rate")
+
+
+def published_figures(evaluation: Evaluation) -> dict[str, Any]:
+    """The headline figures a publication keeps, from their one implementation
+    (:func:`reports.key_figures.compute_key_figures`); the execution rate kept to eight decimals like the summary's."""
+    values = compute_key_figures(evaluation)
+    figures = {name: values[name] for name in FIGURE_FIELDS}
+    figures["execution_rate"] = rounded_rate(figures["execution_rate"])
+    return figures
+
+
+def publication_metadata(evaluation: Evaluation, version: int) -> dict[str, Any]:
+    """索引号, 发布机构, 成文日期 and 主题分类 of the version about to be published. The 索引号 follows the configured
+    pattern (``PUBLICATION_INDEX_PATTERN``: ``{code}`` the unit's code, or ``U`` and its number where it has none,
+    ``{year}``, ``{version}``, ``{unit_id}``), so one unit's versions of one year are numbered apart; the 成文日期
+    is the day the head approved the report (the latest approval), as on the signed document."""
+    unit = evaluation.unit
+    approved = (
+        StatusChange.objects.filter(evaluation=evaluation, to_status=Evaluation.Status.APPROVED)
+        .order_by("-at", "-id")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return {
+        "index_number": settings.PUBLICATION_INDEX_PATTERN.format(
+            code=unit.code or f"U{unit.pk:06d}", year=evaluation.year, version=version, unit_id=unit.pk
+        ),
+        "publisher": unit.name,
+        "written_on": timezone.localdate(approved) if approved is not None else None,
+        "topic": settings.PUBLICATION_TOPIC,
+    }
 
 
 def score_fields(evaluation: Evaluation) -> dict[str, Any]:

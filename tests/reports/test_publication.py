@@ -16,6 +16,7 @@ from django.test import Client, TransactionTestCase
 from django.urls import reverse
 
 from evaluations.models import Evaluation, Publication, StatusChange
+from evaluations.money import format_wan
 from reports import workflow
 from reports.publication import PublicationError, publications_storage, store_pdf
 from tests.base import SeedTestCase, make_scoreable, make_user
@@ -199,3 +200,41 @@ class SimultaneousPublishTests(TemporaryPublicationsStore, TransactionTestCase):
         self.assertEqual(render.call_count, 1)
         self.assertEqual(Publication.objects.filter(evaluation=evaluation).count(), 1)
         self.assertEqual(StatusChange.objects.filter(evaluation=evaluation, to_status=Status.PUBLISHED).count(), 1)
+
+
+class PublishedRecordTests(TemporaryPublicationsStore, SeedTestCase):
+    """王芳's report, approved by 李强 and published: the version keeps its headline figures and the metadata a
+    government portal shows, and a correction makes it the superseded one."""
+
+    scoreable = True
+
+    def setUp(self):
+        self.empty_store()
+        workflow.submit(evaluation=self.evaluation, actor=self.wangfang)
+        workflow.approve(evaluation=self.evaluation, actor=self.liqiang)
+
+    def test_the_version_keeps_its_figures_and_metadata(self):
+        with fake_rendering():
+            publication = workflow.publish(evaluation=self.evaluation, actor=self.liqiang)
+        publication.refresh_from_db()
+        # The seed's figures in 元: 474.50万元 basic and 1231.24万元 project spending, 1705.74万元 in all.
+        self.assertEqual(str(publication.total_spending), "17057400.00")
+        self.assertEqual(format_wan(publication.basic_spending), "474.50")
+        self.assertEqual(publication.publisher, "株洲市渌口区科技和工业信息化局")
+        self.assertEqual(publication.index_number, "LK-KGXJ/2024-00001")
+        self.assertEqual(publication.topic, "财政、金融、审计/预算决算")
+        approved = StatusChange.objects.get(to_status=Status.APPROVED).at
+        self.assertEqual(publication.written_on, approved.date())
+        self.assertTrue(publication.is_current)
+
+    def test_a_correction_supersedes_the_earlier_version(self):
+        with fake_rendering():
+            first = workflow.publish(evaluation=self.evaluation, actor=self.liqiang)
+            workflow.reopen_for_correction(evaluation=self.evaluation, actor=self.liqiang, reason="更正项目支出")
+            workflow.submit(evaluation=self.evaluation, actor=self.wangfang)
+            workflow.approve(evaluation=self.evaluation, actor=self.liqiang)
+            second = workflow.publish(evaluation=self.evaluation, actor=self.liqiang)
+        first.refresh_from_db()
+        self.assertEqual((first.is_current, second.is_current), (False, True))
+        self.assertEqual(second.index_number, "LK-KGXJ/2024-00002")
+        self.assertEqual(list(Publication.objects.current()), [second])

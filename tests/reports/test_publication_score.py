@@ -300,6 +300,7 @@ class PortalScoreTests(TemporaryPublicationsStore, SeedTestCase):
                 pdf_filename="old.pdf",
                 pdf_sha256="0" * 64,
                 pdf_size=10,
+                is_current=version == n,
             )
             for version in range(1, n + 1)
         ]

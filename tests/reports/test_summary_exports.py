@@ -33,6 +33,8 @@ D = Decimal
 
 def publish(evaluation: Evaluation, pdf: bytes, actor, version: int = 1) -> Publication:
     name, digest = store_pdf(pdf)
+    # As reports.publication.create_publication does: a correction supersedes the versions before it.
+    Publication.objects.filter(evaluation=evaluation).update(is_current=False)
     return Publication.objects.create(
         evaluation=evaluation,
         version=version,
