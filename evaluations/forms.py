@@ -44,13 +44,22 @@ def unit_suffix(unit: str) -> str:
 AMOUNT_WAN_NOT_A_NUMBER = _("请填写金额数字（单位：万元），例如 386.4449。")
 AMOUNT_WAN_TOO_PRECISE = _("以万元填写时最多保留六位小数（到分）。")
 AMOUNT_WAN_TOO_LARGE = _("金额不能超过 %(max)s 万元，请检查是否多输了位数。")
+AMOUNT_WAN_UNIT_TYPED = _("请只填数字，单位已在列名中（万元）。")
 _WAN_MESSAGES = {
     "invalid": AMOUNT_WAN_NOT_A_NUMBER,
+    "unit": AMOUNT_WAN_UNIT_TYPED,
     "precision": AMOUNT_WAN_TOO_PRECISE,
     "too_large": AMOUNT_WAN_TOO_LARGE,
 }
 # 万元 carry four more decimals than 元: six for the fen.
 _WAN_PLACES = 4
+
+
+def grouped(text: str) -> str:
+    """A plain number with thousands separators in its whole part: "4123560.00" → "4,123,560.00". The reader
+    (:func:`evaluations.money.parse_amount`) accepts exactly this grouping back."""
+    whole, dot, decimals = text.partition(".")
+    return f"{int(whole):,}{dot}{decimals}"
 
 
 def yuan_as_wan(amount: Decimal) -> str:
@@ -118,10 +127,10 @@ class AmountField(forms.Field):
         return (wan * TEN_THOUSAND).quantize(Decimal(1).scaleb(-self.decimal_places))
 
     def prepare_value(self, value: Any) -> Any:
-        # Stored amounts are shown as plain numbers in the page's unit, never in exponent form; what was typed is
-        # shown as typed.
+        # Stored amounts are shown in the page's unit with thousands separators (4,123,560.00 reads at a glance, as in
+        # the 决算 tables), never in exponent form; what was typed is shown as typed.
         if isinstance(value, Decimal):
-            return yuan_as_wan(value) if self.unit == AmountUnit.WAN else f"{value:f}"
+            return grouped(yuan_as_wan(value) if self.unit == AmountUnit.WAN else f"{value:f}")
         return value
 
 
