@@ -135,7 +135,7 @@ class BasicSpendingTests(EditorTestCase):
         page = self.client.get(self.url("basic"))
         self.assertContains(page, "已保存")
         self.assertContains(page, "478.06")  # 基本支出 in 万元, from the same figures as the report
-        self.assertContains(page, 'value="3900000.50"')
+        self.assertContains(page, 'value="3,900,000.50"')
         self.assertEqual(
             SectionRevision.objects.get(evaluation=self.evaluation, section="basic").saved_by, self.wangfang
         )
