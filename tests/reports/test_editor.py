@@ -148,7 +148,9 @@ class BasicSpendingTests(EditorTestCase):
         response = self.client.post(self.url("basic"), data)
         self.assertEqual(response.status_code, 422)
         self.assertContains(response, "未保存：请修改下列问题后再保存。", status_code=422)
-        self.assertContains(response, "不接受 NaN、Infinity 或科学计数法", count=2, status_code=422)
+        # Beside the field, in the summary, and in the figures panel, which says the amount was left out.
+        self.assertContains(response, "不接受 NaN、Infinity 或科学计数法", count=3, status_code=422)
+        self.assertContains(response, "人员经费 本年决算数（元）无效，未计入", status_code=422)
         self.assertContains(response, 'value="1e6"', status_code=422)
         self.assertContains(response, "新的原因", status_code=422)
         rows = {row.category: row for row in BasicSpending.objects.filter(evaluation=self.evaluation)}
