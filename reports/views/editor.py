@@ -24,11 +24,11 @@ from evaluations.services import may_edit_content, section_revision
 
 from ..completeness import completeness_of
 from ..forms import TextsPage
+from ..key_figures import HANDED_OVER
 from ..proofreading import proofreading_context
 from ..review import may_review, released_for
 from ..scoring import ScoredEvaluation, scheme_of, score_of
 from ..scoring_page import ScoringPage
-from ..key_figures import HANDED_OVER
 from ..services import create_evaluation, ensure_previous_year_handed_over
 
 PAGES: dict[str, type[SectionPage]] = {
