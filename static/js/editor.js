@@ -336,8 +336,9 @@
         leaving = true;
         window.location.href = form.getAttribute("action");
       });
-      // The live figures follow what was put back.
-      form.dispatchEvent(new Event("change", { bubbles: true }));
+      // The live figures follow what was put back, once htmx listens (it starts on DOMContentLoaded, after this).
+      var refresh = function () { form.dispatchEvent(new Event("change", { bubbles: true })); };
+      if (document.readyState === "complete") { refresh(); } else { window.addEventListener("load", refresh); }
     }
 
     var unsaved = form.hasAttribute("data-unsaved");
