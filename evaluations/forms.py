@@ -360,6 +360,12 @@ def initial_rows(rows: list[Any], fields: list[str]) -> list[dict[str, Any]]:
     return [{name: getattr(row, name) for name in fields} for row in rows]
 
 
+# What the live figures say they leave out (SectionPage.figures_left_out).
+ROW_AMOUNT_LEFT_OUT = _("%(list)s第%(n)s行金额无效，未计入（%(message)s）")
+ROW_LEFT_OUT = _("%(list)s第%(n)s行有错误，未计入（%(field)s：%(message)s）")
+FIELD_LEFT_OUT = _("%(where)s无效，未计入（%(message)s）")
+
+
 @dataclass(frozen=True)
 class ErrorLine:
     """One line of the error summary at the top of a page: where, and what."""
@@ -544,10 +550,6 @@ class SectionPage:
                     left_out.append(str(FIELD_LEFT_OUT) % {"where": where, "message": errors[0]})
         return left_out
 
-
-ROW_AMOUNT_LEFT_OUT = _("%(list)s第%(n)s行金额无效，未计入（%(message)s）")
-ROW_LEFT_OUT = _("%(list)s第%(n)s行有错误，未计入（%(field)s：%(message)s）")
-FIELD_LEFT_OUT = _("%(where)s无效，未计入（%(message)s）")
 
 
 # ---------------------------------------------------------------------------

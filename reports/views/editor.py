@@ -203,4 +203,11 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
                 return redirect("evaluation_detail", pk=evaluation.pk)
     else:
         form = NewEvaluationForm(initial={"year": (latest + 1) if latest else None})
-    return render(request, "editor/new.html", {"form": form, "unit": unit, "latest": latest})
+    # Said before anything is typed: the year after an unfinished one cannot be started yet.
+    not_yet = None
+    if latest is not None:
+        try:
+            ensure_previous_year_handed_over(unit=unit, year=latest + 1)
+        except ValidationError as error:
+            not_yet = error.messages[0]
+    return render(request, "editor/new.html", {"form": form, "unit": unit, "latest": latest, "not_yet": not_yet})

@@ -240,7 +240,8 @@
 
   function initEnter(form) {
     form.addEventListener("keydown", function (event) {
-      if (event.key !== "Enter" || event.isComposing || event.keyCode === 229) { return; }
+      // defaultPrevented: a list with its own keyboard handling (the indicator grid) has already dealt with it.
+      if (event.key !== "Enter" || event.isComposing || event.keyCode === 229 || event.defaultPrevented) { return; }
       if (event.ctrlKey || event.metaKey || event.altKey) { return; }
       var el = event.target;
       if (el.tagName === "SELECT" || (el.tagName === "INPUT" && !/^(button|submit|reset|image|file)$/.test(el.type))) {

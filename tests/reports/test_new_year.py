@@ -147,6 +147,9 @@ class NewYearViewTests(SeedTestCase):
 
     def test_the_next_year_is_refused_while_this_year_is_a_draft_and_nothing_is_created(self):
         self.client.force_login(self.wangfang)
+        # Said on the page before she tries.
+        form_page = self.client.get(reverse("evaluation_create"))
+        self.assertContains(form_page, "2024年度的绩效自评尚未提交（当前状态：草稿）")
         response = self.client.post(reverse("evaluation_create"), {"year": "2025"})
         self.assertContains(
             response, "2024年度的绩效自评尚未提交（当前状态：草稿）。请先完成并提交2024年度，再新建2025年度。"
