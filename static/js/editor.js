@@ -295,9 +295,12 @@
       var value = values[el.name];
       if (el.type === "radio") { el.checked = el.value === value; } else if (el.type === "checkbox") {
         el.checked = !!value;
-      } else { el.value = value; }
+      } else if (el.value !== value) {
+        el.value = value;
+        // Only what was put back is checked again: a message about an untouched field stays.
+        if (el.matches("input[data-amount-unit]")) { checkAmount(el); }
+      }
     });
-    form.querySelectorAll("input[data-amount-unit]").forEach(checkAmount);
   }
 
   function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
