@@ -231,3 +231,35 @@ def test_a_report_that_is_handed_over_refuses_typing(page, live_server, demo):
     page.locator("#id_offices-0-name").click(force=True)
     page.keyboard.type("改动")
     expect(page.locator("#id_offices-0-name")).to_have_value(before)
+
+
+def test_the_script_and_the_server_read_every_typed_amount_alike(page, live_server, demo):
+    """The script mirrors evaluations.money.parse_amount for live feedback: the one table of typed numbers
+    (tests/evaluations/test_parse_amount.py) gives the same verdict and message in both."""
+    from django.core.exceptions import ValidationError
+
+    from evaluations.forms import AmountField
+    from tests.evaluations.test_parse_amount import AMOUNT, TYPED
+
+    pk = start_2025()
+    sign_in(page, live_server, "wangfang")
+    page.goto(f"{live_server.url}/app/evaluations/{pk}/edit/basic/")
+    amount = page.locator("#id_basic-personnel-amount")
+    disagreements = []
+    for typed, kind, _expected in [*TYPED, ("4,123,560.00", AMOUNT, None), ("999999999999.999", AMOUNT, None)]:
+        if kind != AMOUNT:
+            continue
+        try:
+            AmountField(required=False).clean(typed)
+            server = None
+        except ValidationError as error:
+            server = error.messages[0]
+        amount.fill(typed)
+        # The script answers the input event at once: read its verdict without waiting.
+        shown = page.evaluate(
+            "() => { const e = document.getElementById('id_basic-personnel-amount_live'); "
+            "return e ? e.textContent : null; }"
+        )
+        if shown != server:
+            disagreements.append((typed, server, shown))
+    assert disagreements == []
