@@ -165,10 +165,17 @@
     holder.querySelectorAll(".invalid-feedback:not(.amount-live-error)").forEach(function (old) { old.remove(); });
     var id = input.id + "_live";
     var live = document.getElementById(id);
+    // The input is described by the column's help and by the message beside it, if there is one now.
+    var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (x) {
+      return x && x !== input.id + "_error" && x !== id;
+    });
     if (code === null) {
       if (live) { live.remove(); }
       input.classList.remove("is-invalid");
       input.removeAttribute("aria-invalid");
+      if (described.length) { input.setAttribute("aria-describedby", described.join(" ")); } else {
+        input.removeAttribute("aria-describedby");
+      }
       return;
     }
     if (!live) {
@@ -176,12 +183,9 @@
       live.id = id;
       live.className = "invalid-feedback d-block amount-live-error";
       input.insertAdjacentElement("afterend", live);
-      var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (x) {
-        return x && x !== input.id + "_error";
-      });
-      described.push(id);
-      input.setAttribute("aria-describedby", described.join(" "));
     }
+    described.push(id);
+    input.setAttribute("aria-describedby", described.join(" "));
     live.textContent = messages[unit][code];
     input.classList.add("is-invalid");
     input.setAttribute("aria-invalid", "true");
