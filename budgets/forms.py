@@ -93,8 +93,11 @@ def parts_warning(what: str, parts: str, mismatch: figures.Mismatch | None) -> s
 
 
 def _valid_or_initial(form: forms.Form, name: str) -> Any:
-    """For the live preview: what was typed if it is valid, otherwise what is saved."""
-    if form.is_bound and form.is_valid():
+    """For the figures: on a page as typed, the field as typed where it is valid and nothing where it is not (the
+    panel names what it left out: SectionPage.figures_left_out); on a page as saved, what is saved. Field by field:
+    one mistyped amount does not put the saved values back in place of the form's other, valid fields."""
+    if form.is_bound:
+        form.is_valid()
         return form.cleaned_data.get(name)
     return form.initial.get(name)
 
@@ -192,6 +195,7 @@ class TotalsPage(SectionPage):
     title = _("支出总体情况和其他预算")
     template = "editor/totals.html"
     has_amounts = True
+    figure_forms = ("summary",)
 
     def build(self) -> None:
         evaluation = self.evaluation
@@ -308,6 +312,7 @@ class BasicSpendingPage(SectionPage):
     title = _("基本支出")
     template = "editor/basic.html"
     has_amounts = True
+    figure_forms = tuple(BasicSpending.Category.values)
 
     def build(self) -> None:
         rows = {row.category: row for row in self.evaluation.basic_spending.all()}
@@ -423,6 +428,8 @@ class ProjectSpendingPage(SectionPage):
     title = _("项目支出")
     template = "editor/project.html"
     has_amounts = True
+    figure_forms = ("items",)
+    figure_lists = {"items": _("项目")}
 
     def build(self) -> None:
         self.sources = list(self.evaluation.fund_sources.all())
@@ -649,6 +656,7 @@ class ExecutionPage(SectionPage):
     title = _("预算执行")
     template = "editor/execution.html"
     has_amounts = True
+    figure_forms = (*BudgetExecution.SOURCES, *BudgetExecution.SPENDING_KINDS, "common")
 
     def build(self) -> None:
         rows = {row.kind: row for row in self.evaluation.budget_execution.all()}

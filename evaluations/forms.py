@@ -23,7 +23,21 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import AmountUnit, Duty, Evaluation, Office, StaffingLine
-from .money import MAX_AMOUNT, MAX_QUANTITY, TEN_THOUSAND, format_quantity, parse_amount, parse_quantity
+from .money import (
+    AMOUNT_GROUPING,
+    AMOUNT_NEGATIVE,
+    AMOUNT_NOT_A_NUMBER,
+    AMOUNT_SPECIAL,
+    AMOUNT_TOO_LARGE,
+    AMOUNT_TOO_PRECISE,
+    AMOUNT_UNIT_TYPED,
+    MAX_AMOUNT,
+    MAX_QUANTITY,
+    TEN_THOUSAND,
+    format_quantity,
+    parse_amount,
+    parse_quantity,
+)
 from .rows import ROWS_DO_NOT_MATCH
 
 # ---------------------------------------------------------------------------
@@ -44,13 +58,22 @@ def unit_suffix(unit: str) -> str:
 AMOUNT_WAN_NOT_A_NUMBER = _("请填写金额数字（单位：万元），例如 386.4449。")
 AMOUNT_WAN_TOO_PRECISE = _("以万元填写时最多保留六位小数（到分）。")
 AMOUNT_WAN_TOO_LARGE = _("金额不能超过 %(max)s 万元，请检查是否多输了位数。")
+AMOUNT_WAN_UNIT_TYPED = _("请只填数字，单位已在列名中（万元）。")
 _WAN_MESSAGES = {
     "invalid": AMOUNT_WAN_NOT_A_NUMBER,
+    "unit": AMOUNT_WAN_UNIT_TYPED,
     "precision": AMOUNT_WAN_TOO_PRECISE,
     "too_large": AMOUNT_WAN_TOO_LARGE,
 }
 # 万元 carry four more decimals than 元: six for the fen.
 _WAN_PLACES = 4
+
+
+def grouped(text: str) -> str:
+    """A plain number with thousands separators in its whole part: "4123560.00" → "4,123,560.00". The reader
+    (:func:`evaluations.money.parse_amount`) accepts exactly this grouping back."""
+    whole, dot, decimals = text.partition(".")
+    return f"{int(whole):,}{dot}{decimals}"
 
 
 def yuan_as_wan(amount: Decimal) -> str:
@@ -60,6 +83,25 @@ def yuan_as_wan(amount: Decimal) -> str:
     whole, _dot, decimals = text.partition(".")
     decimals = decimals.rstrip("0").ljust(2, "0")
     return f"{whole}.{decimals}"
+
+
+def amount_messages() -> dict[str, dict[str, str]]:
+    """The messages of the amount reader by unit and code, for the editor's script, which checks an amount while it
+    is typed with the same rule: the server's wording is the one source of both."""
+    yuan = {
+        "invalid": AMOUNT_NOT_A_NUMBER,
+        "special": AMOUNT_SPECIAL,
+        "negative": AMOUNT_NEGATIVE,
+        "grouping": AMOUNT_GROUPING,
+        "unit": AMOUNT_UNIT_TYPED,
+        "precision": AMOUNT_TOO_PRECISE,
+        "too_large": str(AMOUNT_TOO_LARGE) % {"max": f"{MAX_AMOUNT:f}"},
+    }
+    wan = {**yuan, **_WAN_MESSAGES, "too_large": str(AMOUNT_WAN_TOO_LARGE) % {"max": f"{MAX_AMOUNT / TEN_THOUSAND:f}"}}
+    return {
+        AmountUnit.YUAN.value: {code: str(message) for code, message in yuan.items()},
+        AmountUnit.WAN.value: {code: str(message) for code, message in wan.items()},
+    }
 
 
 class AmountField(forms.Field):
@@ -118,10 +160,10 @@ class AmountField(forms.Field):
         return (wan * TEN_THOUSAND).quantize(Decimal(1).scaleb(-self.decimal_places))
 
     def prepare_value(self, value: Any) -> Any:
-        # Stored amounts are shown as plain numbers in the page's unit, never in exponent form; what was typed is
-        # shown as typed.
+        # Stored amounts are shown in the page's unit with thousands separators (4,123,560.00 reads at a glance, as in
+        # the 决算 tables), never in exponent form; what was typed is shown as typed.
         if isinstance(value, Decimal):
-            return yuan_as_wan(value) if self.unit == AmountUnit.WAN else f"{value:f}"
+            return grouped(yuan_as_wan(value) if self.unit == AmountUnit.WAN else f"{value:f}")
         return value
 
 
@@ -318,6 +360,12 @@ def initial_rows(rows: list[Any], fields: list[str]) -> list[dict[str, Any]]:
     return [{name: getattr(row, name) for name in fields} for row in rows]
 
 
+# What the live figures say they leave out (SectionPage.figures_left_out).
+ROW_AMOUNT_LEFT_OUT = _("%(list)s第%(n)s行金额无效，未计入（%(message)s）")
+ROW_LEFT_OUT = _("%(list)s第%(n)s行有错误，未计入（%(field)s：%(message)s）")
+FIELD_LEFT_OUT = _("%(where)s无效，未计入（%(message)s）")
+
+
 @dataclass(frozen=True)
 class ErrorLine:
     """One line of the error summary at the top of a page: where, and what."""
@@ -447,6 +495,60 @@ class SectionPage:
     @property
     def has_errors(self) -> bool:
         return bool(self.page_errors) or any(line for line in self.error_summary())
+
+    # Read-only ----------------------------------------------------------
+    def make_read_only(self) -> None:
+        """Render every field disabled, for a report the person may not change (its state, or their role): typing
+        into a page that cannot be saved would only lose the typing. The save services refuse anyway; this is what
+        the person sees. Lists get no blank row to fill in."""
+        for form in self.forms.values():
+            if isinstance(form, forms.BaseFormSet):
+                # Before the rows are built (they are built on first use): no blank row at the end.
+                if "forms" not in form.__dict__:
+                    form.extra = 0
+                rows = form.forms
+            else:
+                rows = [form]
+            for row in rows:
+                for field in row.fields.values():
+                    field.disabled = True
+
+    # The live figures ---------------------------------------------------
+    # The forms whose figures the live panel computes, and for lists, what a row is called there ("项目"): a row
+    # or an amount with an error is left out of the figures, and the panel says so (figures_left_out).
+    figure_forms: tuple[str, ...] = ()
+    figure_lists: dict[str, str] = {}
+
+    def figures_left_out(self) -> list[str]:
+        """What was typed but is not counted in the live figures, and why: "项目第3行金额无效，未计入（…）". Only for
+        a page as typed (bound); valid rows and fields are counted as typed, invalid ones not at all (never the
+        saved value in their place, which would look as if the typing had been counted)."""
+        if not self.data:
+            return []
+        left_out: list[str] = []
+        for key in self.figure_forms:
+            form = self.forms[key]
+            if isinstance(form, forms.BaseFormSet):
+                for n, row in enumerate(form.forms, start=1):
+                    if not row.errors:
+                        continue
+                    if form.can_delete and form._should_delete_form(row):
+                        continue
+                    name, errors = next(iter(row.errors.items()))
+                    params = {"list": self.figure_lists.get(key, ""), "n": n, "message": errors[0]}
+                    if isinstance(row.fields.get(name), AmountField):
+                        left_out.append(str(ROW_AMOUNT_LEFT_OUT) % params)
+                    else:
+                        label = row.fields[name].label if name in row.fields else ""
+                        left_out.append(str(ROW_LEFT_OUT) % {**params, "field": label})
+                continue
+            title = self.form_titles.get(key, "")
+            for name, errors in form.errors.items():
+                field = form.fields.get(name)
+                if isinstance(field, AmountField | forms.IntegerField):
+                    where = f"{title} {field.label}".strip()
+                    left_out.append(str(FIELD_LEFT_OUT) % {"where": where, "message": errors[0]})
+        return left_out
 
 
 # ---------------------------------------------------------------------------

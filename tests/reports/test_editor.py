@@ -135,7 +135,7 @@ class BasicSpendingTests(EditorTestCase):
         page = self.client.get(self.url("basic"))
         self.assertContains(page, "已保存")
         self.assertContains(page, "478.06")  # 基本支出 in 万元, from the same figures as the report
-        self.assertContains(page, 'value="3900000.50"')
+        self.assertContains(page, 'value="3,900,000.50"')
         self.assertEqual(
             SectionRevision.objects.get(evaluation=self.evaluation, section="basic").saved_by, self.wangfang
         )
@@ -148,7 +148,9 @@ class BasicSpendingTests(EditorTestCase):
         response = self.client.post(self.url("basic"), data)
         self.assertEqual(response.status_code, 422)
         self.assertContains(response, "未保存：请修改下列问题后再保存。", status_code=422)
-        self.assertContains(response, "不接受 NaN、Infinity 或科学计数法", count=2, status_code=422)
+        # Beside the field, in the summary, and in the figures panel, which says the amount was left out.
+        self.assertContains(response, "不接受 NaN、Infinity 或科学计数法", count=3, status_code=422)
+        self.assertContains(response, "人员经费 本年决算数（元）无效，未计入", status_code=422)
         self.assertContains(response, 'value="1e6"', status_code=422)
         self.assertContains(response, "新的原因", status_code=422)
         rows = {row.category: row for row in BasicSpending.objects.filter(evaluation=self.evaluation)}
