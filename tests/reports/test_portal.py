@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from unittest import mock
 
+from django.core.cache import cache
 from django.http import Http404
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from evaluations.models import Evaluation, Publication
+from reports import portal as portal_data
 from reports import workflow
 from reports.publication import PublishedFileMissing, publications_storage, read_pdf, store_pdf
 from reports.views import portal
@@ -39,25 +41,39 @@ class PortalTests(TemporaryPublicationsStore, SeedTestCase):
         with fake_rendering():
             cls.newer = workflow.publish(evaluation=cls.evaluation, actor=cls.liqiang)
 
+    def setUp(self):
+        # The portal keeps its choices, counts and suggestions in the cache; each story starts from a cold one.
+        cache.clear()
+
     def test_an_anonymous_visitor_sees_the_published_reports_newest_first(self):
-        # Queries: the filter's years, the filter's units, the count, the page of publications.
-        with self.assertNumQueries(4):
+        # Queries: the newest publication's id (the cache's generation), the filter's years, regions and grades, the
+        # count, the page of publications.
+        with self.assertNumQueries(6):
             response = self.client.get(reverse("portal"))
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(list(response.context["page"].object_list), [self.newer, self.older])
+        self.assertEqual(response.context["page"].rows, [self.newer, self.older])
         self.assertContains(response, reverse("publication_pdf", args=[self.newer.pk]))
+        self.assertContains(response, "共2份报告")
+        # The choices and the count come from the cache now: the generation and the page.
+        with self.assertNumQueries(2):
+            self.client.get(reverse("portal"))
 
-    def test_it_filters_by_year_and_unit_and_searches_unit_names(self):
+    def test_it_filters_by_year_and_region_and_searches_names_short_names_and_regions(self):
         cases = [
             ({"year": "2023"}, [self.older]),
-            ({"unit": str(self.unit_a.pk)}, [self.newer]),
+            ({"region": "湖南省株洲市渌口区"}, [self.newer]),
             ({"q": "农业"}, [self.older]),
+            ({"q": "区科工信"}, [self.newer]),  # the short name
+            ({"q": "湖南省"}, [self.newer]),  # the region: only unit A has one
+            ({"q": "渌口区"}, [self.newer, self.older]),
             ({"q": "科技", "year": "2023"}, []),
+            # A choice nobody offered (a bookmarked year since withdrawn) is dropped, not an error.
+            ({"year": "1999"}, [self.newer, self.older]),
         ]
         for query, expected in cases:
             with self.subTest(query=query):
                 response = self.client.get(reverse("portal"), query)
-                self.assertEqual(list(response.context["page"].object_list), expected)
+                self.assertEqual(response.context["page"].rows, expected)
 
     def test_a_draft_never_appears_and_its_ids_are_404(self):
         draft = Evaluation.objects.create(unit=self.unit_a, year=2025)
@@ -141,16 +157,18 @@ class PortalTests(TemporaryPublicationsStore, SeedTestCase):
             store_pdf(FAKE_PDF)
 
     def test_it_pages_through_many_reports(self):
-        with mock.patch.object(portal, "PAGE_SIZE", 1):
+        with mock.patch.object(portal_data, "PAGE_SIZE", 1):
             first = self.client.get(reverse("portal"), {"q": "局"})
-            second = self.client.get(reverse("portal"), {"q": "局", "page": 2})
-        self.assertEqual(list(first.context["page"].object_list), [self.newer])
-        self.assertContains(first, "q=%E5%B1%80&amp;page=2")
-        self.assertEqual(list(second.context["page"].object_list), [self.older])
+            cursor = first.context["page"].after
+            second = self.client.get(reverse("portal"), {"q": "局", "after": str(cursor)})
+        self.assertEqual(first.context["page"].rows, [self.newer])
+        self.assertContains(first, f"q=%E5%B1%80&amp;after={cursor}")
+        self.assertEqual(second.context["page"].rows, [self.older])
+        self.assertIsNone(second.context["page"].after)
 
     def test_the_report_page_shows_date_fingerprint_body_and_pdf_link(self):
-        # Queries: the publication, all versions of its evaluation.
-        with self.assertNumQueries(2):
+        # Queries: the publication (with its unit's id), all versions of its evaluation, the unit's years.
+        with self.assertNumQueries(3):
             response = self.client.get(reverse("publication_detail", args=[self.newer.pk]))
         self.assertContains(response, self.newer.pdf_sha256)
         published = timezone.localtime(self.newer.published_at)
@@ -169,7 +187,7 @@ class PortalTests(TemporaryPublicationsStore, SeedTestCase):
         workflow.reopen_for_correction(evaluation=self.evaluation, actor=self.liqiang, reason="更正人员经费")
         # While the correction is being prepared, version 1 stays on the portal as it was.
         response = self.client.get(reverse("portal"))
-        self.assertIn(self.newer, response.context["page"].object_list)
+        self.assertIn(self.newer, response.context["page"].rows)
         workflow.submit(evaluation=self.evaluation, actor=self.wangfang)
         workflow.approve(evaluation=self.evaluation, actor=self.liqiang)
         with fake_rendering(pdf=b"%PDF-1.7\n% corrected\n"):
@@ -180,5 +198,5 @@ class PortalTests(TemporaryPublicationsStore, SeedTestCase):
         self.assertContains(old_page, reverse("publication_detail", args=[corrected.pk]))
         self.assertEqual(self.client.get(reverse("publication_pdf", args=[self.newer.pk])).status_code, 200)
         listing = self.client.get(reverse("portal"))
-        self.assertEqual(list(listing.context["page"].object_list), [corrected, self.older])
+        self.assertEqual(listing.context["page"].rows, [corrected, self.older])
         self.assertEqual(Publication.objects.count(), 3)
