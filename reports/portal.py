@@ -124,13 +124,8 @@ def keyset_page(
     The cursor is compared as a row value, ``(published_at, id) < (…, …)``, which PostgreSQL turns into a condition
     on the index itself (an OR of the two columns would be a filter over every row before the page). Django's tuple
     lookups are not documented API in 5.2; tests/reports/test_portal.py pins what they do, on both databases."""
-    position = Tuple(F("published_at"), F("id"))
     if before is not None:
-        rows = list(
-            publications.filter(TupleGreaterThan(position, (before.published_at, before.id))).order_by(
-                "published_at", "id"
-            )[: PAGE_SIZE + 1]
-        )
+        rows = list(newer_than(publications, before).order_by("published_at", "id")[: PAGE_SIZE + 1])
         more_before = len(rows) > PAGE_SIZE
         rows = rows[:PAGE_SIZE][::-1]
         # We came back from the page that follows these rows, so there is one.
@@ -140,7 +135,7 @@ def keyset_page(
             before=Cursor.of(rows[0]) if rows and more_before else None,
         )
     if after is not None:
-        publications = publications.filter(TupleLessThan(position, (after.published_at, after.id)))
+        publications = older_than(publications, after)
     rows = list(publications[: PAGE_SIZE + 1])
     more_after = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
@@ -149,6 +144,16 @@ def keyset_page(
         after=Cursor.of(rows[-1]) if more_after else None,
         before=Cursor.of(rows[0]) if rows and after is not None else None,
     )
+
+
+def older_than(publications: QuerySet[Publication], cursor: Cursor) -> QuerySet[Publication]:
+    """The rows after ``cursor`` in the portal's order (newest first)."""
+    return publications.filter(TupleLessThan(Tuple(F("published_at"), F("id")), (cursor.published_at, cursor.id)))
+
+
+def newer_than(publications: QuerySet[Publication], cursor: Cursor) -> QuerySet[Publication]:
+    """The rows before ``cursor`` in the portal's order."""
+    return publications.filter(TupleGreaterThan(Tuple(F("published_at"), F("id")), (cursor.published_at, cursor.id)))
 
 
 def latest_publication_id() -> int:
