@@ -412,11 +412,11 @@ class ReportPageTests(BaseTestCase):
         response = self.client.get(reverse("publication_detail", args=[publication.pk]))
         figures = [
             "<dt>实际支出合计</dt>",
-            '1705.74<span class="key-figure-unit">万元</span>',
-            '474.50<span class="key-figure-unit">万元</span>',
+            '1705.74<span class="portal-figure-unit">万元</span>',
+            '474.50<span class="portal-figure-unit">万元</span>',
             "<dt>项目支出</dt><dd>—</dd>",  # not known when published: a dash, not 0
             "<dt>预算执行率</dt><dd>96.50%</dd>",
-            '91.51<span class="key-figure-unit">分</span>',
+            '91.51<span class="portal-figure-unit">分</span>',
             "<dt>等级</dt><dd>优</dd>",
         ]
         for html in figures:
