@@ -99,6 +99,7 @@ def portal_units(request: HttpRequest) -> JsonResponse:
         page = max(int(request.GET.get("page", "1")), 1)
     except ValueError:
         page = 1
+    # Suggestions are read from the top; a page beyond the thousandth is someone walking the list, not typing.
     response = JsonResponse(unit_suggestions(q, min(page, 1000)), json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = f"public, max-age={SUGGESTIONS_TTL}"
     return response
