@@ -433,8 +433,8 @@ class ReportPageTests(BaseTestCase):
             with self.subTest(text=text):
                 self.assertContains(response, text)
         # The fingerprint is explained, with the commands that compute it, and still shown.
-        self.assertContains(response, "certutil -hashfile 2024.pdf SHA256")
-        self.assertContains(response, "sha256sum 2024.pdf")
+        self.assertContains(response, 'certutil -hashfile "2024.pdf" SHA256')
+        self.assertContains(response, 'sha256sum "2024.pdf"')
         self.assertContains(response, "0" * 64)
 
     def test_it_links_the_units_other_years_and_charts_them_in_the_same_queries_however_many(self):
