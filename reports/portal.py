@@ -96,9 +96,12 @@ class Cursor:
     def parse(cls, text: str | None) -> Cursor | None:
         """The cursor in a link, or ``None`` for anything that is not one (the first page is shown instead)."""
         micros, _dot, pk = (text or "").partition(".")
-        if not (micros.isdigit() and pk.isdigit()) or len(micros) > 18:
+        if not (micros.isascii() and micros.isdigit() and pk.isascii() and pk.isdigit()) or len(pk) > 18:
             return None
-        return cls(_EPOCH + datetime.timedelta(microseconds=int(micros)), int(pk))
+        try:
+            return cls(_EPOCH + datetime.timedelta(microseconds=int(micros)), int(pk))
+        except OverflowError:  # beyond the year 9999: not a time anything was published at
+            return None
 
     def __str__(self) -> str:
         # Whole microseconds, exactly: a float timestamp would lose the last digits and skip or repeat a row.

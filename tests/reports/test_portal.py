@@ -322,7 +322,7 @@ class PortalAtScaleTests(BaseTestCase):
         at = datetime.datetime(2025, 5, 20, 8, 30, 15, 123456, tzinfo=datetime.UTC)
         cursor = portal_data.Cursor(at, 42)
         self.assertEqual(portal_data.Cursor.parse(str(cursor)), cursor)
-        for text in ["", "x.1", "1.", "-5.3", "1.2.3", "9" * 40 + ".1"]:
+        for text in ["", "x.1", "1.", "-5.3", "1.2.3", "9" * 40 + ".1", "9" * 18 + ".1", "١٢.3", "1." + "9" * 30]:
             with self.subTest(text=text):
                 self.assertIsNone(portal_data.Cursor.parse(text))
         rows = self.add_units(2)
