@@ -126,7 +126,8 @@ def keyset_page(
 
     The cursor is compared as a row value, ``(published_at, id) < (…, …)``, which PostgreSQL turns into a condition
     on the index itself (an OR of the two columns would be a filter over every row before the page). Django's tuple
-    lookups are not documented API in 5.2; tests/reports/test_portal.py pins what they do, on both databases."""
+    lookups are not documented API in 5.2: tests/reports/test_portal.py pins what they do on both databases, and
+    test_portal_plans.py that PostgreSQL reads the row comparison as an index condition."""
     if before is not None:
         rows = list(newer_than(publications, before).order_by("published_at", "id")[: PAGE_SIZE + 1])
         more_before = len(rows) > PAGE_SIZE
