@@ -15,6 +15,7 @@ admin.site.index_title = _("数据管理")
 urlpatterns = [
     # The public portal: published reports only, no sign-in.
     path("", portal.portal, name="portal"),
+    path("portal/units.json", portal.portal_units, name="portal_units"),
     path("reports/<int:pk>/", portal.publication_detail, name="publication_detail"),
     path("reports/<int:pk>/pdf/", portal.publication_pdf, name="publication_pdf"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

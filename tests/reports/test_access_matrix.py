@@ -158,6 +158,7 @@ class Entry:
 POLICY: dict[str, Entry] = {
     # Public portal
     "portal": Entry(get=lambda persona, state: 200),
+    "portal_units": Entry(get=lambda persona, state: 200),  # the search box's suggestions, for everyone
     "publication_detail": Entry(get=public()),
     "publication_pdf": Entry(get=public()),
     "favicon": Entry(get=lambda persona, state: 301),  # to the static icon, for everyone
