@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -50,17 +50,14 @@ def _answer(
     return response
 
 
-def _published_version(pk: int) -> Publication:
+def _version_file(request: HttpRequest, pk: int, content_type: str, encode: Callable[[dict], bytes]) -> HttpResponse:
     publication = get_object_or_404(Publication.objects.defer("body_html", "scheme_data"), pk=pk)
     if not publication.data:
         # Published before documents were frozen at publication: building one from today's data would publish
-        # figures nobody approved.
-        raise Http404(_("此版本公开时尚未生成公开数据，请使用报告PDF。"))
-    return publication
-
-
-def _version_file(request: HttpRequest, pk: int, content_type: str, encode: Callable[[dict], bytes]) -> HttpResponse:
-    publication = _published_version(pk)
+        # figures nobody approved. The reason in plain text, for whoever fetched the file with a script.
+        return HttpResponseNotFound(
+            _("此版本公开时尚未生成公开数据，请使用报告PDF。"), content_type="text/plain; charset=utf-8"
+        )
     served, changed_at = open_data.served_document(publication)
     data = encode(served)
     return _answer(
