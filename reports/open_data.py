@@ -289,9 +289,34 @@ def version_status(publication: Publication) -> tuple[dict[str, Any], datetime.d
 
 
 def served_document(publication: Publication) -> tuple[dict[str, Any], datetime.datetime]:
-    """The frozen document with its status today, and when what is served last changed."""
+    """The frozen document with its status today, in the schema's order of fields, and when what is served last
+    changed."""
     status, changed_at = version_status(publication)
-    return {**publication.data, "status": status}, changed_at
+    return in_schema_order({**publication.data, "status": status}), changed_at
+
+
+def in_schema_order(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with every object's fields in the order the schema lists them: PostgreSQL's jsonb keeps its own
+    order of keys, and a reader (or a diff of two versions) should not depend on the database."""
+    root = schema()
+
+    def node_of(node: Mapping[str, Any]) -> Mapping[str, Any]:
+        if "$ref" in node:
+            return root["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+        return node
+
+    def order(value: Any, node: Mapping[str, Any]) -> Any:
+        node = node_of(node)
+        if isinstance(value, dict):
+            properties = node.get("properties", {})
+            known = [key for key in properties if key in value]
+            rest = [key for key in value if key not in properties]
+            return {key: order(value[key], properties.get(key, {})) for key in [*known, *rest]}
+        if isinstance(value, list):
+            return [order(item, node.get("items", {})) for item in value]
+        return value
+
+    return order(document, root)
 
 
 def json_bytes(data: Any) -> bytes:

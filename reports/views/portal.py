@@ -55,7 +55,9 @@ class PortalFilterForm(forms.Form):
 def portal(request: HttpRequest) -> HttpResponse:
     """The current version of every published report, newest first."""
     form = PortalFilterForm(request.GET or None)
-    publications = form.filter(Publication.objects.current()).order_by("-published_at", "-id").defer("body_html")
+    publications = (
+        form.filter(Publication.objects.current()).order_by("-published_at", "-id").defer("body_html", "data")
+    )
     page = Paginator(publications, PAGE_SIZE).get_page(request.GET.get("page"))
     # The filter, without the page number, for the pagination links.
     query = request.GET.copy()
