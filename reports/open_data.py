@@ -249,13 +249,23 @@ def _scored(evaluation: Evaluation, record: Mapping[str, Any]) -> dict[str, Any]
 # ---------------------------------------------------------------------------
 # Serving a version: the frozen document and its status today
 # ---------------------------------------------------------------------------
-def links_of(pk: int) -> dict[str, str]:
-    return {
-        "page": reverse("publication_detail", args=[pk]),
-        "pdf": reverse("publication_pdf", args=[pk]),
-        "json": reverse("publication_data_json", args=[pk]),
-        "csv": reverse("publication_data_csv", args=[pk]),
-    }
+LINK_NAMES = {
+    "page": "publication_detail",
+    "pdf": "publication_pdf",
+    "json": "publication_data_json",
+    "csv": "publication_data_csv",
+}
+_SENTINEL = 987654321
+
+
+def link_patterns() -> dict[str, str]:
+    """Each address of a version with ``{pk}`` in place of its number: reversed once, not once per row of a year
+    file (reversing was four fifths of the time of a year of 5,000 reports)."""
+    return {kind: reverse(name, args=[_SENTINEL]).replace(str(_SENTINEL), "{pk}") for kind, name in LINK_NAMES.items()}
+
+
+def links_of(pk: int, patterns: Mapping[str, str] | None = None) -> dict[str, str]:
+    return {kind: pattern.format(pk=pk) for kind, pattern in (patterns or link_patterns()).items()}
 
 
 def version_status(publication: Publication) -> tuple[dict[str, Any], datetime.datetime]:
@@ -465,14 +475,14 @@ def year_rows(year: int, *, all_versions: bool = False) -> Iterator[dict[str, An
         .annotate(has_document=ExpressionWrapper(~Q(data={}), output_field=BooleanField()))
         .values_list(*YEAR_FIELDS, "has_document")
     )
+    patterns = link_patterns()
     for values in rows.iterator(chunk_size=2000):
         row = dict(zip((*YEAR_FIELDS, "has_document"), values, strict=True))
-        yield _year_row(row)
+        yield _year_row(row, patterns)
 
 
-def _year_row(row: dict[str, Any]) -> dict[str, Any]:
-    pk = row["id"]
-    links = links_of(pk)
+def _year_row(row: dict[str, Any], patterns: Mapping[str, str]) -> dict[str, Any]:
+    links = links_of(row["id"], patterns)
     rate = row["execution_rate"]
     return {
         **{name: row[name] for name in ("id", "unit_name", "year", "version", "is_current", "index_number")},
