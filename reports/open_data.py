@@ -33,7 +33,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from achievements.figures import completion_rate
-from budgets.figures import Change, execution_rate
+from budgets.figures import BasicSpendingFigures, Change, ExecutionFigures, ProjectSpendingFigures, execution_rate
+from budgets.models import FundTypeSpending, ProjectItem
 from evaluations.models import Evaluation, Publication
 from evaluations.money import format_percent, format_quantity
 from evaluations.scoring import InvalidScheme, SchemeSpec
@@ -116,17 +117,18 @@ def document(
         }
 
 
+HEADLINE_AMOUNTS = ("total_spending", "basic_spending", "project_spending", "budget", "executed")
+
+
 def _headline(figures: Mapping[str, Any]) -> dict[str, str | None]:
     return {
-        **{name: amount(figures[name]) for name in ("total_spending", "basic_spending", "project_spending")},
-        "budget": amount(figures["budget"]),
-        "executed": amount(figures["executed"]),
+        **{name: amount(figures[name]) for name in HEADLINE_AMOUNTS},
         # From the exact amounts, not from the row's rate kept to eight decimals: rounded once, as in the report.
         "execution_rate_percent": percent(execution_rate(figures["executed"], figures["budget"])),
     }
 
 
-def _basic(basic) -> dict[str, Any]:
+def _basic(basic: BasicSpendingFigures) -> dict[str, Any]:
     return {
         "total": amount(basic.total),
         "previous_total": amount(basic.previous_total),
@@ -146,11 +148,11 @@ def _basic(basic) -> dict[str, Any]:
     }
 
 
-def _items(items: Iterable) -> list[dict[str, str | None]]:
+def _items(items: Iterable[ProjectItem]) -> list[dict[str, str | None]]:
     return [{"name": item.name, "amount": amount(item.amount)} for item in items]
 
 
-def _project(project, total: Decimal | None) -> dict[str, Any]:
+def _project(project: ProjectSpendingFigures, total: Decimal | None) -> dict[str, Any]:
     return {
         "total": amount(total),
         "items_total": amount(project.items_total),
@@ -168,7 +170,7 @@ def _project(project, total: Decimal | None) -> dict[str, Any]:
     }
 
 
-def _execution(execution) -> list[dict[str, Any]]:
+def _execution(execution: ExecutionFigures) -> list[dict[str, Any]]:
     """The funds block in the 自评表's order: 年度资金总额, the sources of funds, then basic and project spending;
     lines nobody filled in are left out, as the report leaves them out."""
     if execution.is_empty:
@@ -188,7 +190,7 @@ def _execution(execution) -> list[dict[str, Any]]:
     ]
 
 
-def _other_budgets(fund_types: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _other_budgets(fund_types: Mapping[str, FundTypeSpending]) -> list[dict[str, Any]]:
     return [
         {
             "fund_type": row.fund_type,
@@ -487,10 +489,7 @@ def _year_row(row: dict[str, Any], patterns: Mapping[str, str]) -> dict[str, Any
     return {
         **{name: row[name] for name in ("id", "unit_name", "year", "version", "is_current", "index_number")},
         "published_at": row["published_at"].isoformat(),
-        **{
-            name: amount(row[name])
-            for name in ("total_spending", "basic_spending", "project_spending", "budget", "executed")
-        },
+        **{name: amount(row[name]) for name in HEADLINE_AMOUNTS},
         # The row keeps the ratio to eight decimals (to sort by); the percentage is from the exact amounts.
         "execution_rate": None if rate is None else f"{rate:f}",
         "execution_rate_percent": percent(execution_rate(row["executed"], row["budget"])),
