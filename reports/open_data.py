@@ -529,6 +529,9 @@ def schema() -> dict[str, Any]:
     return json.loads(schema_bytes())
 
 
+KIND_WORDS = {"object": "对象（见下面各字段）", "array": "列表（见下面 [] 各字段）"}
+
+
 def field_table() -> list[dict[str, str]]:
     """Every field of the document with its meaning, format and what null means, from the schema's own titles and
     descriptions (and its ``x-null`` annotation), so the page and the schema cannot drift apart."""
@@ -549,7 +552,7 @@ def field_table() -> list[dict[str, str]]:
                 {
                     "field": path,
                     "meaning": node.get("title", ""),
-                    "format": node.get("description", ""),
+                    "format": node.get("description") or KIND_WORDS.get(str(node.get("type")), ""),
                     "null": node.get("x-null", ""),
                 }
             )
