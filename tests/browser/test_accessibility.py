@@ -52,6 +52,9 @@ def test_wangfangs_start_overview_and_every_editor_page_have_no_serious_violatio
     sign_in(page, live_server, "wangfang")
     sections = [f"/app/evaluations/{pk}/edit/{section}/" for section in Section.values]
     check(page, live_server, ["/app/", f"/app/evaluations/{pk}/", *sections, f"/app/evaluations/{pk}/report/"])
+    # On a phone the tables of figures beside the inputs scroll sideways: each must be reachable from the keyboard.
+    page.set_viewport_size({"width": 390, "height": 800})
+    check(page, live_server, sections)
 
 
 def test_liqiangs_start_and_review_pages_have_no_serious_violations(page, live_server, demo):
