@@ -36,6 +36,14 @@ def fetch_json(client, pk: int) -> dict:
     return json.loads(response.content)
 
 
+def count_values(value) -> int:
+    if isinstance(value, dict):
+        return sum(count_values(item) for item in value.values())
+    if isinstance(value, list):
+        return sum(count_values(item) for item in value)
+    return 1
+
+
 def read_csv(response) -> list[list[str]]:
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff"), "Excel needs the byte-order mark to read UTF-8"
@@ -157,6 +165,9 @@ class OpenDataTests(TemporaryPublicationsStore, SeedTestCase):
         )
         self.assertEqual(values["project_spending.sources[1].items[1].amount"][1], "高分子新材料论坛资金")
         self.assertEqual(values["status.superseded_by"][2], "")  # null is an empty cell
+        # One row per value of the JSON, none left out and none twice.
+        self.assertEqual(len(values), len(rows) - 1)
+        self.assertEqual(len(values), count_values(fetch_json(self.client, self.published.pk)))
 
     def test_text_that_excel_would_run_as_a_formula_is_neutralised_in_the_csv(self):
         evaluation = publishable_evaluation(self.unit_b, 2022, status=Status.APPROVED)
