@@ -1,7 +1,7 @@
 """Language selection: Simplified Chinese unless the reader chose another language with the switch."""
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -17,3 +17,10 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in available else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        # A file that is the same in every language (the open data) is not marked as varying with the reader's
+        # language, so shared caches keep one copy.
+        if getattr(response, "language_independent", False):
+            return response
+        return super().process_response(request, response)
