@@ -4,14 +4,13 @@ unit names as she types."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.axe import assert_no_serious_violations
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = __import__("os").environ.get("PORTAL_SCREENSHOTS")
 
@@ -40,13 +39,6 @@ WIDER_THAN_THE_SCREEN = """() => {
   return offenders;
 }"""
 
-SERIOUS_VIOLATIONS = """async () => {
-  const results = await axe.run(document, { resultTypes: ["violations"] });
-  return results.violations
-    .filter((v) => v.impact === "critical" || v.impact === "serious")
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
-}"""
-
 
 @pytest.fixture
 def browser_context_args(browser_context_args):
@@ -57,8 +49,7 @@ def browser_context_args(browser_context_args):
 
 def assert_fits_and_is_accessible(page) -> None:
     assert page.evaluate(WIDER_THAN_THE_SCREEN) == []
-    page.add_script_tag(path=str(AXE))
-    assert page.evaluate(SERIOUS_VIOLATIONS) == []
+    assert_no_serious_violations(page)
 
 
 def test_the_list_and_a_report_fit_a_phone_and_pass_axe(page, live_server, demo):
