@@ -252,6 +252,10 @@ elif PUBLICATIONS_STORAGE == "s3":
 else:
     raise ImproperlyConfigured(f"PUBLICATIONS_STORAGE must be filesystem or s3, not {PUBLICATIONS_STORAGE!r}")
 
+# Uploaded workbooks (reports.excel.importer): the most their parts may unpack to, and how long reading may take.
+EXCEL_MAX_UNCOMPRESSED_MB = env_int("EXCEL_MAX_UNCOMPRESSED_MB", 20)
+EXCEL_READ_SECONDS = env_int("EXCEL_READ_SECONDS", 20)
+
 # ---------------------------------------------------------------------------
 # Forms
 # ---------------------------------------------------------------------------
