@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.PrivatePagesMiddleware",
@@ -179,9 +180,10 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 # Failed attempts are kept as AccessFailureLog rows too (the audit of who tried what, from where).
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
-# Sessions end after SESSION_IDLE_MINUTES without a request (the expiry moves on with every request).
+# A signed-in session ends after SESSION_IDLE_MINUTES without a request: config.middleware.IdleSessionMiddleware
+# moves the expiry on, at most every few minutes. (SESSION_SAVE_EVERY_REQUEST would do the same with a database
+# write on every request.)
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 120) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
