@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/lukou
 # Two workers: the machines have two cores (the browser tests run their own live server per worker).
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run setup venv system system-test migrate demo test test-sqlite test-postgres lint format bench messages clean
+.PHONY: run setup venv system system-test migrate demo test test-sqlite test-postgres lint format bench messages clean backup-check
 
 run: setup
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
@@ -59,6 +59,12 @@ format: venv
 bench: system venv
 	DEBUG=false SECRET_KEY=bench $(PY) -m benchmarks.run
 	DEBUG=false SECRET_KEY=bench $(PY) -m benchmarks.summary
+
+# Back up $(PG_URL) and the publication store, restore both into fresh copies and verify them (README: "Backup and
+# restore"). PUBLICATIONS_ROOT chooses the store (media/publications by default).
+backup-check: venv
+	scripts/ensure-postgres.sh
+	VENV=$(VENV) scripts/backup-check.sh $(PG_URL)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles media
