@@ -1,4 +1,4 @@
-"""What a locked-out sign-in sees (django-axes' AXES_LOCKOUT_CALLABLE)."""
+"""Sign-in throttling (django-axes): whose address an attempt came from, and what a locked-out sign-in sees."""
 
 from __future__ import annotations
 
@@ -22,3 +22,16 @@ def locked_out(request: HttpRequest, response: HttpResponse | None, credentials:
     }
     context = {"form": form, "lockout_message": message, "next": request.POST.get("next", "")}
     return render(request, "registration/login.html", context, status=429)
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """AXES_CLIENT_IP_CALLABLE: the address a sign-in came from. Behind TRUSTED_PROXY_COUNT reverse proxies, each of
+    which appends the address it received the request from to X-Forwarded-For, the client is the N-th entry from
+    the end; entries before it were written by the client and prove nothing (a guesser would put a new address
+    there with every attempt)."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")

@@ -172,11 +172,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.lockout.locked_out"
-# Behind a reverse proxy REMOTE_ADDR is the proxy: AXES_IPWARE_PROXY_COUNT=1 reads the client from X-Forwarded-For.
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_IPWARE_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
-)
+# Behind reverse proxies REMOTE_ADDR is the nearest proxy: with TRUSTED_PROXY_COUNT=N the client is the address the
+# N-th proxy from us appended to X-Forwarded-For (config.lockout.client_address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "config.lockout.client_address"
 # Failed attempts are kept as AccessFailureLog rows too (the audit of who tried what, from where).
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 

@@ -8,10 +8,12 @@ from io import StringIO
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.core.management import call_command
-from django.test import override_settings
+from django.http import HttpRequest
+from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from config.lockout import client_address
 from tests.base import PASSWORD, BaseTestCase
 
 LOCKED = "登录失败次数过多"
@@ -84,3 +86,21 @@ class SignInThrottlingTests(BaseTestCase):
         for model in ["accessattempt", "accesslog", "accessfailurelog"]:
             with self.subTest(model=model):
                 self.assertEqual(self.client.get(reverse(f"admin:axes_{model}_changelist")).status_code, 200)
+
+
+class ClientAddressTests(SimpleTestCase):
+    def request(self, forwarded: str | None) -> HttpRequest:
+        request = HttpRequest()
+        request.META["REMOTE_ADDR"] = "10.0.0.254"  # the proxy
+        if forwarded is not None:
+            request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+        return request
+
+    def test_without_a_proxy_the_address_is_the_connections(self):
+        self.assertEqual(client_address(self.request("1.2.3.4")), "10.0.0.254")
+
+    @override_settings(TRUSTED_PROXY_COUNT=1)
+    def test_behind_one_proxy_the_client_is_what_the_proxy_appended(self):
+        # Whatever the guesser writes in front is ignored: only the proxy's own entry counts.
+        self.assertEqual(client_address(self.request("6.6.6.6, 203.0.113.9")), "203.0.113.9")
+        self.assertEqual(client_address(self.request(None)), "10.0.0.254")
