@@ -27,7 +27,8 @@ from ..diff import changes_since_last_submission
 from ..history import changes_since_previous_submission
 from ..proofreading import proofreading_context
 from ..publication import PublicationError, key_figures
-from ..rendering import pdf_response, render_report_body, render_report_first_page_pdf, report_filename
+from ..rendering import render_report_body
+from .report import preview_pdf_response
 
 
 class CommentForm(forms.Form):
@@ -236,4 +237,4 @@ def publish_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The first page of the report's PDF as a one-page PDF, shown by the confirmation page. Whoever may see the
     evaluation may download its whole PDF anyway."""
     evaluation = _get_evaluation(request, pk)
-    return pdf_response(render_report_first_page_pdf(evaluation), report_filename(evaluation), inline=True)
+    return preview_pdf_response(request, evaluation, inline=True, first_page=True)

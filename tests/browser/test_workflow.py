@@ -90,7 +90,7 @@ def test_a_report_goes_from_draft_to_the_public_portal(page, live_server, draft_
     with (
         mock.patch("reports.rendering.render_report_pdf", return_value=pdf),
         mock.patch("reports.rendering.render_report_body", return_value="<p>基本支出474.50万元</p>"),
-        mock.patch("reports.views.workflow.render_report_first_page_pdf", return_value=pdf) as first_page,
+        mock.patch("reports.rendering.html_to_first_page_pdf", return_value=pdf) as first_page,
     ):
         # Publishing asks for confirmation: the key figures and the first page of the PDF, then the button.
         page.get_by_role("link", name="公开…").click()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 import time
-import unittest
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -361,7 +360,6 @@ class WrittenTextsServiceTests(SeedTestCase):
         self.assertEqual(self.written(), {})
 
 
-@unittest.skipUnless(connection.vendor == "postgresql", "row locks need PostgreSQL (SQLite locks the whole file)")
 class ConcurrentSaveTests(TransactionTestCase):
     """Two people press 保存 on the same section at the same moment, both from revision 0: one wins, the other is
     refused. Without the row lock both would read revision 0 and the second would silently overwrite the first."""

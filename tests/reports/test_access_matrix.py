@@ -393,8 +393,8 @@ class AccessMatrixTests(TemporaryPublicationsStore, DepartmentSeedTestCase):
         failures = []
         with (
             fake_rendering(),
-            mock.patch("reports.views.report.html_to_pdf", return_value=b"%PDF-1.7\n%%EOF\n"),
-            mock.patch("reports.views.workflow.render_report_first_page_pdf", return_value=b"%PDF-1.7\n%%EOF\n"),
+            mock.patch("reports.rendering.html_to_pdf", return_value=b"%PDF-1.7\n%%EOF\n"),
+            mock.patch("reports.rendering.html_to_first_page_pdf", return_value=b"%PDF-1.7\n%%EOF\n"),
         ):
             for name, parameters in project_url_names():
                 entry = POLICY.get(name)

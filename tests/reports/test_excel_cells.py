@@ -93,6 +93,7 @@ class OtherCellTests(SimpleTestCase):
         self.assertEqual(cells.parse_id(12.0), 12)
         self.assertEqual(cells.parse_id("12"), 12)
         self.assertIsNone(cells.parse_id(None))
-        for bad in ("abc", 0, -3, 1.5, True):
+        # Beyond 64 bits a number cannot be one of our IDs (and SQLite could not even look it up).
+        for bad in ("abc", 0, -3, 1.5, True, 2**63, "9" * 30, 1e300, 10**400):
             with self.assertRaisesMessage(CellError, "ID 无效"):
                 cells.parse_id(bad)
