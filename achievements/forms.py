@@ -12,9 +12,18 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.forms import QuantityField, RowModelForm, SectionPage, initial_rows, is_kept_as_typed, row_formset
+from evaluations.forms import (
+    QuantityField,
+    RowFormSet,
+    RowModelForm,
+    SectionPage,
+    initial_rows,
+    is_kept_as_typed,
+    row_formset,
+)
 from evaluations.models import Evaluation
 from evaluations.money import format_quantity
 from evaluations.scoring_rules import Tiers, UnitIndicator
@@ -22,7 +31,7 @@ from evaluations.scoring_schemes import scheme_for
 
 from . import figures
 from .models import Indicator, Theme
-from .rules import assessment_error, shortfall_reason_error
+from .rules import SHORTFALL_BESIDE_FIELD, assessment_error, shortfall_reason_error
 from .services import INDICATOR_FIELDS
 
 
@@ -57,7 +66,8 @@ class IndicatorFigureFields(forms.Form):
             reason=cleaned.get("deviation_reason"),
         )
         if error is not None:
-            self.add_error("deviation_reason", error)
+            beside = ValidationError(SHORTFALL_BESIDE_FIELD, code=error.code, params=error.params)
+            self.add_error("deviation_reason", beside)
         tiers = self.judgement_tiers()
         judged = (
             None
@@ -76,6 +86,20 @@ class IndicatorFigureFields(forms.Form):
         if judged and judged[0] not in self.errors:
             self.add_error(judged[0], judged[1])
         return cleaned
+
+
+# The fields in an indicator's details row, under its line of figures.
+DETAIL_FIELDS = [
+    "theme_id",
+    "deviation_reason",
+    "ranking",
+    "target_text",
+    "actual_text",
+    "qualitative_tier",
+    "self_score",
+    "not_applicable",
+    "score_reason",
+]
 
 
 class IndicatorRowForm(IndicatorFigureFields, RowModelForm):
@@ -99,6 +123,11 @@ class IndicatorRowForm(IndicatorFigureFields, RowModelForm):
     def judgement_tiers(self) -> Tiers:
         return self.tiers
 
+    @property
+    def details_have_errors(self) -> bool:
+        """Whether the details row opens on its own: an error in it must be seen beside its field."""
+        return self.is_bound and any(name in self.errors for name in DETAIL_FIELDS)
+
 
 class IndicatorAdminForm(IndicatorFigureFields, forms.ModelForm):
     """The admin edits indicators directly; it reads figures and applies the shortfall rule as the editor does."""
@@ -117,8 +146,17 @@ class IndicatorAdminForm(IndicatorFigureFields, forms.ModelForm):
         return None if evaluation is None else scheme_for(evaluation).tiers
 
 
+class IndicatorFormSet(RowFormSet):
+    indicator_label = _("指标“%(name)s”")
+
+    def row_where(self, number: int, form: forms.Form) -> str:
+        # Indicators are known by name, and a row number means nothing once rows are reordered.
+        name = (form.data.get(form.add_prefix("name")) or "").strip() if form.is_bound else form.initial.get("name")
+        return self.indicator_label % {"name": name} if name else super().row_where(number, form)
+
+
 ThemeRowFormSet = row_formset(ThemeRowForm)
-IndicatorRowFormSet = row_formset(IndicatorRowForm)
+IndicatorRowFormSet = row_formset(IndicatorRowForm, IndicatorFormSet)
 
 
 @dataclass(frozen=True)
@@ -127,6 +165,11 @@ class IndicatorFigures:
     completion: Decimal | None
     shortfall: bool
     score: Decimal | None
+
+    @property
+    def needs_reason(self) -> bool:
+        """A shortfall still without its 偏差原因 (as typed on the page, or as saved)."""
+        return self.shortfall and not (self.indicator.deviation_reason or "").strip()
 
     @property
     def target_display(self) -> str:

@@ -268,6 +268,10 @@ class RowFormSet(forms.BaseFormSet):
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = _("删除此行")
 
+    def row_where(self, number: int, form: forms.Form) -> str:
+        """How the error summary names a row: "第3行" (a list whose rows have a name of their own says so)."""
+        return self.row_label % {"n": number}
+
     def kept_forms(self) -> list[forms.Form]:
         """The rows to keep, in the order the person asked for: deleted rows and blank new rows are left out."""
         return list(self.ordered_forms)
@@ -423,7 +427,7 @@ class SectionPage:
                 for n, row in enumerate(form.forms, start=1):
                     if form.can_delete and form._should_delete_form(row):
                         continue
-                    lines.extend(self._form_lines(row, f"{form.row_label % {'n': n}} "))
+                    lines.extend(self._form_lines(row, f"{form.row_where(n, row)} "))
             else:
                 title = self.form_titles.get(key)
                 lines.extend(self._form_lines(form, f"{title} " if title else ""))

@@ -539,6 +539,51 @@ class AchievementsTests(EditorTestCase):
         self.assertEqual(loan.deviation_reason, "银行授信审批周期长，下年提前对接。")
         self.assertEqual(loan.theme.title, "创新能力再上台阶")
 
+    def test_the_error_summary_names_the_indicator_and_opens_its_details_row(self):
+        data = self.open("achievements")
+        data["indicators-7-deviation_reason"] = "地方财政支出总量增长较快。"
+        response = self.client.post(self.url("achievements"), data)
+        summary = response.context["page"].error_summary()
+        self.assertEqual(
+            [(line.where, line.message, line.anchor) for line in summary],
+            [
+                (
+                    "指标“知识价值信用贷款” 偏差原因分析及改进措施",
+                    "实际完成值 11400 未达到年度指标值 20000（≥），请说明偏差原因及改进措施。",
+                    "id_indicators-5-deviation_reason",
+                )
+            ],
+        )
+        html = response.content.decode()
+        # The row with the error opens by itself (grid.js closes the others); its fields have visible labels.
+        self.assertIn('id="indicators-5-details" data-open', html)
+        self.assertNotIn('id="indicators-7-details" data-open', html)
+        self.assertContains(response, "指标“知识价值信用贷款”的详细信息", status_code=422)
+        self.assertContains(
+            response,
+            '<label class="form-label small mb-0" for="id_indicators-5-deviation_reason">'
+            '<span class="visually-hidden">第6行 </span>偏差原因分析及改进措施</label>',
+            html=True,
+            status_code=422,
+        )
+
+    def test_a_new_indicator_without_a_name_is_named_by_its_row(self):
+        data = self.open("achievements")
+        data.update({"indicators-9-target": "100", "indicators-9-actual": "90"})
+        response = self.client.post(self.url("achievements"), data)
+        wheres = [line.where for line in response.context["page"].error_summary()]
+        self.assertIn("第10行 三级指标", wheres)
+
+    def test_the_live_status_follows_the_reason_typed(self):
+        data = self.open("achievements")
+        url = reverse("evaluation_section_figures", args=[self.evaluation.pk, "achievements"])
+        before = self.client.post(url, data)
+        self.assertContains(before, "未达标，需说明原因", count=2)
+        data["indicators-5-deviation_reason"] = "银行授信审批周期长，下年提前对接。"
+        after = self.client.post(url, data)
+        self.assertContains(after, "未达标，需说明原因", count=1)
+        self.assertContains(after, "未达标，已说明原因", count=1)
+
     def test_a_ceiling_indicator_over_its_target_needs_a_reason(self):
         data = self.open("achievements")
         data.update(
