@@ -22,7 +22,10 @@ from evaluations.forms import (
     SectionPage,
     initial_rows,
     is_kept_as_typed,
+    keyed_rows,
+    new_row_choices,
     row_formset,
+    row_reference,
 )
 from evaluations.models import Evaluation
 from evaluations.money import format_quantity
@@ -103,7 +106,14 @@ DETAIL_FIELDS = [
 
 
 class IndicatorRowForm(IndicatorFigureFields, RowModelForm):
-    theme_id = forms.TypedChoiceField(label=_("所属成效"), coerce=int, required=False, empty_value=None)
+    # A saved theme's id, or the key of a theme typed as new on the same page ("new:2"): both saved together.
+    theme_id = forms.TypedChoiceField(
+        label=_("所属成效"),
+        coerce=row_reference,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": _("所选的工作成效已不在本页（可能已删除或清空了标题），请重新选择。")},
+    )
 
     class Meta:
         model = Indicator
@@ -201,16 +211,18 @@ class AchievementsPage(SectionPage):
         self.scheme = scheme_for(self.evaluation)
         self.themes = list(self.evaluation.themes.all())
         self.indicators = list(self.evaluation.indicators.all())
+        themes = ThemeRowFormSet(self.data, prefix="themes", initial=initial_rows(self.themes, ["id", "title", "body"]))
         self.forms = {
-            "themes": ThemeRowFormSet(
-                self.data, prefix="themes", initial=initial_rows(self.themes, ["id", "title", "body"])
-            ),
+            "themes": themes,
             "indicators": IndicatorRowFormSet(
                 self.data,
                 prefix="indicators",
                 initial=initial_rows(self.indicators, ["id", *INDICATOR_FIELDS]),
                 form_kwargs={
-                    "theme_choices": [(theme.pk, theme.title) for theme in self.themes],
+                    "theme_choices": [
+                        *((theme.pk, theme.title) for theme in self.themes),
+                        *new_row_choices(themes, "title"),
+                    ],
                     "tiers": self.scheme.tiers,
                 },
             ),
@@ -223,7 +235,7 @@ class AchievementsPage(SectionPage):
             evaluation=self.evaluation,
             actor=actor,
             revision=self.revision,
-            themes=self.forms["themes"].rows(),
+            themes=keyed_rows(self.forms["themes"]),
             indicators=self.forms["indicators"].rows(),
         )
 

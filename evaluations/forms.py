@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import AmountUnit, Duty, Evaluation, Office, StaffingLine
 from .money import MAX_AMOUNT, MAX_QUANTITY, TEN_THOUSAND, format_quantity, parse_amount, parse_quantity
-from .rows import ROWS_DO_NOT_MATCH
+from .rows import ROWS_DO_NOT_MATCH, new_row_key
 
 # ---------------------------------------------------------------------------
 # Amounts
@@ -303,6 +303,36 @@ class RowFormSet(forms.BaseFormSet):
                 # Beside the field; the row's error also makes the formset invalid.
                 form.add_error(self.unique_field, ValidationError(self.unique_message, params={"value": value}))
             seen.add(value)
+
+
+def row_reference(value: str | int) -> int | str:
+    """A select's value naming a row of the page: a saved row's id, or the key of a row typed as new ("new:2")."""
+    if isinstance(value, int):  # an initial value, already an id
+        return value
+    return int(value) if value.isdigit() else value
+
+
+def new_row_choices(formset: forms.BaseFormSet, label_field: str) -> list[tuple[str, str]]:
+    """The rows typed as new on a posted page, as choices for a select of another list on the same page: (key,
+    the name as typed). A new row without a name, or marked for deletion, is not one."""
+    if not formset.is_bound:
+        return []
+    choices = []
+    for index in range(formset.initial_form_count(), formset.total_form_count()):
+        form = formset.forms[index]
+        label = (form.data.get(form.add_prefix(label_field)) or "").strip()
+        if label and not form.data.get(form.add_prefix("DELETE")):
+            choices.append((new_row_key(index), label))
+    return choices
+
+
+def keyed_rows(formset: RowFormSet) -> list[dict[str, Any]]:
+    """:meth:`RowFormSet.rows`, each new row with the key other rows of the page may point at it by."""
+    rows = formset.rows()
+    for row, form in zip(rows, formset.kept_forms(), strict=True):
+        if row.get("id") is None:
+            row["key"] = new_row_key(formset.forms.index(form))
+    return rows
 
 
 def is_kept_as_typed(formset: forms.BaseFormSet, form: forms.Form) -> bool:
