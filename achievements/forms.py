@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.forms import (
@@ -34,7 +33,7 @@ from evaluations.scoring_schemes import scheme_for
 
 from . import figures
 from .models import Indicator, Theme
-from .rules import SHORTFALL_BESIDE_FIELD, assessment_error, shortfall_reason_error
+from .rules import assessment_error, shortfall_reason_error
 from .services import INDICATOR_FIELDS
 
 
@@ -69,8 +68,7 @@ class IndicatorFigureFields(forms.Form):
             reason=cleaned.get("deviation_reason"),
         )
         if error is not None:
-            beside = ValidationError(SHORTFALL_BESIDE_FIELD, code=error.code, params=error.params)
-            self.add_error("deviation_reason", beside)
+            self.add_error("deviation_reason", error)
         tiers = self.judgement_tiers()
         judged = (
             None

@@ -21,11 +21,6 @@ SHORTFALL_WITHOUT_REASON = _(
     "指标“%(name)s”的实际完成值 %(actual)s 未达到年度指标值 %(target)s（%(direction)s），请填写偏差原因分析及改进措施。"
 )
 
-# Beside the field, in the indicator's own row (the error summary names the indicator before it).
-SHORTFALL_BESIDE_FIELD = _(
-    "实际完成值 %(actual)s 未达到年度指标值 %(target)s（%(direction)s），请说明偏差原因及改进措施。"
-)
-
 
 def shortfall_reason_error(
     *, name: str, direction: str | None, target: Decimal | None, actual: Decimal | None, reason: str | None
