@@ -207,6 +207,18 @@ class AmountUnitForm(forms.Form):
 # ---------------------------------------------------------------------------
 
 
+class DateTextInput(forms.DateInput):
+    """A date typed as 2024-12-31 (2024/12/31 and 2024年12月31日 are read too, by the locale's input formats). A text
+    input rather than type=date: Chromium's date input shows the browser's own format (mm/dd/yyyy on an English
+    browser) whatever the page's language, and the report's dates are written year first."""
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        hint = {"placeholder": _("年-月-日，如 2024-12-31"), "inputmode": "numeric", "autocomplete": "off"}
+        super().__init__(attrs={**hint, **(attrs or {})}, format="%Y-%m-%d")
+
+
 def crispy_helper() -> FormHelper:
     """Forms are rendered inside the page's own <form>, so crispy must not add another one."""
     helper = FormHelper()
@@ -531,7 +543,7 @@ class StaffingSummaryForm(forms.ModelForm):
     class Meta:
         model = Evaluation
         fields = ["staff_on_roll", "staffing_authority", "staffing_date"]
-        widgets = {"staffing_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"staffing_date": DateTextInput()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -654,7 +666,7 @@ class NarrativeForm(forms.ModelForm):
             "measures": forms.Textarea(attrs={"rows": 5}),
             "results_use": forms.Textarea(attrs={"rows": 4}),
             "no_spending_note": forms.Textarea(attrs={"rows": 2}),
-            "signature_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "signature_date": DateTextInput(),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
