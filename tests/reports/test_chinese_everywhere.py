@@ -196,3 +196,16 @@ class BrowserChecksTests(TestCase):
         self.assertContains(page, 'placeholder="年-月-日，如 2024-12-31"')
         self.assertNotContains(page, 'type="date"')
         self.assertContains(page, 'name="narrative-signature_date"')
+
+
+class PermissionLabelTests(TestCase):
+    def test_a_permission_is_named_by_its_model_and_action_in_the_sites_language(self):
+        from django.contrib.auth.models import Permission
+
+        from evaluations.admin import permission_label
+
+        history = Permission.objects.get(codename="add_historicalindicator")
+        self.assertEqual(history.name, "Can add historical 绩效指标")  # as Django stores it
+        self.assertEqual(permission_label(history), "绩效成效 | 绩效指标的修改记录 | 可增加")
+        view_unit = Permission.objects.get(codename="view_unit")
+        self.assertEqual(permission_label(view_unit), "绩效自评 | 预算单位 | 可查看")

@@ -474,6 +474,13 @@ class ProjectSpendingTests(EditorTestCase):
         item = ProjectItem.objects.get(evaluation=self.evaluation, name="园区道路")
         self.assertEqual(item.source.name, "专项债券资金")
 
+    def test_the_live_figures_group_the_items_of_a_new_source_under_it(self):
+        data = self.open("project")
+        data.update({"sources-3-name": "专项债券资金", "items-10-name": "园区道路", "items-10-amount": "80000"})
+        data["items-10-source_id"] = "new:3"
+        response = self.client.post(reverse("evaluation_section_figures", args=[self.evaluation.pk, "project"]), data)
+        self.assertContains(response, '<tr data-figure="source-new:3"><th scope="row">专项债券资金</th>')
+
     def test_a_new_source_is_offered_again_after_a_refused_save_and_a_deleted_one_is_not(self):
         data = self.open("project")
         data.update({"sources-3-name": "专项债券资金", "items-10-name": "园区道路", "items-10-amount": "8万"})
