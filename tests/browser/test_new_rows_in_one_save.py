@@ -31,6 +31,8 @@ def test_wangfang_chooses_a_new_source_and_a_new_theme_before_saving(page, live_
     source.select_option(label="专项债券资金（区级）")
     item.locator("input[name$='-name']").fill("园区道路")
     item.locator("input[name$='-amount']").fill("8")
+    # The live figures answer what was typed first: SQLite's in-memory test database locks a table per request.
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page.get_by_text("“项目支出”已保存。")).to_be_visible()
     assert ProjectItem.objects.get(evaluation=evaluation, name="园区道路").source.name == "专项债券资金（区级）"
@@ -47,6 +49,8 @@ def test_wangfang_chooses_a_new_source_and_a_new_theme_before_saving(page, live_
         )
         row.locator(".indicator-toggle").click()
         row.get_by_label("偏差原因分析及改进措施").fill("已说明原因。")
+    # The live figures answer what was typed first: SQLite's in-memory test database locks a table per request.
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page.get_by_text("“工作成效和绩效指标”已保存。")).to_be_visible()
     indicator = Indicator.objects.filter(evaluation=evaluation).order_by("order").first()
