@@ -154,6 +154,20 @@ class ReviewPageTests(SeedTestCase):
         body = render_report_body(Evaluation.objects.get(pk=self.evaluation.pk))
         self.assertContains(response, body)  # the whole report body, as rendered
 
+    def test_liqiang_sees_the_one_duty_wangfang_changed_as_one_item(self):
+        workflow.submit(evaluation=self.evaluation, actor=self.wangfang)
+        workflow.return_for_revision(evaluation=self.evaluation, actor=self.liqiang, reason="请核对职能")
+        duty = self.evaluation.duties.order_by("order")[1]
+        Duty.objects.filter(pk=duty.pk).update(text=duty.text + "（新增表述）")
+        workflow.submit(evaluation=self.evaluation, actor=self.wangfang)
+
+        self.client.force_login(self.liqiang)
+        response = self.client.get(reverse("workflow_review", args=[self.evaluation.pk]))
+        self.assertContains(response, '<li class="diff-item-changed">', count=1)
+        self.assertContains(response, "修改第2项")
+        self.assertContains(response, '<ins class="bg-success-subtle">（新增表述）</ins>', html=True)
+        self.assertNotContains(response, "diff-item-added")
+
     def test_the_first_submission_has_nothing_to_compare(self):
         workflow.submit(evaluation=self.evaluation, actor=self.wangfang)
         self.client.force_login(self.liqiang)
