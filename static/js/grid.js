@@ -142,7 +142,8 @@
     });
     // A click puts the cell straight into editing; leaving the grid ends it.
     grid.addEventListener("mousedown", function (event) {
-      if (event.target.closest("tr.indicator-main")) { grid.dataset.editing = "1"; }
+      var cell = event.target.closest("tr.indicator-main") ? event.target : null;
+      if (cell) { grid.dataset.editing = isTextual(cell) ? "1" : ""; }
     });
     grid.addEventListener("focusout", function (event) {
       if (!grid.contains(event.relatedTarget)) { grid.dataset.editing = ""; }
