@@ -4,6 +4,8 @@ from contextlib import ExitStack, contextmanager
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.html import format_html
@@ -479,3 +481,46 @@ class ReminderAdmin(ReadOnlyAdmin):
     list_filter = ["step", "campaign"]
     search_fields = ["unit__name", "recipients"]
     list_select_related = ["campaign", "unit"]
+
+
+# ---------------------------------------------------------------------------
+# People and their permissions
+# ---------------------------------------------------------------------------
+
+# Permission names are stored by Django in English when the tables are created ("Can add historical 绩效指标"): the
+# admin's permission lists name them from their codename and model instead, in the site's language.
+PERMISSION_ACTIONS = {"add": _("可增加"), "change": _("可修改"), "delete": _("可删除"), "view": _("可查看")}
+HISTORY_OF = _("%(name)s的修改记录")
+
+
+def permission_label(permission: Permission) -> str:
+    model = permission.content_type.model_class()
+    action, _underscore, _model = permission.codename.partition("_")
+    if model is None or action not in PERMISSION_ACTIONS:
+        return str(permission)
+    # django-simple-history's models are named "historical <name>" in English; they keep the tracked model here.
+    tracked = getattr(model, "instance_type", None)
+    name = HISTORY_OF % {"name": tracked._meta.verbose_name} if tracked else model._meta.verbose_name
+    return f"{model._meta.app_config.verbose_name} | {name} | {PERMISSION_ACTIONS[action]}"
+
+
+class PermissionLabelsMixin:
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name in {"permissions", "user_permissions"}:
+            field.label_from_instance = permission_label
+        return field
+
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class PersonAdmin(PermissionLabelsMixin, UserAdmin):
+    pass
+
+
+@admin.register(Group)
+class PermissionGroupAdmin(PermissionLabelsMixin, GroupAdmin):
+    pass

@@ -38,7 +38,7 @@ from .money import (
     parse_amount,
     parse_quantity,
 )
-from .rows import ROWS_DO_NOT_MATCH
+from .rows import ROWS_DO_NOT_MATCH, new_row_key
 
 # ---------------------------------------------------------------------------
 # Amounts
@@ -249,6 +249,18 @@ class AmountUnitForm(forms.Form):
 # ---------------------------------------------------------------------------
 
 
+class DateTextInput(forms.DateInput):
+    """A date typed as 2024-12-31 (2024/12/31 and 2024年12月31日 are read too, by the locale's input formats). A text
+    input rather than type=date: Chromium's date input shows the browser's own format (mm/dd/yyyy on an English
+    browser) whatever the page's language, and the report's dates are written year first."""
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        hint = {"placeholder": _("年-月-日，如 2024-12-31"), "inputmode": "numeric", "autocomplete": "off"}
+        super().__init__(attrs={**hint, **(attrs or {})}, format="%Y-%m-%d")
+
+
 def crispy_helper() -> FormHelper:
     """Forms are rendered inside the page's own <form>, so crispy must not add another one."""
     helper = FormHelper()
@@ -310,6 +322,10 @@ class RowFormSet(forms.BaseFormSet):
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = _("删除此行")
 
+    def row_where(self, number: int, form: forms.Form) -> str:
+        """How the error summary names a row: "第3行" (a list whose rows have a name of their own says so)."""
+        return self.row_label % {"n": number}
+
     def kept_forms(self) -> list[forms.Form]:
         """The rows to keep, in the order the person asked for: deleted rows and blank new rows are left out."""
         return list(self.ordered_forms)
@@ -341,6 +357,36 @@ class RowFormSet(forms.BaseFormSet):
                 # Beside the field; the row's error also makes the formset invalid.
                 form.add_error(self.unique_field, ValidationError(self.unique_message, params={"value": value}))
             seen.add(value)
+
+
+def row_reference(value: str | int) -> int | str:
+    """A select's value naming a row of the page: a saved row's id, or the key of a row typed as new ("new:2")."""
+    if isinstance(value, int):  # an initial value, already an id
+        return value
+    return int(value) if value.isdigit() else value
+
+
+def new_row_choices(formset: forms.BaseFormSet, label_field: str) -> list[tuple[str, str]]:
+    """The rows typed as new on a posted page, as choices for a select of another list on the same page: (key,
+    the name as typed). A new row without a name, or marked for deletion, is not one."""
+    if not formset.is_bound:
+        return []
+    choices = []
+    for index in range(formset.initial_form_count(), formset.total_form_count()):
+        form = formset.forms[index]
+        label = (form.data.get(form.add_prefix(label_field)) or "").strip()
+        if label and not form.data.get(form.add_prefix("DELETE")):
+            choices.append((new_row_key(index), label))
+    return choices
+
+
+def keyed_rows(formset: RowFormSet) -> list[dict[str, Any]]:
+    """:meth:`RowFormSet.rows`, each new row with the key other rows of the page may point at it by."""
+    rows = formset.rows()
+    for row, form in zip(rows, formset.kept_forms(), strict=True):
+        if row.get("id") is None:
+            row["key"] = new_row_key(formset.forms.index(form))
+    return rows
 
 
 def is_kept_as_typed(formset: forms.BaseFormSet, form: forms.Form) -> bool:
@@ -471,7 +517,7 @@ class SectionPage:
                 for n, row in enumerate(form.forms, start=1):
                     if form.can_delete and form._should_delete_form(row):
                         continue
-                    lines.extend(self._form_lines(row, f"{form.row_label % {'n': n}} "))
+                    lines.extend(self._form_lines(row, f"{form.row_where(n, row)} "))
             else:
                 title = self.form_titles.get(key)
                 lines.extend(self._form_lines(form, f"{title} " if title else ""))
@@ -599,7 +645,7 @@ class StaffingSummaryForm(forms.ModelForm):
     class Meta:
         model = Evaluation
         fields = ["staff_on_roll", "staffing_authority", "staffing_date"]
-        widgets = {"staffing_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"staffing_date": DateTextInput()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -722,7 +768,7 @@ class NarrativeForm(forms.ModelForm):
             "measures": forms.Textarea(attrs={"rows": 5}),
             "results_use": forms.Textarea(attrs={"rows": 4}),
             "no_spending_note": forms.Textarea(attrs={"rows": 2}),
-            "signature_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "signature_date": DateTextInput(),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -154,7 +154,9 @@ def _reason_transition(
                 return _refused(request, evaluation, error)
             messages.success(request, done)
             return _overview(evaluation)
-        return render(request, template, {"evaluation": evaluation, "form": form})
+        # A reason left blank comes back with the server's message beside the field (422, as a refused editor page).
+        status = 422 if form.is_bound else 200
+        return render(request, template, {"evaluation": evaluation, "form": form}, status=status)
 
     return view
 
@@ -224,8 +226,12 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         return _overview(evaluation)
     messages.success(
         request,
-        _("报告已公开（第%(version)s版），公众可在门户网站查看：%(path)s")
-        % {"version": publication.version, "path": reverse("publication_detail", args=[publication.pk])},
+        _("报告已公开（第%(version)s版），公众可在门户网站查看：%(url)s")
+        % {
+            "version": publication.version,
+            # The address to copy into a notice or a mail: whole, as this request reached the site.
+            "url": request.build_absolute_uri(reverse("publication_detail", args=[publication.pk])),
+        },
     )
     return _overview(evaluation)
 

@@ -133,6 +133,38 @@ class ProjectServiceTests(SeedTestCase):
             )
         self.assertEqual(ProjectItem.objects.filter(evaluation=self.evaluation).count(), 10)
 
+    def test_a_new_source_and_an_item_of_it_are_saved_together(self):
+        sources = [*self.sources(), {"id": None, "name": "专项债券资金", "description": "", "key": "new:3"}]
+        items = self.items()
+        items[0]["source_id"] = "new:3"
+        save_project_spending(evaluation=self.evaluation, actor=self.wangfang, revision=0, sources=sources, items=items)
+        new = FundSource.objects.get(evaluation=self.evaluation, name="专项债券资金")
+        self.assertEqual(new.order, 4)
+        self.assertEqual(ProjectItem.objects.get(evaluation=self.evaluation, name=items[0]["name"]).source, new)
+        self.assertEqual(new.history.count(), 1)  # created once, with its name: no placeholder in its history
+
+    def test_an_item_naming_a_new_source_the_page_does_not_have_is_refused(self):
+        items = self.items()
+        items[0]["source_id"] = "new:9"
+        with self.assertRaisesMessage(ValidationError, "页面上的行与当前内容不符"):
+            save_project_spending(
+                evaluation=self.evaluation, actor=self.wangfang, revision=0, sources=self.sources(), items=items
+            )
+        self.assertEqual(FundSource.objects.filter(evaluation=self.evaluation).count(), 3)
+        self.assertFalse(SectionRevision.objects.filter(evaluation=self.evaluation).exists())
+
+    def test_a_new_source_chosen_by_items_cannot_take_the_name_of_one_deleted_in_the_same_save(self):
+        kept, gone = self.sources()[:2], self.sources()[2]
+        items = [item for item in self.items() if item["source_id"] != gone["id"]]
+        items[0]["source_id"] = "new:3"
+        sources = [*kept, {"id": None, "name": gone["name"], "description": "", "key": "new:3"}]
+        with self.assertRaisesMessage(ValidationError, f"新增的“{gone['name']}”与本次改名或删除的一行同名"):
+            save_project_spending(
+                evaluation=self.evaluation, actor=self.wangfang, revision=0, sources=sources, items=items
+            )
+        self.assertEqual(FundSource.objects.filter(evaluation=self.evaluation).count(), 3)
+        self.assertEqual(ProjectItem.objects.filter(evaluation=self.evaluation).count(), 10)
+
     def test_basic_spending_is_updated_in_place(self):
         save_basic_spending(
             evaluation=self.evaluation,

@@ -90,6 +90,8 @@ class ConfirmationPageTests(TemporaryPublicationsStore, SeedTestCase):
         with fake_rendering():
             response = self.client.post(self.url, {"submission": "1"}, follow=True)
         self.assertContains(response, "报告已公开（第1版）")
+        publication = self.evaluation.publications.get()
+        self.assertContains(response, f"公众可在门户网站查看：http://testserver/reports/{publication.pk}/")
         self.evaluation.refresh_from_db()
         self.assertEqual(self.evaluation.status, Status.PUBLISHED)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 
@@ -93,7 +94,7 @@ class SubmitTests(SeedTestCase):
                        "kind": "money", "value": "3864449.00"}, submission.content)  # fmt: skip
         self.assertEqual([message.to for message in mail.outbox], [["liqiang@example.invalid"]])
         self.assertIn("待审核", mail.outbox[0].subject)
-        self.assertIn(f"/app/evaluations/{self.evaluation.pk}/", mail.outbox[0].body)
+        self.assertIn(f"报告页面：{settings.SITE_URL}/app/evaluations/{self.evaluation.pk}/", mail.outbox[0].body)
 
     def test_the_mail_waits_for_the_commit(self):
         with self.captureOnCommitCallbacks(execute=False) as callbacks:
@@ -257,6 +258,7 @@ class PublishAndCorrectTests(TemporaryPublicationsStore, SeedTestCase):
         self.assertEqual(StatusChange.objects.get().comment, "第1版")
         self.assertEqual([message.to for message in mail.outbox], [["wangfang@example.invalid"]])
         self.assertIn(publication.pdf_sha256, mail.outbox[0].body)
+        self.assertIn(f"公开页面：{settings.SITE_URL}/reports/{publication.pk}/", mail.outbox[0].body)
 
     def test_a_correction_reopens_the_report_and_keeps_the_publication_live(self):
         self.set_status(Status.APPROVED)
