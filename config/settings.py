@@ -71,7 +71,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
-    "axes",
+    "config.apps.AxesConfig",
     "csp",
     "evaluations",
     "budgets",

@@ -32,7 +32,10 @@ ALLOWED = {
 NOT_WORDS = re.compile(
     r"https?://\S+|[\w.+-]+@[\w.-]+|\b[0-9a-f]{16,}\b|[\w-]+\.(?:pdf|xlsx|json|csv)\b|"
     r"[\w+/]+\*{3,}|"  # a password hash's parts as the admin masks them: "adb**********"
-    r"\b(?:wangfang|liqiang|zhaomin|chenjing|zhouwei|sunli|admin)\b|__row__|__prefix__"
+    r"\b(?:wangfang|liqiang|zhaomin|chenjing|zhouwei|sunli|admin)\b|__row__|__prefix__|"
+    # django-axes names its records in English in every language (its models' __str__, not translatable): the
+    # admin's title and breadcrumb of one sign-in record.
+    r"Access Log for|Attempted Access|Failed access: user|\bfrom\b(?= \d)|\bon\b(?= \d)"
 )
 WORD = re.compile(r"[A-Za-z]{3,}")
 # Visible text, and the attributes a person reads or hears (a placeholder, a tooltip, an accessible name).
