@@ -44,6 +44,8 @@ workflow_urls: list = [
     ),
     path("evaluations/<int:pk>/return/", workflow_views.return_for_revision, name="workflow_return"),
     path("evaluations/<int:pk>/publish/", workflow_views.publish, name="workflow_publish"),
+    path("evaluations/<int:pk>/publish/progress/", workflow_views.publish_progress, name="workflow_publish_progress"),
+    path("evaluations/<int:pk>/publish/status/", workflow_views.publish_status, name="workflow_publish_status"),
     path(
         "evaluations/<int:pk>/publish/first-page.pdf", workflow_views.publish_preview, name="workflow_publish_preview"
     ),
