@@ -234,8 +234,9 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # ---------------------------------------------------------------------------
 # A Celery worker takes them from Redis when CELERY_BROKER_URL is set (redis://127.0.0.1:6379/0). Without it they
 # run in the process that asks, after its transaction commits: `make run` needs nothing else.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip()
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_BROKER_URL", "").strip()
+# In-process, no broker is ever contacted; "memory://" only keeps Celery from looking for one on localhost.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip() or "memory://"
 CELERY_TASK_IGNORE_RESULT = True
 # Renders are memory-heavy (WeasyPrint): at most this many at once per worker, each taken only when one is free
 # (no prefetching), and acknowledged after it ran, so a worker that dies hands its job to another.
