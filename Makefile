@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/lukou
 # Two workers: the machines have two cores (the browser tests run their own live server per worker).
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run setup venv system system-test migrate demo test test-sqlite test-postgres lint format bench messages clean
+.PHONY: run setup venv system system-test redis migrate demo test test-sqlite test-postgres lint format bench messages clean
 
 run: setup
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
@@ -28,6 +28,10 @@ system:
 system-test:
 	scripts/ensure-system-packages.sh test
 
+# The Celery worker test talks to a real Redis (the app itself runs tasks in-process without one).
+redis:
+	scripts/ensure-redis.sh
+
 messages: venv
 	DEBUG=true $(PY) manage.py compilemessages -v0 --ignore=.venv
 
@@ -37,7 +41,7 @@ migrate: venv messages
 demo: venv
 	DEBUG=true $(PY) manage.py loaddemo
 
-test: system-test venv messages lint test-sqlite test-postgres
+test: system-test redis venv messages lint test-sqlite test-postgres
 
 test-sqlite:
 	env -u DATABASE_URL $(VENV)/bin/pytest $(PYTEST_ARGS)
