@@ -60,9 +60,15 @@ format: venv
 
 # The summary table's part runs on PostgreSQL with 10,000 units × 5 years when DATABASE_URL points to it (in a
 # throwaway test_<name> database), otherwise on SQLite with 1,000 units: see benchmarks/summary.py.
-bench: system venv
+# Publishing and downloads run gunicorn and a Celery worker against Redis and a throwaway PostgreSQL database on the
+# server of DATABASE_URL (else PG_URL): see benchmarks/publishing.py and benchmarks/downloads.py.
+bench: system venv redis
 	DEBUG=false SECRET_KEY=bench $(PY) -m benchmarks.run
 	DEBUG=false SECRET_KEY=bench $(PY) -m benchmarks.summary
+	scripts/ensure-postgres.sh
+	BENCH_PG_URL=$(PG_URL) DEBUG=false SECRET_KEY=bench $(PY) -m benchmarks.publishing
+	BENCH_PG_URL=$(PG_URL) DEBUG=false SECRET_KEY=bench $(PY) -m benchmarks.downloads
+	BENCH_PG_URL=$(PG_URL) DEBUG=false SECRET_KEY=bench $(PY) -m benchmarks.downloads --size 8388608 --requests 8
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles media

@@ -238,6 +238,8 @@ CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_BROKER_URL", "").strip()
 # In-process, no broker is ever contacted; "memory://" only keeps Celery from looking for one on localhost.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip() or "memory://"
 CELERY_TASK_IGNORE_RESULT = True
+# Several deployments (or a benchmark) sharing one Redis keep apart by queue name.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 # Renders are memory-heavy (WeasyPrint): at most this many at once per worker, each taken only when one is free
 # (no prefetching), and acknowledged after it ran, so a worker that dies hands its job to another.
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2, minimum=1)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import get_conditional_response
@@ -129,7 +129,13 @@ def publication_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
             stored = open_pdf(publication)
         except PublishedFileMissing as error:
             return _unavailable(request, str(error))
-        response = StreamingHttpResponse(_read_span(stored, first, last - first + 1), content_type="application/pdf")
+        if wanted is None:
+            # The whole file: a FileResponse, which a WSGI server with a file wrapper (gunicorn) sends by sendfile.
+            response = FileResponse(stored, content_type="application/pdf")
+        else:
+            response = StreamingHttpResponse(
+                _read_span(stored, first, last - first + 1), content_type="application/pdf"
+            )
     response["Content-Disposition"] = content_disposition(publication.pdf_filename)
     response["Content-Length"] = str(last - first + 1)
     if wanted is not None:
