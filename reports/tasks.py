@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import workflow
+from evaluations import campaigns
+from evaluations.models import Publication
+
+from . import prepared, publication, workflow
 
 
 @shared_task(bind=True, name="reports.publish_report", max_retries=None)
@@ -23,3 +26,25 @@ def publish_report(self, job_id: int) -> int | None:
                 continue
             raise self.retry(countdown=later.delay) from None
         return publication.pk if publication is not None else None
+
+
+@shared_task(name="reports.prepare_preview", autoretry_for=(OSError,), retry_backoff=2, max_retries=3)
+def prepare_preview(evaluation_id: int, name: str) -> str:
+    """The draft's PDF preview for the page that waits for it (:func:`reports.prepared.prepare_preview`)."""
+    return prepared.prepare_preview(evaluation_id, name)
+
+
+@shared_task(name="reports.send_reminders")
+def send_reminders() -> int:
+    """The campaigns' reminders due today (evaluations.campaigns.send_reminders), for celery beat where cron is
+    not used; the same as `manage.py send_reminders`."""
+    return len(campaigns.send_reminders().sent)
+
+
+@shared_task(name="reports.verify_publications")
+def verify_publications() -> int:
+    """Every stored PDF against its SHA-256 (as `manage.py verify_publications`); returns how many failed."""
+    return sum(
+        not publication.verify_publication(each).ok
+        for each in Publication.objects.defer("body_html", "data").order_by("pk").iterator(chunk_size=200)
+    )

@@ -32,6 +32,9 @@ excel_urls: list = [
 report_urls: list = [
     path("evaluations/<int:pk>/report/", report_views.report, name="evaluation_report"),
     path("evaluations/<int:pk>/report.pdf", report_views.report_pdf, name="evaluation_report_pdf"),
+    path(
+        "evaluations/<int:pk>/report.pdf/status/", report_views.report_pdf_status, name="evaluation_report_pdf_status"
+    ),
 ]
 workflow_urls: list = [
     path("evaluations/<int:pk>/review/", workflow_views.review, name="workflow_review"),

@@ -209,6 +209,7 @@ POLICY: dict[str, Entry] = {
     ),
     "workflow_publish_preview": Entry(get=read()),
     "workflow_publish_progress": Entry(get=read()),
+    "evaluation_report_pdf_status": Entry(get=read()),
     "workflow_publish_status": Entry(get=read()),
     "workflow_reopen": Entry(
         get=reason_form_get("reopen"), post=transition_post("reopen"), post_data={"comment": "更正"}
