@@ -34,6 +34,12 @@ def prepare_preview(evaluation_id: int, name: str) -> str:
     return prepared.prepare_preview(evaluation_id, name)
 
 
+@shared_task(name="reports.prepare_sheets", autoretry_for=(OSError,), retry_backoff=2, max_retries=3)
+def prepare_sheets(evaluation_ids: list[int], name: str) -> str:
+    """The bureau's 各单位自评表 workbook for the page that waits for it (:func:`reports.prepared.prepare_sheets`)."""
+    return prepared.prepare_sheets(evaluation_ids, name)
+
+
 @shared_task(name="reports.send_reminders")
 def send_reminders() -> int:
     """The campaigns' reminders due today (evaluations.campaigns.send_reminders), for celery beat where cron is

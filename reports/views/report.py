@@ -8,6 +8,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
@@ -75,8 +76,10 @@ def report_pdf_status(request: HttpRequest, pk: int) -> HttpResponse:
 def _preparing_context(evaluation: Evaluation, inline: bool, *, ready: bool) -> dict[str, object]:
     query = "?inline=1" if inline else ""
     return {
-        "evaluation": evaluation,
+        "what": _("报告PDF"),
+        "back_url": reverse("evaluation_detail", args=[evaluation.pk]),
+        "back_label": evaluation.year,
         "ready": ready,
-        "pdf_url": reverse("evaluation_report_pdf", args=[evaluation.pk]) + query,
+        "file_url": reverse("evaluation_report_pdf", args=[evaluation.pk]) + query,
         "status_url": reverse("evaluation_report_pdf_status", args=[evaluation.pk]) + query,
     }
