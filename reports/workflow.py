@@ -27,7 +27,9 @@ administrators):
   dept_approved; the head of the department too, from approved or dept_approved, when its review is required;
 - publish: the head of the unit or an administrator, from approved (from dept_approved when the department's review
   is required), after the same checks again: a report approved before a rule or its outline changed is refused
-  with the reasons (see :mod:`reports.publication`);
+  with the reasons. The request only moves the report to ``publishing`` (公开中, where no transition is allowed)
+  and queues a job; a worker renders, stores and records it (:func:`run_publish_job`, :mod:`reports.publication`),
+  ending in ``published`` or, on a failure, back in approved / dept_approved with the error as the comment;
 - reopen for correction (reason required): the head of the unit or an administrator, from published; the
   evaluation becomes returned and its publication stays on the portal until the corrected version supersedes it.
 """
@@ -79,6 +81,7 @@ NO_DEPARTMENT_REVIEW = _("本年度的绩效自评工作不要求主管部门审
 DEPARTMENT_REVIEW_PENDING = _("该报告须经主管部门审核通过后才能公开，请等待主管部门审核。")
 NOT_PUBLISHED = _("只有已公开的报告可以发起更正。")
 PUBLISHING_ALREADY = _("报告正在公开中，请稍候。")
+QUEUE_FAILED = _("公开任务未能提交到后台队列，报告未公开，仍为“已审核”状态。请稍后重试；如反复失败，请联系系统管理员。")
 REASON_REQUIRED = _("请填写退回原因。")
 CORRECTION_REASON_REQUIRED = _("请填写更正原因。")
 SUBMIT_BLOCKED = _("报告尚不能提交，请先补充或更正以下内容：")
@@ -334,7 +337,14 @@ def _enqueue_publication(job_id: int) -> None:
     # Imported here: the tasks module imports this one (a task is the worker's side of a transition).
     from .tasks import publish_report
 
-    publish_report.delay(job_id)
+    try:
+        publish_report.delay(job_id)
+    except Exception:
+        # The broker is down: a job nobody will ever take must not leave the report publishing for good.
+        logger.exception("Queueing publish job %s failed", job_id)
+        job = PublishJob.objects.select_related("evaluation", "requested_by").get(pk=job_id)
+        if job.state == PublishJob.State.QUEUED:
+            _failed(job, str(QUEUE_FAILED))
 
 
 # Far longer than a render (seconds): a job running this long lost its worker.
@@ -368,6 +378,9 @@ def run_publish_job(job_id: int, *, retry: bool = True) -> Publication | None:
     try:
         with transaction.atomic():
             locked = lock(evaluation)
+            if locked.status != Status.PUBLISHING:
+                # Changed behind the workflow's back (the admin site): not ours to publish any more.
+                raise PublicationError(f"evaluation {locked.pk} is {locked.status}, not publishing")
             publication = create_publication(locked, job.requested_by, stored)
             # The history is read by everyone: stored in the site's language, not the publisher's.
             with translation.override(settings.LANGUAGE_CODE):

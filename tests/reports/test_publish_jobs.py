@@ -79,6 +79,32 @@ class RequestPublicationTests(TemporaryPublicationsStore, SeedTestCase):
         self.evaluation.refresh_from_db()
         self.assertEqual(self.evaluation.status, Status.APPROVED)
 
+    def test_a_broker_that_is_down_returns_the_report_with_the_error(self):
+        from reports import tasks
+
+        with (
+            mock.patch.object(tasks.publish_report, "delay", side_effect=ConnectionError("Redis is down")),
+            self.assertLogs("reports.workflow", "ERROR"),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            job = workflow.request_publication(evaluation=self.evaluation, actor=self.liqiang)
+        job.refresh_from_db()
+        self.assertEqual(job.state, "failed")
+        self.assertIn("未能提交到后台队列", job.error)
+        self.evaluation.refresh_from_db()
+        self.assertEqual(self.evaluation.status, Status.APPROVED)
+
+    def test_a_report_moved_behind_the_workflows_back_is_not_published(self):
+        with self.captureOnCommitCallbacks():
+            job = workflow.request_publication(evaluation=self.evaluation, actor=self.liqiang)
+        Evaluation.objects.filter(pk=self.evaluation.pk).update(status=Status.RETURNED)
+        with fake_rendering(), self.assertLogs("reports", "ERROR"):
+            self.assertIsNone(workflow.run_publish_job(job.pk, retry=False))
+        self.assertFalse(Publication.objects.exists())
+        self.assertFalse(publications_storage().exists(FAKE_NAME))
+        self.evaluation.refresh_from_db()
+        self.assertEqual(self.evaluation.status, Status.RETURNED)
+
     @override_settings(PUBLISH_MAX_ATTEMPTS=3, PUBLISH_RETRY_DELAY=0)
     def test_a_store_that_fails_once_is_tried_again(self):
         storage = publications_storage()
