@@ -10,6 +10,7 @@ grade as shown at that moment (:func:`score_fields`), so no later edit of the sc
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -116,7 +117,7 @@ def discard_stored(name: str) -> None:
         logger.exception("Removing %s after a failed publication failed", name)
 
 
-def open_pdf(publication: Publication) -> File:
+def open_pdf(publication: Publication | StoredFile) -> File:
     """The stored file of a published version, open for reading (the caller closes it, FileResponse does);
     :class:`PublishedFileMissing` if it is gone. Not hashed here: ``verify_publications`` checks every file."""
     try:
@@ -210,9 +211,33 @@ def with_last_check(publications: QuerySet[Publication]) -> QuerySet[Publication
     return publications.annotate(last_check_ok=Subquery(latest.values("ok")[:1]))
 
 
-def failed_integrity(publication: Publication) -> bool:
-    """Whether the latest check of this version's file failed (from :func:`with_last_check`'s annotation)."""
-    return getattr(publication, "last_check_ok", None) is False
+@dataclass(frozen=True)
+class StoredFile:
+    """What a download needs of a published version: its file, and whether that file's latest check failed."""
+
+    pk: int
+    pdf_name: str
+    pdf_filename: str
+    pdf_sha256: str
+    pdf_size: int
+    published_at: datetime.datetime
+    failed_check: bool
+
+
+def stored_file(pk: int) -> StoredFile | None:
+    """The download's facts in two small queries (the version's file fields, its latest check): a download is served
+    like a static file, and the ORM's work for one query with a subquery and a whole model cost more than the two."""
+    fields = ("pdf_name", "pdf_filename", "pdf_sha256", "pdf_size", "published_at")
+    row = Publication.objects.filter(pk=pk).values_list(*fields).first()
+    if row is None:
+        return None
+    last_ok = (
+        PublicationCheck.objects.filter(publication_id=pk)
+        .order_by("-checked_at", "-id")
+        .values_list("ok", flat=True)
+        .first()
+    )
+    return StoredFile(pk, *row, failed_check=last_ok is False)
 
 
 def verify_publication(publication: Publication) -> PublicationCheck:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import get_conditional_response
@@ -26,9 +26,10 @@ from ..publication import (
     CHUNK,
     INTEGRITY_FAILED,
     PublishedFileMissing,
-    failed_integrity,
+    StoredFile,
     open_pdf,
     publications_storage,
+    stored_file,
     with_last_check,
 )
 from ..rendering import content_disposition
@@ -101,8 +102,10 @@ def publication_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     Last-Modified: a revalidation is answered 304 without touching the store, and a download that broke off resumes
     with a ``Range`` (one range, RFC 9110). The SHA-256 is checked when the file is stored and nightly
     (``verify_publications``), not here: a file whose latest check failed is refused with a page that says so."""
-    publication = get_object_or_404(with_last_check(Publication.objects.defer("body_html", "data")), pk=pk)
-    if failed_integrity(publication):
+    publication = stored_file(pk)
+    if publication is None:
+        raise Http404
+    if publication.failed_check:
         return _unavailable(request, str(INTEGRITY_FAILED))
     etag = f'"{publication.pdf_sha256}"'
     last_modified = int(publication.published_at.timestamp())
@@ -144,7 +147,7 @@ def publication_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     return _cacheable(response, etag, last_modified)
 
 
-def _served_elsewhere(publication: Publication) -> HttpResponseBase | None:
+def _served_elsewhere(publication: StoredFile) -> HttpResponseBase | None:
     """nginx sends the file (X-Accel-Redirect, PUBLICATIONS_X_ACCEL_PREFIX; it answers ranges itself), or a store
     without a file system sends it from a presigned URL; None when Django streams it."""
     prefix = settings.PUBLICATIONS_X_ACCEL_PREFIX
