@@ -9,6 +9,7 @@ from email.utils import getaddresses
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -247,6 +248,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# For `celery -A config beat` where cron is not used (deploy/crontab does the same): the reminders in the morning,
+# every stored PDF against its SHA-256 at night. Times in TIME_ZONE.
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {"task": "reports.send_reminders", "schedule": crontab(hour=8, minute=0)},
+    "verify-publications": {"task": "reports.verify_publications", "schedule": crontab(hour=2, minute=30)},
+}
 # A publish that fails for a transient reason (the store, the database) is tried again with a growing pause.
 PUBLISH_MAX_ATTEMPTS = env_int("PUBLISH_MAX_ATTEMPTS", 3, minimum=1)
 PUBLISH_RETRY_DELAY = env_int("PUBLISH_RETRY_DELAY", 5)

@@ -180,6 +180,45 @@ class SimultaneousPublishTests(TemporaryPublicationsStore, TransactionTestCase):
         self.assertEqual(StatusChange.objects.filter(evaluation=evaluation, to_status=Status.PUBLISHED).count(), 1)
 
 
+@unittest.skipIf(connection.vendor == "sqlite", "SQLite has no row locks; the race is tested on PostgreSQL")
+class TwentyUnitsPublishTests(TemporaryPublicationsStore, TransactionTestCase):
+    def test_twenty_heads_of_twenty_units_publish_at_once_and_each_is_published_once(self):
+        from evaluations.models import Membership, Unit
+        from tests.reports.workflow_support import publishable_evaluation
+
+        reports = []
+        for number in range(20):
+            unit = Unit.objects.create(name=f"单位{number:02d}", level="正科级行政单位")
+            head = make_user(f"head{number:02d}", f"负责人{number:02d}", unit, Membership.Role.HEAD)
+            reports.append((publishable_evaluation(unit, 2024, status=Status.APPROVED), head))
+        barrier = threading.Barrier(len(reports))
+        errors: list[Exception] = []
+
+        def publish_once(evaluation, head) -> None:
+            try:
+                barrier.wait()
+                workflow.request_publication(evaluation=evaluation, actor=head)
+            except Exception as error:
+                errors.append(error)
+            finally:
+                connections.close_all()
+
+        # Each distinct report renders: the bytes differ by unit so that every file is its own.
+        with fake_rendering() as render:
+            render.side_effect = lambda evaluation: FAKE_PDF + str(evaluation.pk).encode()
+            threads = [threading.Thread(target=publish_once, args=report) for report in reports]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+
+        self.assertEqual(errors, [])
+        for evaluation, _head in reports:
+            self.assertEqual(Publication.objects.filter(evaluation=evaluation).count(), 1)
+            self.assertEqual(StatusChange.objects.filter(evaluation=evaluation, to_status=Status.PUBLISHED).count(), 1)
+        self.assertEqual(set(Evaluation.objects.values_list("status", flat=True)), {Status.PUBLISHED})
+
+
 class PublishedRecordTests(TemporaryPublicationsStore, SeedTestCase):
     """王芳's report, approved by 李强 and published: the version keeps its headline figures and the metadata a
     government portal shows, and a correction makes it the superseded one."""
