@@ -169,6 +169,8 @@ def render_and_store(evaluation: Evaluation) -> StoredReport:
         name, digest = store_pdf(pdf)
     except Exception as error:
         logger.exception("Storing the PDF of evaluation %s failed", evaluation.pk)
+        # A write that broke off may have left part of the file under its name.
+        discard_stored(f"{sha256_of(pdf)}.pdf")
         raise TransientPublicationError(str(STORE_FAILED)) from error
     return StoredReport(name, digest, len(pdf), body, filename)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from unittest import mock
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, OperationalError
 from django.test import override_settings
 from django.urls import reverse
@@ -177,6 +178,18 @@ class FailingStepTests(TemporaryPublicationsStore, SeedTestCase):
     def test_the_store(self):
         storage = publications_storage()
         with fake_rendering(), mock.patch.object(type(storage), "save", side_effect=OSError("disk full")):
+            self.run_job()
+        self.assert_nothing_published("报告PDF保存失败")
+
+    def test_a_store_that_breaks_off_mid_write_leaves_no_part_of_the_file(self):
+        storage = publications_storage()
+        real_save = type(storage).save
+
+        def half_save(store, name, content, **kwargs):
+            real_save(store, name, ContentFile(FAKE_PDF[:10]), **kwargs)
+            raise OSError("connection reset")
+
+        with fake_rendering(), mock.patch.object(type(storage), "save", half_save):
             self.run_job()
         self.assert_nothing_published("报告PDF保存失败")
 
