@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/lukou
 # Two workers: the machines have two cores (the browser tests run their own live server per worker).
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run setup venv system system-test migrate demo test test-sqlite test-postgres lint format bench messages clean backup-check
+.PHONY: run setup venv system system-test redis migrate demo test test-sqlite test-postgres lint format bench messages clean backup-check
 
 run: setup
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
@@ -28,6 +28,10 @@ system:
 system-test:
 	scripts/ensure-system-packages.sh test
 
+# The Celery worker test talks to a real Redis (the app itself runs tasks in-process without one).
+redis:
+	scripts/ensure-redis.sh
+
 messages: venv
 	DEBUG=true $(PY) manage.py compilemessages -v0 --ignore=.venv
 
@@ -37,7 +41,7 @@ migrate: venv messages
 demo: venv
 	DEBUG=true $(PY) manage.py loaddemo
 
-test: system-test venv messages lint test-sqlite test-postgres
+test: system-test redis venv messages lint test-sqlite test-postgres
 
 test-sqlite:
 	env -u DATABASE_URL $(VENV)/bin/pytest $(PYTEST_ARGS)
@@ -58,9 +62,15 @@ format: venv
 # one page, a database restart halfway; it fails on a server error after the restart or a lost write.
 # The summary table's part runs on PostgreSQL with 10,000 units × 5 years when DATABASE_URL points to it (in a
 # throwaway test_<name> database), otherwise on SQLite with 1,000 units: see benchmarks/summary.py.
-bench: system venv
+# Publishing and downloads run gunicorn and a Celery worker against Redis and a throwaway PostgreSQL database on the
+# server of DATABASE_URL (else PG_URL): see benchmarks/publishing.py and benchmarks/downloads.py.
+bench: system venv redis
 	DEBUG=false SECRET_KEY=bench $(PY) -m benchmarks.run
 	DEBUG=false SECRET_KEY=bench $(PY) -m benchmarks.summary
+	scripts/ensure-postgres.sh
+	BENCH_PG_URL=$(PG_URL) DEBUG=false SECRET_KEY=bench $(PY) -m benchmarks.publishing
+	BENCH_PG_URL=$(PG_URL) DEBUG=false SECRET_KEY=bench $(PY) -m benchmarks.downloads
+	BENCH_PG_URL=$(PG_URL) DEBUG=false SECRET_KEY=bench $(PY) -m benchmarks.downloads --size 8388608 --requests 8
 	DEBUG=false SECRET_KEY=bench $(PY) -m benchmarks.load
 
 # Back up $(PG_URL) and the publication store, restore both into fresh copies and verify them (README: "Backup and

@@ -1,13 +1,15 @@
 """Project middleware: the interface language the reader chose, and no caching of staff pages."""
 
+import functools
 import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
-from django.utils.cache import patch_cache_control
+from django.utils.cache import cc_delim_re, patch_cache_control
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -22,12 +24,17 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        # A file that is the same in every language (the open data) is not marked as varying with the reader's
-        # language, so shared caches keep one copy.
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        response = super().process_response(request, response)
         if getattr(response, "language_independent", False):
-            return response
-        return super().process_response(request, response)
+            # The same bytes in every language: a Vary on Accept-Language would only split caches.
+            vary = [value for value in cc_delim_re.split(response.get("Vary", "")) if value]
+            kept = [value for value in vary if value.lower() != "accept-language"]
+            if kept:
+                response["Vary"] = ", ".join(kept)
+            else:
+                del response["Vary"]
+        return response
 
 
 # The signed-in part of the site. Anything under these prefixes can show a draft, a person's name or a form.
@@ -82,3 +89,15 @@ class IdleSessionMiddleware:
             if last is None or now - last >= self.REFRESH_SECONDS:
                 request.session[self.KEY] = int(now)
         return response
+
+
+def language_independent(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Mark a view's responses as the same in every language (stored files): no ``Vary: Accept-Language``."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs) -> HttpResponseBase:
+        response = view(*args, **kwargs)
+        response.language_independent = True
+        return response
+
+    return wrapper

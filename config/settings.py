@@ -7,9 +7,11 @@ environment variable, read by a strict helper that fails loudly on a value it do
 import os
 import tempfile
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -27,21 +29,24 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
 
 
-def env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return int(raw.strip())
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
-
-
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
+    return value
 
 
 # ---------------------------------------------------------------------------
@@ -275,6 +280,41 @@ SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 # pattern ({code}, {year}, {version}, {unit_id}) and the 主题分类 the portal shows.
 PUBLICATION_INDEX_PATTERN = os.environ.get("PUBLICATION_INDEX_PATTERN", "{code}/{year}-{version:05d}")
 PUBLICATION_TOPIC = os.environ.get("PUBLICATION_TOPIC", "财政、金融、审计/预算决算")
+# Behind nginx: the portal answers a PDF download with X-Accel-Redirect to this internal location (which maps to
+# PUBLICATIONS_ROOT, see deploy/nginx.conf) and nginx sends the file. Empty: Django streams it itself.
+PUBLICATIONS_X_ACCEL_PREFIX = os.environ.get("PUBLICATIONS_X_ACCEL_PREFIX", "").rstrip("/")
+# Who is told when a stored PDF fails its integrity check (mail_admins): "Name <address>" or addresses, by commas.
+ADMINS = [getaddresses([item])[0] for item in env_list("ADMINS", [])]
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# ---------------------------------------------------------------------------
+# Background work (reports.tasks): publishing, draft previews, bulk exports, reminders
+# ---------------------------------------------------------------------------
+# A Celery worker takes them from Redis when CELERY_BROKER_URL is set (redis://127.0.0.1:6379/0). Without it they
+# run in the process that asks, after its transaction commits: `make run` needs nothing else.
+CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_BROKER_URL", "").strip()
+# In-process, no broker is ever contacted; "memory://" only keeps Celery from looking for one on localhost.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip() or "memory://"
+CELERY_TASK_IGNORE_RESULT = True
+# Several deployments (or a benchmark) sharing one Redis keep apart by queue name.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
+# Renders are memory-heavy (WeasyPrint): at most this many at once per worker, each taken only when one is free
+# (no prefetching), and acknowledged after it ran, so a worker that dies hands its job to another.
+CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2, minimum=1)
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# For `celery -A config beat` where cron is not used (deploy/crontab does the same): the reminders in the morning,
+# every stored PDF against its SHA-256 at night. Times in TIME_ZONE.
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {"task": "reports.send_reminders", "schedule": crontab(hour=8, minute=0)},
+    "verify-publications": {"task": "reports.verify_publications", "schedule": crontab(hour=2, minute=30)},
+}
+# A publish that fails for a transient reason (the store, the database) is tried again with a growing pause.
+PUBLISH_MAX_ATTEMPTS = env_int("PUBLISH_MAX_ATTEMPTS", 3, minimum=1)
+PUBLISH_RETRY_DELAY = env_int("PUBLISH_RETRY_DELAY", 5)
 
 # ---------------------------------------------------------------------------
 # Security

@@ -45,6 +45,7 @@ STATE_LABELS = {
     Evaluation.Status.SUBMITTED: Evaluation.Status.SUBMITTED.label,
     Evaluation.Status.APPROVED: Evaluation.Status.APPROVED.label,
     Evaluation.Status.DEPT_APPROVED: Evaluation.Status.DEPT_APPROVED.label,
+    Evaluation.Status.PUBLISHING: Evaluation.Status.PUBLISHING.label,
     Evaluation.Status.PUBLISHED: Evaluation.Status.PUBLISHED.label,
 }
 # Not submitted: what is overdue after the deadline and what the reminders go to.

@@ -132,6 +132,9 @@ class Evaluation(models.Model):
         RETURNED = "returned", _("已退回")
         APPROVED = "approved", _("已审核")
         DEPT_APPROVED = "dept_approved", _("主管部门已审核")
+        # Accepted for publication; a worker is rendering and storing the PDF (reports.workflow.run_publish_job).
+        # Locked like an approved report; it ends published, or back where it was with the error.
+        PUBLISHING = "publishing", _("公开中")
         PUBLISHED = "published", _("已公开")
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("预算单位"))

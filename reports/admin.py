@@ -18,6 +18,8 @@ from evaluations.leaf_assessments import LeafJudgement, judgement_error
 from evaluations.models import Evaluation, LeafAssessment, Section
 from evaluations.scoring_schemes import scheme_for
 
+from .models import PublicationCheck, PublishJob
+
 
 class LeafAssessmentAdminForm(forms.ModelForm):
     """The unit's judgement of a scheme leaf, checked by the rule the editor and the service apply
@@ -116,3 +118,30 @@ class EvaluationAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
         # The inlines write the evaluation's rows: through the same gate as the evaluation's own fields.
         with self._changing(request, [form.instance.pk]):
             super().save_related(request, form, formsets, change)
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Written by the workflow and the nightly check only: administrators read them, nobody edits them here."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PublishJob)
+class PublishJobAdmin(_ReadOnlyAdmin):
+    list_display = ["evaluation", "state", "requested_by", "attempts", "created_at", "finished_at"]
+    list_filter = ["state"]
+    list_select_related = ["evaluation__unit", "requested_by"]
+
+
+@admin.register(PublicationCheck)
+class PublicationCheckAdmin(_ReadOnlyAdmin):
+    list_display = ["publication", "ok", "checked_at", "detail"]
+    list_filter = ["ok"]
+    list_select_related = ["publication"]

@@ -29,6 +29,7 @@ HANDED_OVER = (
     Evaluation.Status.SUBMITTED,
     Evaluation.Status.APPROVED,
     Evaluation.Status.DEPT_APPROVED,
+    Evaluation.Status.PUBLISHING,
     Evaluation.Status.PUBLISHED,
 )
 

@@ -112,3 +112,75 @@ class ReviewItem(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class PublishJob(models.Model):
+    """One request to publish an evaluation, done by a worker (:func:`reports.workflow.run_publish_job`): the
+    person who asked, where it stands, how many attempts it took and, when it failed, the error shown on the
+    report's pages. The status change rows stay the history; this is the worker's bookkeeping beside them."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="publish_jobs", verbose_name=_("绩效自评")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人")
+    )
+    # Where a failure returns the report: approved, or approved by the department.
+    return_status = models.CharField(_("失败后恢复的状态"), max_length=20, choices=Evaluation.Status.choices)
+    state = models.CharField(_("进度"), max_length=10, choices=State.choices, default=State.QUEUED)
+    error = models.TextField(_("错误"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    publication = models.ForeignKey(
+        "evaluations.Publication",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("公开版本"),
+    )
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("公开任务")
+        verbose_name_plural = _("公开任务")
+        constraints = [
+            # A double click, or two heads at once: one evaluation has at most one job under way.
+            models.UniqueConstraint(
+                fields=["evaluation"], condition=Q(state__in=["queued", "running"]), name="one_open_publish_job"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation_id}: {self.state}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in {self.State.QUEUED, self.State.RUNNING}
+
+
+class PublicationCheck(models.Model):
+    """One integrity check of a stored PDF against the SHA-256 its publication shows (``verify_publications``).
+    Kept beside the publication, which never changes; the latest check decides whether the file is served."""
+
+    publication = models.ForeignKey(
+        "evaluations.Publication", on_delete=models.PROTECT, related_name="checks", verbose_name=_("公开版本")
+    )
+    checked_at = models.DateTimeField(_("检查时间"), auto_now_add=True)
+    ok = models.BooleanField(_("通过"))
+    detail = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("文件完整性检查")
+        verbose_name_plural = _("文件完整性检查")
+        indexes = [models.Index(fields=["publication", "-checked_at", "-id"], name="publication_check_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id}: {'ok' if self.ok else 'failed'}"

@@ -10,6 +10,7 @@ grade as shown at that moment (:func:`score_fields`), so no later edit of the sc
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -18,9 +19,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage, storages
-from django.db.models import Max
+from django.core.mail import mail_admins
+from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,22 +37,33 @@ from evaluations.scoring_schemes import DEFAULT, chosen_scheme, scheme_spec
 
 from . import open_data, rendering
 from .key_figures import compute_key_figures, rounded_rate
+from .models import PublicationCheck
 from .scoring import score_of
 
 logger = logging.getLogger(__name__)
 
 RENDER_FAILED = _("报告PDF生成失败，报告未公开，仍为“已审核”状态。请稍后重试；如反复失败，请联系系统管理员。")
 STORE_FAILED = _("报告PDF保存失败，报告未公开，仍为“已审核”状态。请稍后重试；如反复失败，请联系系统管理员。")
+RECORD_FAILED = _("公开记录写入失败，报告未公开，仍为“已审核”状态。请稍后重试；如反复失败，请联系系统管理员。")
 FILE_MISSING = _("已公开的报告文件缺失，请联系系统管理员。")
+INTEGRITY_FAILED = _(
+    "已公开的报告文件未通过完整性校验（文件内容与公布的SHA-256指纹不一致），暂停下载，已通知系统管理员。"
+)
+
+CHUNK = 64 * 1024
 
 
 class PublicationError(Exception):
     """Publishing failed; nothing was published. The message is for the person who clicked 公开."""
 
 
+class TransientPublicationError(PublicationError):
+    """A failure that may pass by itself (the store or the database was unreachable): worth another attempt."""
+
+
 class PublishedFileMissing(Exception):
     """The stored PDF of a published version is gone or no longer matches its fingerprint. Not a
-    PublicationError: nothing failed to publish, and the portal answers it with a 404, not a message."""
+    PublicationError: nothing failed to publish; the portal answers it with its own page."""
 
 
 def publications_storage() -> Storage:
@@ -61,46 +75,86 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def stored_sha256(name: str) -> str:
+    """The SHA-256 of a stored file, read in chunks (a file never has to fit in memory)."""
+    digest = hashlib.sha256()
+    with publications_storage().open(name, "rb") as stored:
+        while chunk := stored.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def store_pdf(data: bytes) -> tuple[str, str]:
     """Write the bytes under their own hash and return (name, sha256). A file already there is kept as it is if it
-    holds the same bytes; anything else under that name means the store was tampered with, and is refused."""
+    holds the same bytes; anything else under that name means the store was tampered with, and is refused. What was
+    written is read back and hashed: a store that lost or mangled it fails here, not on a reader's download."""
     digest = sha256_of(data)
     name = f"{digest}.pdf"
     storage = publications_storage()
     if storage.exists(name):
-        with storage.open(name, "rb") as existing:
-            if sha256_of(existing.read()) != digest:
-                raise PublicationError(f"{name} exists with other content; refusing to overwrite it")
+        if stored_sha256(name) != digest:
+            raise PublicationError(f"{name} exists with other content; refusing to overwrite it")
         return name, digest
     saved = storage.save(name, ContentFile(data))
     if saved != name:
         # A store that renames instead of refusing (someone wrote the same name in between): ours is not the file.
         storage.delete(saved)
         raise PublicationError(f"the store saved {name} as {saved}")
+    if stored_sha256(name) != digest:
+        storage.delete(name)
+        raise PublicationError(f"{name} did not read back as written")
     return name, digest
+
+
+def discard_stored(name: str) -> None:
+    """Remove a file stored for a publication that was not recorded, unless a publication refers to it: names are
+    content-addressed, so the same bytes may already be another version's file, which must stay."""
+    if Publication.objects.filter(pdf_name=name).exists():
+        return
+    try:
+        publications_storage().delete(name)
+    except Exception:
+        logger.exception("Removing %s after a failed publication failed", name)
+
+
+def open_pdf(publication: Publication | StoredFile) -> File:
+    """The stored file of a published version, open for reading (the caller closes it, FileResponse does);
+    :class:`PublishedFileMissing` if it is gone. Not hashed here: ``verify_publications`` checks every file."""
+    try:
+        return publications_storage().open(publication.pdf_name, "rb")
+    except FileNotFoundError:
+        logger.error("Publication %s: %s is missing from the store", publication.pk, publication.pdf_name)
+        raise PublishedFileMissing(str(FILE_MISSING)) from None
 
 
 def read_pdf(publication: Publication) -> bytes:
     """The stored bytes of a published version, checked against the fingerprint shown to the public;
     :class:`PublishedFileMissing` if they are gone or are not those bytes."""
-    storage = publications_storage()
-    try:
-        with storage.open(publication.pdf_name, "rb") as stored:
-            data = stored.read()
-    except FileNotFoundError:
-        logger.error("Publication %s: %s is missing from the store", publication.pk, publication.pdf_name)
-        raise PublishedFileMissing(str(FILE_MISSING)) from None
+    with open_pdf(publication) as stored:
+        data = stored.read()
     if sha256_of(data) != publication.pdf_sha256:
         # Serving bytes that do not match the fingerprint on the page would be worse than serving nothing.
         logger.error("Publication %s: %s does not match its SHA-256", publication.pk, publication.pdf_name)
-        raise PublishedFileMissing(str(FILE_MISSING))
+        raise PublishedFileMissing(str(INTEGRITY_FAILED))
     return data
 
 
-def create_publication(evaluation: Evaluation, actor: AbstractBaseUser) -> Publication:
-    """Render, store and record the next version. Called by :func:`reports.workflow.publish` with the
-    evaluation's row locked; raises PublicationError (and writes nothing to the database) if anything fails."""
-    version = (evaluation.publications.aggregate(latest=Max("version"))["latest"] or 0) + 1
+@dataclass(frozen=True)
+class StoredReport:
+    """What the worker rendered and stored, before anything is recorded: the file's name, fingerprint and size,
+    the body kept beside the row and the download's file name."""
+
+    pdf_name: str
+    pdf_sha256: str
+    pdf_size: int
+    body_html: str
+    pdf_filename: str
+
+
+def render_and_store(evaluation: Evaluation) -> StoredReport:
+    """Render the PDF and the body and store the PDF. Runs in the worker without any lock: the report is
+    ``publishing``, which no editor or transition touches. Raises PublicationError (nothing stored) if rendering
+    fails, TransientPublicationError if storing does."""
     try:
         pdf = rendering.render_report_pdf(evaluation)
         body = rendering.render_report_body(evaluation)
@@ -109,7 +163,22 @@ def create_publication(evaluation: Evaluation, actor: AbstractBaseUser) -> Publi
         logger.exception("Rendering evaluation %s for publication failed", evaluation.pk)
         raise PublicationError(str(RENDER_FAILED)) from error
     if not pdf:
+        logger.error("Rendering evaluation %s for publication gave no bytes", evaluation.pk)
         raise PublicationError(str(RENDER_FAILED))
+    try:
+        name, digest = store_pdf(pdf)
+    except Exception as error:
+        logger.exception("Storing the PDF of evaluation %s failed", evaluation.pk)
+        # A write that broke off may have left part of the file under its name.
+        discard_stored(f"{sha256_of(pdf)}.pdf")
+        raise TransientPublicationError(str(STORE_FAILED)) from error
+    return StoredReport(name, digest, len(pdf), body, filename)
+
+
+def create_publication(evaluation: Evaluation, actor: AbstractBaseUser, stored: StoredReport) -> Publication:
+    """Record the next version of a rendered and stored report. Called by :func:`reports.workflow.run_publish_job`
+    with the evaluation's row locked, in the transaction that also marks it published."""
+    version = (evaluation.publications.aggregate(latest=Max("version"))["latest"] or 0) + 1
     score = score_fields(evaluation)
     figures = published_figures(evaluation)
     metadata = publication_metadata(evaluation, version)
@@ -118,11 +187,6 @@ def create_publication(evaluation: Evaluation, actor: AbstractBaseUser) -> Publi
     data = open_data.document(
         evaluation, version=version, published_at=published_at, figures=figures, score_record=score, metadata=metadata
     )
-    try:
-        name, digest = store_pdf(pdf)
-    except Exception as error:
-        logger.exception("Storing the PDF of evaluation %s failed", evaluation.pk)
-        raise PublicationError(str(STORE_FAILED)) from error
     Publication.objects.filter(evaluation=evaluation, is_current=True).update(is_current=False)
     return Publication.objects.create(
         evaluation=evaluation,
@@ -132,17 +196,79 @@ def create_publication(evaluation: Evaluation, actor: AbstractBaseUser) -> Publi
         unit_name=evaluation.unit.name,
         year=evaluation.year,
         title=evaluation.title,
-        body_html=body,
-        pdf_name=name,
-        pdf_filename=filename,
-        pdf_sha256=digest,
-        pdf_size=len(pdf),
+        body_html=stored.body_html,
+        pdf_name=stored.pdf_name,
+        pdf_filename=stored.pdf_filename,
+        pdf_sha256=stored.pdf_sha256,
+        pdf_size=stored.pdf_size,
         is_current=True,
         data=data,
         **score,
         **figures,
         **metadata,
     )
+
+
+# ---------------------------------------------------------------------------
+# Integrity of the stored files: checked when stored and nightly (verify_publications), not on every download
+# ---------------------------------------------------------------------------
+def with_last_check(publications: QuerySet[Publication]) -> QuerySet[Publication]:
+    """Annotate ``last_check_ok``: the result of the latest integrity check (None: never checked), in the same
+    query as the publications."""
+    latest = PublicationCheck.objects.filter(publication=OuterRef("pk")).order_by("-checked_at", "-id")
+    return publications.annotate(last_check_ok=Subquery(latest.values("ok")[:1]))
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """What a download needs of a published version: its file, and whether that file's latest check failed."""
+
+    pk: int
+    pdf_name: str
+    pdf_filename: str
+    pdf_sha256: str
+    pdf_size: int
+    published_at: datetime.datetime
+    failed_check: bool
+
+
+def stored_file(pk: int) -> StoredFile | None:
+    """The download's facts in two small queries (the version's file fields, its latest check): a download is served
+    like a static file, and the ORM's work for one query with a subquery and a whole model cost more than the two."""
+    fields = ("pdf_name", "pdf_filename", "pdf_sha256", "pdf_size", "published_at")
+    row = Publication.objects.filter(pk=pk).values_list(*fields).first()
+    if row is None:
+        return None
+    last_ok = (
+        PublicationCheck.objects.filter(publication_id=pk)
+        .order_by("-checked_at", "-id")
+        .values_list("ok", flat=True)
+        .first()
+    )
+    return StoredFile(pk, *row, failed_check=last_ok is False)
+
+
+def verify_publication(publication: Publication) -> PublicationCheck:
+    """Hash the stored file, record the result beside the publication and, on a failure, tell the administrators."""
+    try:
+        actual = stored_sha256(publication.pdf_name)
+    except FileNotFoundError:
+        ok, detail = False, f"{publication.pdf_name} is missing from the store"
+    except Exception as error:
+        ok, detail = False, f"{publication.pdf_name} could not be read: {error!r}"
+    else:
+        ok = actual == publication.pdf_sha256
+        detail = "" if ok else f"{publication.pdf_name} hashes to {actual}, not {publication.pdf_sha256}"
+    check = PublicationCheck.objects.create(publication=publication, ok=ok, detail=detail)
+    if not ok:
+        logger.error("Publication %s failed its integrity check: %s", publication.pk, detail)
+        mail_admins(
+            f"Publication {publication.pk} failed its integrity check",
+            f"{publication} ({publication.unit_name}, {publication.year})\n{detail}\n"
+            f"{settings.SITE_URL}{reverse('publication_detail', args=[publication.pk])}",
+            fail_silently=True,
+        )
+    return check
 
 
 FIGURE_FIELDS = ("total_spending", "basic_spending", "project_spending", "budget", "executed", "execution_rate")

@@ -31,6 +31,7 @@ STATE_ORDER = (
     Evaluation.Status.SUBMITTED,
     Evaluation.Status.APPROVED,
     Evaluation.Status.DEPT_APPROVED,
+    Evaluation.Status.PUBLISHING,
     Evaluation.Status.PUBLISHED,
 )
 

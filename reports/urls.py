@@ -33,6 +33,9 @@ excel_urls: list = [
 report_urls: list = [
     path("evaluations/<int:pk>/report/", report_views.report, name="evaluation_report"),
     path("evaluations/<int:pk>/report.pdf", report_views.report_pdf, name="evaluation_report_pdf"),
+    path(
+        "evaluations/<int:pk>/report.pdf/status/", report_views.report_pdf_status, name="evaluation_report_pdf_status"
+    ),
 ]
 workflow_urls: list = [
     path("evaluations/<int:pk>/review/", workflow_views.review, name="workflow_review"),
@@ -45,6 +48,8 @@ workflow_urls: list = [
     ),
     path("evaluations/<int:pk>/return/", workflow_views.return_for_revision, name="workflow_return"),
     path("evaluations/<int:pk>/publish/", workflow_views.publish, name="workflow_publish"),
+    path("evaluations/<int:pk>/publish/progress/", workflow_views.publish_progress, name="workflow_publish_progress"),
+    path("evaluations/<int:pk>/publish/status/", workflow_views.publish_status, name="workflow_publish_status"),
     path(
         "evaluations/<int:pk>/publish/first-page.pdf", workflow_views.publish_preview, name="workflow_publish_preview"
     ),

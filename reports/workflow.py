@@ -27,20 +27,25 @@ administrators):
   dept_approved; the head of the department too, from approved or dept_approved, when its review is required;
 - publish: the head of the unit or an administrator, from approved (from dept_approved when the department's review
   is required), after the same checks again: a report approved before a rule or its outline changed is refused
-  with the reasons (see :mod:`reports.publication`);
+  with the reasons. The request only moves the report to ``publishing`` (公开中, where no transition is allowed)
+  and queues a job; a worker renders, stores and records it (:func:`run_publish_job`, :mod:`reports.publication`),
+  ending in ``published`` or, on a failure, back in approved / dept_approved with the error as the comment;
 - reopen for correction (reason required): the head of the unit or an administrator, from published; the
   evaluation becomes returned and its publication stays on the portal until the corrected version supersedes it.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import translation
+from django.db import OperationalError, transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from evaluations import notifications
@@ -52,9 +57,18 @@ from .completeness import Problem, completeness_of
 from .diff import snapshot
 from .history import edited_submitted_version
 from .key_figures import record_key_figures
-from .publication import create_publication
+from .models import PublishJob
+from .publication import (
+    RECORD_FAILED,
+    PublicationError,
+    TransientPublicationError,
+    create_publication,
+    discard_stored,
+    render_and_store,
+)
 
 Status = Evaluation.Status
+logger = logging.getLogger(__name__)
 User = AbstractBaseUser | AnonymousUser
 
 NOT_ALLOWED_ROLE = _("您没有权限执行此操作。")
@@ -68,6 +82,8 @@ NOT_FOR_DEPARTMENT = _("只有单位已审核的报告可以由主管部门审�
 NO_DEPARTMENT_REVIEW = _("本年度的绩效自评工作不要求主管部门审核，该报告经单位审核后即可公开。")
 DEPARTMENT_REVIEW_PENDING = _("该报告须经主管部门审核通过后才能公开，请等待主管部门审核。")
 NOT_PUBLISHED = _("只有已公开的报告可以发起更正。")
+PUBLISHING_ALREADY = _("报告正在公开中，请稍候。")
+QUEUE_FAILED = _("公开任务未能提交到后台队列，报告未公开，仍为“已审核”状态。请稍后重试；如反复失败，请联系系统管理员。")
 REASON_REQUIRED = _("请填写退回原因。")
 CORRECTION_REASON_REQUIRED = _("请填写更正原因。")
 SUBMIT_BLOCKED = _("报告尚不能提交，请先补充或更正以下内容：")
@@ -292,31 +308,170 @@ def reopen_for_correction(*, evaluation: Evaluation, actor: AbstractBaseUser, re
     return locked
 
 
-def publish(*, evaluation: Evaluation, actor: AbstractBaseUser) -> Publication:
-    """Render the PDF once, store it and the report body as the next version, and mark the report published.
+def request_publication(*, evaluation: Evaluation, actor: AbstractBaseUser) -> PublishJob:
+    """公开: accept the request and hand the rendering to a worker (:func:`run_publish_job` in
+    :mod:`reports.tasks`); nobody's request waits for a render.
 
-    The PDF is rendered while the row lock is held: a second publish request waits for the first, then finds the
-    report already published and is refused, so simultaneous clicks produce exactly one version (the unique
-    constraint on evaluation and version is the last line of defence). If rendering or storing fails the
-    transaction rolls back and the report stays approved; the error is raised as a PublicationError."""
+    Under the row lock: the guards and the completeness checks, the status becomes ``publishing`` (locked like an
+    approved report) and a :class:`PublishJob` is written; the job is queued once that commits. A second request
+    while the first is under way (a double click) gets the same job, not a second one."""
+    job, created = _accept_publication(evaluation, actor)
+    if created:
+        transaction.on_commit(lambda: _enqueue_publication(job.pk))
+    return job
+
+
+def _accept_publication(evaluation: Evaluation, actor: AbstractBaseUser) -> tuple[PublishJob, bool]:
     with transaction.atomic():
         locked = lock(evaluation)
+        if locked.status == Status.PUBLISHING and (_is_head(actor, locked) or _is_admin(actor)):
+            job = locked.publish_jobs.filter(state__in=[PublishJob.State.QUEUED, PublishJob.State.RUNNING]).first()
+            if job is not None:
+                evaluation.status = locked.status
+                return job, False
         _refuse_unless_allowed(publish_refusal(locked, actor))
         # Approval does not freeze the rules: an outline assigned or a check added since is applied here too.
         _refuse_unless_complete(locked, PUBLISH_BLOCKED)
-        publication = create_publication(locked, actor)
-        # The history is read by everyone: stored in the site's language, not the publisher's.
-        with translation.override(settings.LANGUAGE_CODE):
-            comment = str(_("第%(version)s版") % {"version": publication.version})
-        record_transition(locked, actor, Status.PUBLISHED, comment)
-        transaction.on_commit(lambda: notifications.published(locked, actor, publication))
+        job = PublishJob.objects.create(evaluation=locked, requested_by=actor, return_status=locked.status)
+        record_transition(locked, actor, Status.PUBLISHING)
     evaluation.status = locked.status
+    return job, True
+
+
+def _enqueue_publication(job_id: int) -> None:
+    # Imported here: the tasks module imports this one (a task is the worker's side of a transition).
+    from .tasks import publish_report
+
+    try:
+        publish_report.delay(job_id)
+    except Exception:
+        # The broker is down: a job nobody will ever take must not leave the report publishing for good.
+        logger.exception("Queueing publish job %s failed", job_id)
+        job = PublishJob.objects.select_related("evaluation", "requested_by").get(pk=job_id)
+        if job.state == PublishJob.State.QUEUED:
+            _failed(job, str(QUEUE_FAILED))
+
+
+# Far longer than a render (seconds): a job running this long lost its worker.
+ABANDONED_AFTER = timedelta(minutes=15)
+
+
+class RetryLater(Exception):
+    """The job failed for a transient reason and has attempts left: the task queues it again after ``delay``."""
+
+    def __init__(self, delay: int) -> None:
+        super().__init__(delay)
+        self.delay = delay
+
+
+def run_publish_job(job_id: int, *, retry: bool = True) -> Publication | None:
+    """The worker's side of 公开: render and store the PDF without any lock, then under the row lock record the
+    next version and mark the report published. A failure leaves no row and no file of its own (a file another
+    version shares is kept), returns the report to where it was with the error as the history's comment and on
+    the job, and is logged. With ``retry``, a transient failure with attempts left raises :class:`RetryLater`
+    instead. A job that is not queued (delivered twice) is left alone."""
+    job = _claim(job_id)
+    if job is None:
+        return PublishJob.objects.get(pk=job_id).publication
+    evaluation = job.evaluation
+    try:
+        stored = render_and_store(evaluation)
+    except TransientPublicationError as error:
+        return _failed(job, str(error), transient=retry)
+    except PublicationError as error:
+        return _failed(job, str(error))
+    try:
+        with transaction.atomic():
+            locked = lock(evaluation)
+            if locked.status != Status.PUBLISHING:
+                # Changed behind the workflow's back (the admin site): not ours to publish any more.
+                raise PublicationError(f"evaluation {locked.pk} is {locked.status}, not publishing")
+            publication = create_publication(locked, job.requested_by, stored)
+            # The history is read by everyone: stored in the site's language, not the publisher's.
+            with translation.override(settings.LANGUAGE_CODE):
+                comment = str(_("第%(version)s版") % {"version": publication.version})
+            record_transition(locked, job.requested_by, Status.PUBLISHED, comment)
+            _finish(job, PublishJob.State.DONE, publication=publication)
+    except Exception as error:
+        logger.exception("Recording the publication of evaluation %s failed", evaluation.pk)
+        discard_stored(stored.pdf_name)
+        return _failed(job, str(RECORD_FAILED), transient=retry and isinstance(error, OperationalError))
+    try:
+        notifications.published(locked, job.requested_by, publication)
+    except Exception:
+        # The version is public and correct; an e-mail that could not be written does not take it back.
+        logger.exception("Telling the unit about publication %s failed", publication.pk)
     return publication
+
+
+def _claim(job_id: int) -> PublishJob | None:
+    """Take a queued job (one conditional update: two deliveries of one message cannot both run it). A job left
+    running longer than any render takes belonged to a worker that died; its message came back, so it is taken."""
+    abandoned = Q(state=PublishJob.State.RUNNING, started_at__lt=timezone.now() - ABANDONED_AFTER)
+    taken = PublishJob.objects.filter(Q(state=PublishJob.State.QUEUED) | abandoned, pk=job_id).update(
+        state=PublishJob.State.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    if not taken:
+        return None
+    return PublishJob.objects.select_related("evaluation__unit", "requested_by").get(pk=job_id)
+
+
+def _finish(job: PublishJob, state: str, *, publication: Publication | None = None, error: str = "") -> None:
+    job.state = state
+    job.publication = publication
+    job.error = error
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "publication", "error", "finished_at"])
+
+
+def _failed(job: PublishJob, message: str, *, transient: bool = False) -> None:
+    if transient and job.attempts < settings.PUBLISH_MAX_ATTEMPTS:
+        PublishJob.objects.filter(pk=job.pk).update(state=PublishJob.State.QUEUED, error=message)
+        raise RetryLater(settings.PUBLISH_RETRY_DELAY * 2 ** (job.attempts - 1))
+    with transaction.atomic():
+        locked = lock(job.evaluation)
+        if locked.status == Status.PUBLISHING:
+            record_transition(locked, job.requested_by, job.return_status, message)
+        _finish(job, PublishJob.State.FAILED, error=message)
+    return None
+
+
+def publish(*, evaluation: Evaluation, actor: AbstractBaseUser) -> Publication:
+    """Publish now, in this process: accept, render, store and record, for commands and tests (the site goes
+    through :func:`request_publication` and a worker). Raises the guards' ValidationError, or PublicationError
+    with the job's error when publishing failed (the report is then back where it was)."""
+    job, _created = _accept_publication(evaluation, actor)
+    publication = run_publish_job(job.pk, retry=False)
+    job.refresh_from_db()
+    evaluation.status = Evaluation.objects.values_list("status", flat=True).get(pk=evaluation.pk)
+    if publication is None:
+        if job.state == PublishJob.State.FAILED:
+            raise PublicationError(job.error)
+        publication = job.publication
+    if publication is None:
+        # Another process is running the job this request found under way.
+        raise PublicationError(str(PUBLISHING_ALREADY))
+    return publication
+
+
+def open_publish_job(evaluation: Evaluation) -> PublishJob | None:
+    """The evaluation's latest publish job (one query), for the progress fragment."""
+    jobs = evaluation.publish_jobs.select_related("publication").defer("publication__body_html", "publication__data")
+    return jobs.order_by("-created_at", "-id").first()
 
 
 def history(evaluation: Evaluation) -> list[StatusChange]:
     """The evaluation's transitions with their actors, oldest first (one query)."""
     return list(evaluation.status_changes.select_related("actor").order_by("at", "id"))
+
+
+def publish_failure(evaluation: Evaluation, changes: list[StatusChange]) -> StatusChange | None:
+    """When the last thing that happened to the report is a publish that failed, that transition: its comment is
+    the error, shown on the report's pages until something else happens."""
+    if not changes or evaluation.status == Status.PUBLISHING:
+        return None
+    last = changes[-1]
+    return last if last.from_status == Status.PUBLISHING and last.to_status != Status.PUBLISHED else None
 
 
 def open_return_reason(evaluation: Evaluation, changes: list[StatusChange] | None = None) -> StatusChange | None:

@@ -9,6 +9,7 @@ from django import template
 
 from evaluations.models import Evaluation
 from reports import workflow
+from reports.publication import with_last_check
 
 register = template.Library()
 
@@ -23,7 +24,11 @@ def workflow_panel(context: template.Context, evaluation: Evaluation) -> dict[st
     return {
         "history": history,
         "return_reason": workflow.open_return_reason(evaluation, history),
-        "publications": list(evaluation.publications.order_by("-version").only("pk", "version", "published_at")),
+        "publish_failure": workflow.publish_failure(evaluation, history),
+        # With the result of each file's latest integrity check, in the same query.
+        "publications": list(
+            with_last_check(evaluation.publications.order_by("-version").only("pk", "version", "published_at"))
+        ),
         "actions": workflow.allowed_actions(evaluation, user),
         "awaiting_department": workflow.awaiting_department(evaluation),
     }

@@ -4,10 +4,22 @@ or a version that was never published is 404, not 403."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from django import forms
+from django.conf import settings
+from django.core.files import File
 from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
@@ -15,6 +27,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_safe
 
+from config.middleware import language_independent
 from evaluations.models import Publication
 
 from ..portal import (
@@ -32,8 +45,17 @@ from ..portal import (
     unit_years,
     year_charts,
 )
-from ..publication import PublishedFileMissing, read_pdf
-from ..rendering import pdf_response
+from ..publication import (
+    CHUNK,
+    INTEGRITY_FAILED,
+    PublishedFileMissing,
+    StoredFile,
+    open_pdf,
+    publications_storage,
+    stored_file,
+    with_last_check,
+)
+from ..rendering import content_disposition
 
 
 class PortalFilterForm(forms.Form):
@@ -107,7 +129,11 @@ def portal_units(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    publication = get_object_or_404(Publication.objects.annotate(unit_id=F("evaluation__unit_id")), pk=pk)
+    # With its unit, and its file's latest integrity check (same query): the page says when the download is held
+    # back.
+    publication = get_object_or_404(
+        with_last_check(Publication.objects.annotate(unit_id=F("evaluation__unit_id"))), pk=pk
+    )
     versions = list(
         Publication.objects.filter(evaluation_id=publication.evaluation_id)
         .order_by("-version")
@@ -131,35 +157,98 @@ def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def publication_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The stored bytes of this version, never rendered again. The bytes behind a version never change, so the
-    fingerprint is the ETag and the publication time the Last-Modified: a revalidation is answered 304 without
-    reading the store, and a download that broke off resumes with a ``Range`` (one range, RFC 9110)."""
-    publication = get_object_or_404(Publication, pk=pk)
+@language_independent
+def publication_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The stored bytes of this version, never rendered again, served like a static file: streamed from the file
+    system (or by nginx, with X-Accel-Redirect; or straight from an S3-compatible store by a presigned redirect).
+    The bytes behind a version never change, so the fingerprint is the ETag and the publication time the
+    Last-Modified: a revalidation is answered 304 without touching the store, and a download that broke off resumes
+    with a ``Range`` (one range, RFC 9110). The SHA-256 is checked when the file is stored and nightly
+    (``verify_publications``), not here: a file whose latest check failed is refused with a page that says so."""
+    publication = stored_file(pk)
+    if publication is None:
+        raise Http404
+    if publication.failed_check:
+        return _unavailable(request, str(INTEGRITY_FAILED))
     etag = f'"{publication.pdf_sha256}"'
     last_modified = int(publication.published_at.timestamp())
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
         return _cacheable(not_modified, etag, last_modified)
-    try:
-        data = read_pdf(publication)
-    except PublishedFileMissing as error:
-        raise Http404(str(error)) from None
+    size = publication.pdf_size
     wanted = None
     if_range = request.headers.get("If-Range")
     if if_range is None or if_range == etag:
-        wanted = requested_range(request.headers.get("Range", ""), len(data))
+        wanted = requested_range(request.headers.get("Range", ""), size)
     if wanted == UNSATISFIABLE:
         response = HttpResponse(status=416)
-        response["Content-Range"] = f"bytes */{len(data)}"
+        response["Content-Range"] = f"bytes */{size}"
         return _cacheable(response, etag, last_modified)
+    elsewhere = _served_elsewhere(publication)
+    if elsewhere is not None:
+        return elsewhere if isinstance(elsewhere, HttpResponseRedirect) else _cacheable(elsewhere, etag, last_modified)
+    first, last = wanted if wanted is not None else (0, size - 1)
+    if request.method == "HEAD":
+        response = HttpResponse(content_type="application/pdf")
+    else:
+        try:
+            stored = open_pdf(publication)
+        except PublishedFileMissing as error:
+            return _unavailable(request, str(error))
+        if wanted is None:
+            # The whole file: a FileResponse, which a WSGI server with a file wrapper (gunicorn) sends by sendfile.
+            response = FileResponse(stored, content_type="application/pdf")
+        else:
+            response = StreamingHttpResponse(
+                _read_span(stored, first, last - first + 1), content_type="application/pdf"
+            )
+    response["Content-Disposition"] = content_disposition(publication.pdf_filename)
+    response["Content-Length"] = str(last - first + 1)
     if wanted is not None:
-        first, last = wanted
-        response = pdf_response(data[first : last + 1], publication.pdf_filename)
         response.status_code = 206
-        response["Content-Range"] = f"bytes {first}-{last}/{len(data)}"
-        return _cacheable(response, etag, last_modified)
-    return _cacheable(pdf_response(data, publication.pdf_filename), etag, last_modified)
+        response["Content-Range"] = f"bytes {first}-{last}/{size}"
+    return _cacheable(response, etag, last_modified)
+
+
+def _served_elsewhere(publication: StoredFile) -> HttpResponseBase | None:
+    """nginx sends the file (X-Accel-Redirect, PUBLICATIONS_X_ACCEL_PREFIX; it answers ranges itself), or a store
+    without a file system sends it from a presigned URL; None when Django streams it."""
+    prefix = settings.PUBLICATIONS_X_ACCEL_PREFIX
+    if prefix:
+        response = HttpResponse(content_type="application/pdf")
+        response["X-Accel-Redirect"] = f"{prefix}/{publication.pdf_name}"
+        response["Content-Disposition"] = content_disposition(publication.pdf_filename)
+        return response
+    storage = publications_storage()
+    try:
+        storage.path(publication.pdf_name)
+    except NotImplementedError:
+        # S3-compatible (django-storages): a URL signed for a short while, naming the download as ours does.
+        parameters = {"ResponseContentDisposition": content_disposition(publication.pdf_filename)}
+        return HttpResponseRedirect(storage.url(publication.pdf_name, parameters=parameters))
+    return None
+
+
+def _read_span(stored: File, first: int, length: int) -> Iterator[bytes]:
+    """``length`` bytes from ``first``, in chunks (a file never has to fit in memory); closes the file."""
+    try:
+        stored.seek(first)
+        while length > 0:
+            chunk = stored.read(min(CHUNK, length))
+            if not chunk:
+                break
+            length -= len(chunk)
+            yield chunk
+    finally:
+        stored.close()
+
+
+def _unavailable(request: HttpRequest, message: str) -> HttpResponse:
+    # 503, not 404: the version exists and its page stays; the file is held back until an administrator has
+    # restored it, and nothing should cache this answer.
+    response = render(request, "portal/file_unavailable.html", {"message": message}, status=503)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _cacheable(response: HttpResponse, etag: str, last_modified: int) -> HttpResponse:

@@ -10,10 +10,12 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,8 +27,8 @@ from evaluations.models import Evaluation, Unit
 from evaluations.money import format_percent, format_wan
 from evaluations.outlines import known_regions, may_manage_outlines
 
+from .. import prepared, summary_exports, tasks
 from .. import summary as summary_rules
-from .. import summary_exports
 from ..charts import bar_chart
 from ..excel.safe_writer import XLSX_CONTENT_TYPE, workbook_bytes
 from ..key_figures import HANDED_OVER
@@ -179,7 +181,7 @@ def summary_xlsx(request: HttpRequest, year: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def summary_sheets(request: HttpRequest, year: int) -> HttpResponse:
+def summary_sheets(request: HttpRequest, year: int) -> HttpResponseBase:
     """Every listed unit's 自评表 in one workbook, a sheet per unit that has a submitted report (see the limit)."""
     _require_bureau(request)
     query = _Query(request)
@@ -197,11 +199,37 @@ def summary_sheets(request: HttpRequest, year: int) -> HttpResponse:
             % {"count": count, "limit": summary_exports.SHEETS_LIMIT},
         )
         return redirect(f"{reverse('summary', args=[year])}?{query.encoded()}")
+    title = _("%(year)s年度各单位自评表") % {"year": year}
+    if prepared.in_worker():
+        return _prepared_sheets(request, year, list(evaluations.values_list("pk", flat=True)), title)
     wb = summary_exports.self_evaluation_workbook(evaluations)
     if not wb.worksheets:
         wb.create_sheet(_("无"))
-    title = _("%(year)s年度各单位自评表") % {"year": year}
     return _attachment(HttpResponse(workbook_bytes(wb), content_type=XLSX_CONTENT_TYPE), f"{title}.xlsx")
+
+
+def _prepared_sheets(request: HttpRequest, year: int, evaluation_ids: list[int], title: str) -> HttpResponseBase:
+    """With a worker: the workbook of these evaluations as they stand is made once by a task; until it is ready the
+    bureau sees a page that waits for it, polling this same address (htmx asks with HX-Request)."""
+    name = prepared.sheets_name(year, evaluation_ids)
+    storage = prepared.prepared_storage()
+    ready = storage.exists(name)
+    if ready and not request.headers.get("HX-Request"):
+        return _attachment(FileResponse(storage.open(name, "rb"), content_type=XLSX_CONTENT_TYPE), f"{title}.xlsx")
+    if not ready and cache.add(f"preparing:{name}", True, timeout=300):
+        tasks.prepare_sheets.delay(evaluation_ids, name)
+    url = request.get_full_path()
+    context = {
+        "what": title,
+        "back_url": reverse("summary", args=[year]),
+        "back_label": _("%(year)s年度汇总表") % {"year": year},
+        "ready": ready,
+        "file_url": url,
+        "status_url": url,
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "report/_preparing_status.html", context)
+    return render(request, "report/preparing.html", context, status=202)
 
 
 @login_required

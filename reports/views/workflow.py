@@ -12,8 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
@@ -26,7 +24,7 @@ from ..completeness import completeness_of
 from ..diff import changes_since_last_submission
 from ..history import changes_since_previous_submission
 from ..proofreading import proofreading_context
-from ..publication import PublicationError, key_figures
+from ..publication import key_figures
 from ..rendering import render_report_body
 from .report import preview_pdf_response
 
@@ -192,6 +190,9 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     page of the PDF about to be stored; the button on that page posts here. A confirmation given for an earlier
     submission of the report is not taken for this one."""
     evaluation = _get_evaluation(request, pk)
+    if evaluation.status == Evaluation.Status.PUBLISHING:
+        # A second click, or the confirmation page opened again: the job under way is the answer.
+        return redirect("workflow_publish_progress", evaluation.pk)
     refusal = workflow.publish_refusal(evaluation, request.user)
     if refusal is not None:
         messages.error(request, refusal)
@@ -215,25 +216,39 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, STALE_CONFIRMATION)
         return redirect("workflow_publish", evaluation.pk)
     try:
-        publication = workflow.publish(evaluation=evaluation, actor=request.user)
+        workflow.request_publication(evaluation=evaluation, actor=request.user)
     except workflow.Blocked as error:
         messages.error(request, error.header)
         return redirect("workflow_publish", evaluation.pk)
     except ValidationError as error:
         return _refused(request, evaluation, error)
-    except PublicationError as error:
-        messages.error(request, str(error))
-        return _overview(evaluation)
-    messages.success(
+    # The render happens in a worker: the person follows it on the progress page, never in this request.
+    return redirect("workflow_publish_progress", evaluation.pk)
+
+
+@login_required
+@require_safe
+def publish_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where a publish request lands: the job's progress, polled (htmx) until the report is published or failed."""
+    evaluation = _get_evaluation(request, pk)
+    return render(
         request,
-        _("报告已公开（第%(version)s版），公众可在门户网站查看：%(url)s")
-        % {
-            "version": publication.version,
-            # The address to copy into a notice or a mail: whole, as this request reached the site.
-            "url": request.build_absolute_uri(reverse("publication_detail", args=[publication.pk])),
-        },
+        "workflow/publish_progress.html",
+        {"evaluation": evaluation, "job": workflow.open_publish_job(evaluation)},
     )
-    return _overview(evaluation)
+
+
+@login_required
+@require_safe
+@cache_control(private=True, no_cache=True)
+def publish_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress fragment alone, for the polling (two queries: the evaluation, its latest job)."""
+    evaluation = _get_evaluation(request, pk)
+    return render(
+        request,
+        "workflow/_publish_status.html",
+        {"evaluation": evaluation, "job": workflow.open_publish_job(evaluation)},
+    )
 
 
 @login_required

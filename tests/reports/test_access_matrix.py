@@ -31,7 +31,15 @@ from tests.base import DepartmentSeedTestCase
 from tests.reports.workflow_support import TemporaryPublicationsStore, fake_rendering
 
 Status = Evaluation.Status
-STATES = [Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.APPROVED, Status.DEPT_APPROVED, Status.PUBLISHED]
+STATES = [
+    Status.DRAFT,
+    Status.SUBMITTED,
+    Status.RETURNED,
+    Status.APPROVED,
+    Status.DEPT_APPROVED,
+    Status.PUBLISHING,
+    Status.PUBLISHED,
+]
 # 周伟 heads unit A's department (主管部门); 孙丽 heads another department, with unit B under it.
 PERSONAS = ["anonymous", "wangfang", "liqiang", "zhaomin", "chenjing", "zhouwei", "sunli", "admin"]
 UNIT_A_STAFF = {"wangfang", "liqiang"}
@@ -84,7 +92,8 @@ TRANSITIONS = {
     "approve": ({Status.SUBMITTED}, {"liqiang"}, Status.APPROVED),
     "department_approve": ({Status.APPROVED}, {"zhouwei"}, Status.DEPT_APPROVED),
     "return": (UNIT_REVIEWED, {"liqiang", "chenjing", "zhouwei"}, Status.RETURNED),
-    "publish": ({Status.DEPT_APPROVED}, {"liqiang", "admin"}, Status.PUBLISHED),
+    # The request only queues the render: the report is publishing (公开中) until the worker has stored it.
+    "publish": ({Status.DEPT_APPROVED}, {"liqiang", "admin"}, Status.PUBLISHING),
     "reopen": ({Status.PUBLISHED}, {"liqiang", "admin"}, Status.RETURNED),
 }
 
@@ -132,7 +141,7 @@ def bureau_reviewer(ok: object, refused: object | None = None) -> Rule:
     """The bureau's review (复核) pages: the bureau (which sees no drafts) and administrators; everyone else gets 404,
     so an unreleased review cannot be found. ``refused``: a save outside submitted/approved (by the unit or also by
     its department)/published."""
-    reviewable = {Status.SUBMITTED, Status.APPROVED, Status.DEPT_APPROVED, Status.PUBLISHED}
+    reviewable = {Status.SUBMITTED, Status.APPROVED, Status.DEPT_APPROVED, Status.PUBLISHING, Status.PUBLISHED}
 
     def rule(persona: str, state: str) -> object:
         if persona not in {"chenjing", "admin"} or not sees(persona, state):
@@ -207,6 +216,9 @@ POLICY: dict[str, Entry] = {
         get=reason_form_get("publish"), post=transition_post("publish"), post_data={"submission": "0"}
     ),
     "workflow_publish_preview": Entry(get=read()),
+    "workflow_publish_progress": Entry(get=read()),
+    "evaluation_report_pdf_status": Entry(get=read()),
+    "workflow_publish_status": Entry(get=read()),
     "workflow_reopen": Entry(
         get=reason_form_get("reopen"), post=transition_post("reopen"), post_data={"comment": "更正"}
     ),

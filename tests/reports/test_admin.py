@@ -43,6 +43,8 @@ class AdminTests(SeedTestCase):
             "budgets_budgetexecution",
             "achievements_theme",
             "achievements_indicator",
+            "reports_publishjob",
+            "reports_publicationcheck",
         ]:
             response = self.client.get(reverse(f"admin:{name}_changelist"))
             self.assertEqual(response.status_code, 200, name)

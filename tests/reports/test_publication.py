@@ -4,12 +4,13 @@ nothing; ten simultaneous requests produce one version; a published version neve
 from __future__ import annotations
 
 import hashlib
+import io
 import threading
 from unittest import mock
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.core.management import CommandError, call_command
 from django.db import connections
 from django.test import Client, TransactionTestCase
 from django.urls import reverse
@@ -42,40 +43,17 @@ class PublishTests(TemporaryPublicationsStore, SeedTestCase):
             self.assertEqual(stored.read(), FAKE_PDF)
         self.assertEqual((publication.unit_name, publication.year), ("株洲市渌口区科技和工业信息化局", 2024))
 
-    def test_a_rendering_failure_publishes_nothing(self):
+    def test_the_head_sees_a_clear_error_when_publishing_fails(self):
+        # Every failing step is in test_publish_jobs; this is the page 李强 sees.
+        self.client.force_login(self.liqiang)
         with (
             fake_rendering() as render,
-            self.assertRaisesMessage(PublicationError, "报告PDF生成失败"),
             self.assertLogs("reports.publication", "ERROR"),
+            self.captureOnCommitCallbacks(execute=True),
         ):
-            render.side_effect = OSError("Pango is missing")
-            workflow.publish(evaluation=self.evaluation, actor=self.liqiang)
-        self.evaluation.refresh_from_db()
-        self.assertEqual(self.evaluation.status, Status.APPROVED)
-        self.assertFalse(Publication.objects.exists())
-        self.assertFalse(StatusChange.objects.exists())
-
-    def test_a_storage_failure_publishes_nothing(self):
-        storage = publications_storage()
-        with (
-            fake_rendering(),
-            mock.patch.object(type(storage), "save", side_effect=OSError("disk full")),
-            self.assertRaisesMessage(PublicationError, "报告PDF保存失败"),
-            self.assertLogs("reports.publication", "ERROR"),
-        ):
-            workflow.publish(evaluation=self.evaluation, actor=self.liqiang)
-        self.evaluation.refresh_from_db()
-        self.assertEqual(self.evaluation.status, Status.APPROVED)
-        self.assertFalse(Publication.objects.exists())
-        self.assertFalse(storage.exists(f"{hashlib.sha256(FAKE_PDF).hexdigest()}.pdf"))
-
-    def test_the_head_sees_a_clear_error_when_publishing_fails(self):
-        self.client.force_login(self.liqiang)
-        with fake_rendering() as render, self.assertLogs("reports.publication", "ERROR"):
             render.side_effect = RuntimeError("boom")
-            response = self.client.post(
-                reverse("workflow_publish", args=[self.evaluation.pk]), {"submission": "0"}, follow=True
-            )
+            self.client.post(reverse("workflow_publish", args=[self.evaluation.pk]), {"submission": "0"})
+        response = self.client.get(reverse("evaluation_detail", args=[self.evaluation.pk]))
         self.assertContains(response, "报告PDF生成失败，报告未公开，仍为“已审核”状态。")
         self.evaluation.refresh_from_db()
         self.assertEqual(self.evaluation.status, Status.APPROVED)
@@ -122,7 +100,9 @@ class PublishedBytesTests(TemporaryPublicationsStore, SeedTestCase):
         response = client.get(reverse("publication_pdf", args=[self.publication.pk]))
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response["Content-Type"], "application/pdf")
-        return b"".join(response.streaming_content) if response.streaming else response.content
+        # Streamed from the store, never read into memory as a whole.
+        self.assertTrue(response.streaming)
+        return response.getvalue()
 
     def test_the_download_is_the_stored_file_twice_and_after_a_restart(self):
         page = self.client.get(reverse("publication_detail", args=[self.publication.pk]))
@@ -142,7 +122,7 @@ class PublishedBytesTests(TemporaryPublicationsStore, SeedTestCase):
         self.assertContains(page, "474.50")
         self.assertIn("474.50", self.publication.body_html)
 
-    def test_a_tampered_file_is_not_served(self):
+    def test_a_tampered_file_is_refused_once_its_check_has_failed(self):
         storage = publications_storage()
         path = storage.path(self.publication.pdf_name)
         with open(path, "rb") as original:
@@ -150,16 +130,19 @@ class PublishedBytesTests(TemporaryPublicationsStore, SeedTestCase):
         try:
             with open(path, "wb") as stored:
                 stored.write(kept[:-10])
-            with self.assertLogs("reports.publication", "ERROR"):
-                response = self.client.get(reverse("publication_pdf", args=[self.publication.pk]))
-            self.assertEqual(response.status_code, 404)
+            # Not hashed on every request: the nightly check finds it, and from then on it is refused.
+            with self.assertLogs("reports.publication", "ERROR"), self.assertRaises(CommandError):
+                call_command("verify_publications", stdout=io.StringIO(), stderr=io.StringIO())
         finally:
             with open(path, "wb") as stored:
                 stored.write(kept)
+        response = self.client.get(reverse("publication_pdf", args=[self.publication.pk]))
+        self.assertContains(response, "未通过完整性校验", status_code=503)
+        self.assertEqual(response["Cache-Control"], "no-store")
 
 
 class SimultaneousPublishTests(TemporaryPublicationsStore, TransactionTestCase):
-    def test_ten_simultaneous_publish_requests_produce_one_version(self):
+    def test_ten_simultaneous_publish_requests_give_one_job_and_one_version(self):
         from evaluations.models import Membership, Unit
         from reports.management.commands.loaddemo import build_seed_evaluation
 
@@ -169,35 +152,68 @@ class SimultaneousPublishTests(TemporaryPublicationsStore, TransactionTestCase):
         Evaluation.objects.filter(pk=evaluation.pk).update(status=Status.APPROVED)
 
         barrier = threading.Barrier(10)
-        outcomes: list[str] = []
+        jobs: list[int] = []
 
         def publish_once() -> None:
             try:
                 barrier.wait()
-                workflow.publish(evaluation=Evaluation.objects.get(pk=evaluation.pk), actor=head)
-                outcomes.append("published")
-            except ValidationError as error:
-                outcomes.append(error.messages[0])
+                job = workflow.request_publication(evaluation=Evaluation.objects.get(pk=evaluation.pk), actor=head)
+                jobs.append(job.pk)
             finally:
                 connections.close_all()
 
-        def slow_render(_evaluation):
-            # Long enough that every other request is waiting on the row lock meanwhile.
-            threading.Event().wait(0.2)
-            return FAKE_PDF
-
+        # The ten requests only queue; the worker's part runs once the job is queued.
         with fake_rendering() as render:
-            render.side_effect = slow_render
             threads = [threading.Thread(target=publish_once) for _ in range(10)]
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join(timeout=60)
 
-        self.assertEqual(sorted(outcomes), ["published"] + [str(workflow.NOT_APPROVED)] * 9)
+        self.assertEqual(len(jobs), 10)
+        self.assertEqual(len(set(jobs)), 1)
         self.assertEqual(render.call_count, 1)
         self.assertEqual(Publication.objects.filter(evaluation=evaluation).count(), 1)
+        self.assertEqual(StatusChange.objects.filter(evaluation=evaluation, to_status=Status.PUBLISHING).count(), 1)
         self.assertEqual(StatusChange.objects.filter(evaluation=evaluation, to_status=Status.PUBLISHED).count(), 1)
+
+
+class TwentyUnitsPublishTests(TemporaryPublicationsStore, TransactionTestCase):
+    def test_twenty_heads_of_twenty_units_publish_at_once_and_each_is_published_once(self):
+        from evaluations.models import Membership, Unit
+        from tests.reports.workflow_support import publishable_evaluation
+
+        reports = []
+        for number in range(20):
+            unit = Unit.objects.create(name=f"单位{number:02d}", level="正科级行政单位")
+            head = make_user(f"head{number:02d}", f"负责人{number:02d}", unit, Membership.Role.HEAD)
+            reports.append((publishable_evaluation(unit, 2024, status=Status.APPROVED), head))
+        barrier = threading.Barrier(len(reports))
+        errors: list[Exception] = []
+
+        def publish_once(evaluation, head) -> None:
+            try:
+                barrier.wait()
+                workflow.request_publication(evaluation=evaluation, actor=head)
+            except Exception as error:
+                errors.append(error)
+            finally:
+                connections.close_all()
+
+        # Each distinct report renders: the bytes differ by unit so that every file is its own.
+        with fake_rendering() as render:
+            render.side_effect = lambda evaluation: FAKE_PDF + str(evaluation.pk).encode()
+            threads = [threading.Thread(target=publish_once, args=report) for report in reports]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+
+        self.assertEqual(errors, [])
+        for evaluation, _head in reports:
+            self.assertEqual(Publication.objects.filter(evaluation=evaluation).count(), 1)
+            self.assertEqual(StatusChange.objects.filter(evaluation=evaluation, to_status=Status.PUBLISHED).count(), 1)
+        self.assertEqual(set(Evaluation.objects.values_list("status", flat=True)), {Status.PUBLISHED})
 
 
 class PublishedRecordTests(TemporaryPublicationsStore, SeedTestCase):

@@ -26,7 +26,15 @@ class LoadDemoPublishesTests(TemporaryPublicationsStore, TestCase):
         evaluation = Evaluation.objects.get(year=2024, unit__name="株洲市渌口区科技和工业信息化局")
         self.assertEqual(evaluation.status, Evaluation.Status.PUBLISHED)
         steps = StatusChange.objects.filter(evaluation=evaluation).values_list("actor__username", "to_status")
-        self.assertEqual(list(steps), [("wangfang", "submitted"), ("liqiang", "approved"), ("liqiang", "published")])
+        self.assertEqual(
+            list(steps),
+            [
+                ("wangfang", "submitted"),
+                ("liqiang", "approved"),
+                ("liqiang", "publishing"),
+                ("liqiang", "published"),
+            ],
+        )
         publication = Publication.objects.get()
         self.assertEqual((publication.version, publication.published_by.username), (1, "liqiang"))
         # Scored under the shipped Hunan scheme, chosen once for the region and year however often the demo loads

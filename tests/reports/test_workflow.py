@@ -9,11 +9,13 @@ from django.core.exceptions import ValidationError
 from evaluations.models import Evaluation, Membership, Publication, Section, StatusChange, Submission
 from evaluations.services import save_narrative, section_revision
 from reports import workflow
+from reports.models import PublishJob
 from tests.base import SeedTestCase, make_user
 from tests.reports.workflow_support import TemporaryPublicationsStore, fake_rendering
 
 Status = Evaluation.Status
-ALL_STATES = [Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.APPROVED, Status.PUBLISHED]
+# Publishing (公开中, a worker is rendering) allows nothing: not even a return, until the worker has finished.
+ALL_STATES = [Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.APPROVED, Status.PUBLISHING, Status.PUBLISHED]
 
 # The one policy of the services: transition → state it may start from → who may take it there.
 ALLOWED = {
@@ -27,7 +29,8 @@ RESULT = {
     "submit": Status.SUBMITTED,
     "approve": Status.APPROVED,
     "return": Status.RETURNED,
-    "publish": Status.PUBLISHED,
+    # The request's part: the worker's (to published) is in test_publish_jobs.
+    "publish": Status.PUBLISHING,
     "reopen": Status.RETURNED,
 }
 
@@ -43,7 +46,7 @@ class TransitionMatrixTests(TemporaryPublicationsStore, SeedTestCase):
             "submit": workflow.submit,
             "approve": workflow.approve,
             "return": workflow.return_for_revision,
-            "publish": workflow.publish,
+            "publish": workflow.request_publication,
             "reopen": workflow.reopen_for_correction,
         }[name]
         with fake_rendering():
@@ -58,6 +61,7 @@ class TransitionMatrixTests(TemporaryPublicationsStore, SeedTestCase):
                         self.set_status(state)
                         # The submitter is someone else, so that self-approval does not hide a role rule.
                         StatusChange.objects.filter(evaluation=self.evaluation).delete()
+                        PublishJob.objects.filter(evaluation=self.evaluation).delete()
                         history_before = StatusChange.objects.count()
                         allowed = username in starts.get(state, set())
                         self.assertEqual(name in workflow.allowed_actions(self.evaluation, person), allowed)
@@ -255,7 +259,7 @@ class PublishAndCorrectTests(TemporaryPublicationsStore, SeedTestCase):
         self.assertEqual(publication.version, 1)
         self.evaluation.refresh_from_db()
         self.assertEqual(self.evaluation.status, Status.PUBLISHED)
-        self.assertEqual(StatusChange.objects.get().comment, "第1版")
+        self.assertEqual(StatusChange.objects.get(to_status=Status.PUBLISHED).comment, "第1版")
         self.assertEqual([message.to for message in mail.outbox], [["wangfang@example.invalid"]])
         self.assertIn(publication.pdf_sha256, mail.outbox[0].body)
         self.assertIn(f"公开页面：{settings.SITE_URL}/reports/{publication.pk}/", mail.outbox[0].body)
