@@ -65,6 +65,9 @@ class Site:
             "SECRET_KEY": "bench",
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_COOKIES": "false",
+            # Plain HTTP on loopback: in production nginx terminates TLS and the redirect never fires for a request
+            # that reached gunicorn over HTTPS.
+            "SECURE_SSL_REDIRECT": "false",
             "DATABASE_URL": self.database_url,
             "PUBLICATIONS_ROOT": str(self.folder / "publications"),
             "STATIC_ROOT": str(self.folder / "static"),

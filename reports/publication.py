@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage, storages
 from django.core.mail import mail_admins
@@ -232,19 +233,42 @@ class StoredFile:
     failed_check: bool
 
 
+# A download is answered from the cache, like whitenoise answers from its index of files: a version's file fields
+# never change (the row is immutable), so they are kept for good; its latest integrity check is kept for a short
+# while and dropped by verify_publication the moment a new result is recorded (at once everywhere with a shared
+# cache, within CHECK_KEPT seconds in the other processes with the default per-process one).
+CHECK_KEPT = 60
+FILE_FIELDS = ("pdf_name", "pdf_filename", "pdf_sha256", "pdf_size", "published_at")
+
+
+def _file_key(pk: int) -> str:
+    return f"publication-file:{pk}"
+
+
+def _check_key(pk: int) -> str:
+    return f"publication-check:{pk}"
+
+
 def stored_file(pk: int) -> StoredFile | None:
-    """The download's facts in two small queries (the version's file fields, its latest check): a download is served
-    like a static file, and the ORM's work for one query with a subquery and a whole model cost more than the two."""
-    fields = ("pdf_name", "pdf_filename", "pdf_sha256", "pdf_size", "published_at")
-    row = Publication.objects.filter(pk=pk).values_list(*fields).first()
+    """The download's facts: from the cache, else in two small queries (the version's file fields, its latest
+    check). ``None`` for no such version."""
+    cached = cache.get_many([_file_key(pk), _check_key(pk)])
+    row = cached.get(_file_key(pk))
     if row is None:
-        return None
-    last_ok = (
-        PublicationCheck.objects.filter(publication_id=pk)
-        .order_by("-checked_at", "-id")
-        .values_list("ok", flat=True)
-        .first()
-    )
+        row = Publication.objects.filter(pk=pk).values_list(*FILE_FIELDS).first()
+        if row is None:
+            return None
+        cache.set(_file_key(pk), row, timeout=None)
+    if _check_key(pk) in cached:
+        last_ok = cached[_check_key(pk)]
+    else:
+        last_ok = (
+            PublicationCheck.objects.filter(publication_id=pk)
+            .order_by("-checked_at", "-id")
+            .values_list("ok", flat=True)
+            .first()
+        )
+        cache.set(_check_key(pk), last_ok, timeout=CHECK_KEPT)
     return StoredFile(pk, *row, failed_check=last_ok is False)
 
 
@@ -260,6 +284,8 @@ def verify_publication(publication: Publication) -> PublicationCheck:
         ok = actual == publication.pdf_sha256
         detail = "" if ok else f"{publication.pdf_name} hashes to {actual}, not {publication.pdf_sha256}"
     check = PublicationCheck.objects.create(publication=publication, ok=ok, detail=detail)
+    # The download reads the latest result from the cache: this one holds from now on.
+    cache.delete(_check_key(publication.pk))
     if not ok:
         logger.error("Publication %s failed its integrity check: %s", publication.pk, detail)
         mail_admins(

@@ -170,6 +170,13 @@ def publication_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
         raise Http404
     if publication.failed_check:
         return _unavailable(request, str(INTEGRITY_FAILED))
+    return stored_pdf_response(request, publication)
+
+
+def stored_pdf_response(request: HttpRequest, publication: StoredFile) -> HttpResponseBase:
+    """The download of a version whose file is not held back: 304, 416, a range, the whole file, or nginx's or the
+    store's delivery of it. Needs nothing of the request but its method and headers, so
+    :class:`reports.middleware.PublishedFilesMiddleware` can answer with it before the session is read."""
     etag = f'"{publication.pdf_sha256}"'
     last_modified = int(publication.published_at.timestamp())
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)

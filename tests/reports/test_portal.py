@@ -96,6 +96,21 @@ class PortalTests(TemporaryPublicationsStore, SeedTestCase):
     def url(self) -> str:
         return reverse("publication_pdf", args=[self.newer.pk])
 
+    def test_a_download_is_served_before_the_session_is_read(self):
+        # 王芳, signed in, downloads a published PDF as any reader would: two queries the first time (the version's
+        # file, its latest integrity check), none after (both cached), no session read, no cookie set, nothing that
+        # varies with her.
+        self.client.force_login(self.wangfang)
+        with self.assertNumQueries(2):
+            self.assertEqual(self.client.get(self.url()).getvalue(), FAKE_PDF)
+        with self.assertNumQueries(0):
+            response = self.client.get(self.url())
+        self.assertEqual(response.getvalue(), FAKE_PDF)
+        self.assertNotIn("Vary", response)
+        self.assertEqual(response.cookies, {})
+        # Another method goes to the view, which allows only GET and HEAD.
+        self.assertEqual(self.client.post(self.url()).status_code, 405)
+
     def test_a_browser_revalidating_its_copy_gets_304_without_the_store_being_read(self):
         first = self.client.get(self.url())
         self.assertEqual(first["Accept-Ranges"], "bytes")
