@@ -56,9 +56,13 @@ format: venv
 
 # The summary table's part runs on PostgreSQL with 10,000 units × 5 years when DATABASE_URL points to it (in a
 # throwaway test_<name> database), otherwise on SQLite with 1,000 units: see benchmarks/summary.py.
+# The scale part (benchmarks/scale.py) needs PostgreSQL (its own database lukou_bench_scale on the PG_URL server,
+# kept between runs) and loads gunicorn with wrk, installed here when running as root (else Python threads).
 bench: system venv
 	DEBUG=false SECRET_KEY=bench $(PY) -m benchmarks.run
 	DEBUG=false SECRET_KEY=bench $(PY) -m benchmarks.summary
+	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } || true
+	scripts/ensure-postgres.sh && SECRET_KEY=bench $(PY) -m benchmarks.scale --server $(PG_URL)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles media

@@ -10,7 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, F, FilteredRelation, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -56,11 +69,21 @@ def states_for(*, sees_drafts: bool) -> list[tuple[str, Promise]]:
 def unit_states(year: int, *, sees_drafts: bool) -> QuerySet[Unit]:
     """Every unit with ``state`` in ``year`` (one of :data:`STATES`) and ``evaluation_id`` (None where there is no
     report the viewer may open), by a LEFT JOIN on the year's evaluation: one row per unit."""
-    hidden = Q(ev__status__isnull=True) if sees_drafts else Q(ev__status__isnull=True) | Q(ev__status=Status.DRAFT)
+    hidden = _hidden(sees_drafts)
     return Unit.objects.annotate(ev=FilteredRelation("evaluations", condition=Q(evaluations__year=year))).annotate(
         state=Case(When(hidden, then=Value(NOT_SUBMITTED)), default=F("ev__status"), output_field=CharField()),
         evaluation_id=Case(When(hidden, then=Value(None)), default=F("ev__id"), output_field=IntegerField()),
     )
+
+
+def _hidden(sees_drafts: bool) -> Q:
+    # No report, or one the viewer may not see. Conditions on the joined status itself, not on the ``state``
+    # annotation: comparing a CASE for every unit made the counts four times slower on PostgreSQL.
+    return Q(ev__status__isnull=True) if sees_drafts else Q(ev__status__isnull=True) | Q(ev__status=Status.DRAFT)
+
+
+def _in_state(state: str, sees_drafts: bool) -> Q:
+    return _hidden(sees_drafts) if state == NOT_SUBMITTED else Q(ev__status=state)
 
 
 def narrowed(units: QuerySet[Unit], filters: Filters) -> QuerySet[Unit]:
@@ -75,21 +98,28 @@ def narrowed(units: QuerySet[Unit], filters: Filters) -> QuerySet[Unit]:
 
 
 def state_counts(units: QuerySet[Unit], *, sees_drafts: bool) -> list[StateCount]:
-    """How many of ``units`` (from :func:`unit_states`, narrowed) are in each state: one aggregate query."""
+    """How many of ``units`` (from :func:`unit_states`, narrowed) are in each state: one aggregate query. 未提交 is
+    what the other states leave of the units."""
     states = states_for(sees_drafts=sees_drafts)
+    shown = [state for state, _label in states if state != NOT_SUBMITTED]
     counts = units.order_by().aggregate(
-        **{f"n_{index}": Count("pk", filter=Q(state=state)) for index, (state, _label) in enumerate(states)}
+        units=Count("pk"), **{state: Count("pk", filter=Q(ev__status=state)) for state in shown}
     )
-    return [StateCount(state, label, counts[f"n_{index}"]) for index, (state, label) in enumerate(states)]
+    counts[NOT_SUBMITTED] = counts["units"] - sum(counts[state] for state in shown)
+    return [StateCount(state, label, counts[state]) for state, label in states]
 
 
-def listed(units: QuerySet[Unit], filters: Filters) -> QuerySet[Unit]:
+def listed(units: QuerySet[Unit], filters: Filters, *, sees_drafts: bool) -> QuerySet[Unit]:
     """The list's rows: ``units`` in ``filters.state`` (if any), by name."""
     if filters.state:
-        units = units.filter(state=filters.state)
+        units = units.filter(_in_state(filters.state, sees_drafts))
     return units.only("pk", "name", "region").order_by("name", "pk")
 
 
 def years() -> list[int]:
-    """The years that have a report, newest first (one query)."""
-    return list(Evaluation.objects.order_by("-year").values_list("year", flat=True).distinct())
+    """From the newest year with a report to the oldest, newest first (one query: the first and last entries of
+    the index on year, where a DISTINCT would read every evaluation)."""
+    bounds = Evaluation.objects.aggregate(first=Min("year"), last=Max("year"))
+    if bounds["last"] is None:
+        return []
+    return list(range(bounds["last"], bounds["first"] - 1, -1))
