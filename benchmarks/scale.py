@@ -35,6 +35,7 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -306,6 +307,7 @@ def main() -> None:
     prepare_database(options.server, options.fresh)
     environment = server_environment(options.server)
     os.environ.update(environment)
+    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collectstatic here, see below
     import django
 
     django.setup()

@@ -128,15 +128,17 @@ def _bureau_start(role: str, membership: Membership | None, params: QueryDict) -
     paginator.count = next((c.count for c in counts if c.state == filters.state), sum(c.count for c in counts))
     page = paginator.get_page(params.get("page"))
     links = _RowLinks()
-    for unit in page.object_list:
-        unit.state_label = states.get(unit.state, unit.state)
-        unit.years_link = links.url("summary_unit_years", unit.pk)
-        if unit.evaluation_id is not None:
-            unit.detail_link = links.url("evaluation_detail", unit.evaluation_id)
-            if unit.state in _REVIEWABLE:
-                unit.review_link = links.url("workflow_review", unit.evaluation_id)
-            if unit.state in _REVIEWABLE or unit.state == Evaluation.Status.PUBLISHED:
-                unit.bureau_review_link = links.url("bureau_review", unit.evaluation_id)
+    labels = {state: str(label) for state, label in states.items()}
+    for row in page.object_list:
+        row["state_label"] = labels.get(row["state"], row["state"])
+        row["years_link"] = links.url("summary_unit_years", row["pk"])
+        evaluation_id = row["evaluation_id"]
+        if evaluation_id is not None:
+            row["detail_link"] = links.url("evaluation_detail", evaluation_id)
+            if row["state"] in _REVIEWABLE:
+                row["review_link"] = links.url("workflow_review", evaluation_id)
+            if row["state"] in _REVIEWABLE or row["state"] == Evaluation.Status.PUBLISHED:
+                row["bureau_review_link"] = links.url("bureau_review", evaluation_id)
     # The filters as a query string: the pagination's links keep them, a count's link swaps the state.
     kept = {"year": year, "region": filters.region, "department": filters.department or "", "q": filters.search}
     kept = {key: value for key, value in kept.items() if value}

@@ -30,7 +30,7 @@ class BureauStartPageTests(DepartmentSeedTestCase):
         return {row["state"]: row["count"] for row in response.context["overview"]["counts"]}
 
     def listed(self, response) -> list[str]:
-        return [unit.name for unit in response.context["overview"]["page"].object_list]
+        return [row["name"] for row in response.context["overview"]["page"].object_list]
 
     def add_units(self, number: int) -> None:
         units = Unit.objects.bulk_create(

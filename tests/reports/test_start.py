@@ -45,7 +45,7 @@ class StartPageTests(SeedTestCase):
         self.set_status(Status.SUBMITTED)
         self.client.force_login(self.chenjing)
         response = self.client.get(reverse("home"))
-        states = {unit.name: unit.state for unit in response.context["overview"]["page"].object_list}
+        states = {row["name"]: row["state"] for row in response.context["overview"]["page"].object_list}
         # Unit B's draft is 未提交 to the bureau, as if there were no report (tests/reports/test_bureau_start.py).
         self.assertEqual(states, {self.unit_a.name: Status.SUBMITTED, self.unit_b.name: "not_submitted"})
         self.assertContains(response, "未提交")
