@@ -32,6 +32,8 @@ from evaluations.models import Evaluation, Unit
 
 # A unit without a report of the year that the viewer may see.
 NOT_SUBMITTED = "not_submitted"
+# The row of state_counts that counts the units themselves (no status is called so).
+_ALL_UNITS = "*units"
 Status = Evaluation.Status
 # The workflow's order; drafts only for those who see them (administrators).
 STATES: tuple[tuple[str, Promise], ...] = (
@@ -97,15 +99,21 @@ def narrowed(units: QuerySet[Unit], filters: Filters) -> QuerySet[Unit]:
     return units
 
 
-def state_counts(units: QuerySet[Unit], *, sees_drafts: bool) -> list[StateCount]:
-    """How many of ``units`` (from :func:`unit_states`, narrowed) are in each state: one query grouping them by the
-    status of their report. 未提交 is what the other states leave of the units."""
+def state_counts(year: int, filters: Filters, *, sees_drafts: bool) -> list[StateCount]:
+    """How many units (narrowed by ``filters`` but not by state) are in each state in ``year``: one query, the
+    year's reports counted by status from the index on (year, status), and the units counted, in a UNION ALL.
+    未提交 is what the other states leave of the units. (Grouping the units joined to their reports read every
+    report row and took twice as long at 10,000 units.)"""
     states = states_for(sees_drafts=sees_drafts)
-    by_status = {
-        row["ev__status"]: row["count"] for row in units.order_by().values("ev__status").annotate(count=Count("pk"))
-    }
-    counts = {state: by_status.get(state, 0) for state, _label in states if state != NOT_SUBMITTED}
-    counts[NOT_SUBMITTED] = sum(by_status.values()) - sum(counts.values())
+    units = narrowed(Unit.objects.all(), filters)
+    reports = Evaluation.objects.filter(year=year)
+    if filters.region or filters.department is not None or filters.search:
+        reports = reports.filter(unit__in=units)
+    by_status = reports.order_by().values("status").annotate(count=Count("*"))
+    all_units = units.order_by().annotate(status=Value(_ALL_UNITS)).values("status").annotate(count=Count("pk"))
+    counted = {row["status"]: row["count"] for row in by_status.union(all_units, all=True)}
+    counts = {state: counted.get(state, 0) for state, _label in states if state != NOT_SUBMITTED}
+    counts[NOT_SUBMITTED] = counted.get(_ALL_UNITS, 0) - sum(counts.values())
     return [StateCount(state, label, counts[state]) for state, label in states]
 
 

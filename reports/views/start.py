@@ -122,7 +122,7 @@ def _bureau_start(role: str, membership: Membership | None, params: QueryDict) -
         search=params.get("q", "").strip()[:100],
     )
     units = unit_states.narrowed(unit_states.unit_states(year, sees_drafts=sees_drafts), filters)
-    counts = unit_states.state_counts(units, sees_drafts=sees_drafts)
+    counts = unit_states.state_counts(year, filters, sees_drafts=sees_drafts)
     paginator = Paginator(unit_states.listed(units, filters, sees_drafts=sees_drafts), PAGE_SIZE)
     # The list's length is one of the counts just read: spare the paginator a second pass over the units.
     paginator.count = next((c.count for c in counts if c.state == filters.state), sum(c.count for c in counts))
