@@ -4,7 +4,7 @@ aggregate query and listed a page at a time, filtered by state, region, 主管�
 A row is a unit, not an evaluation: a unit that has not handed its report over is as much news to the bureau as one
 that has. The finance bureau sees a draft as 未提交, exactly as if there were no report (drafts do not exist
 outside their unit); administrators see drafts as drafts. Nothing here grows with the number of units except the
-rows the database reads: the counts are one query, the page a count and a slice."""
+rows the database reads: the counts are one query, the page one slice whose length the counts already gave."""
 
 from __future__ import annotations
 

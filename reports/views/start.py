@@ -103,7 +103,7 @@ def _start_page(user: AbstractBaseUser | AnonymousUser, params: QueryDict) -> di
 
 def _bureau_start(role: str, membership: Membership | None, params: QueryDict) -> dict[str, Any]:
     """The bureau's and administrators' start page: one year's units counted per state and listed 50 a page,
-    filtered by state, region, 主管部门 and name. Six queries after the session, the user and the membership,
+    filtered by state, region, 主管部门 and name. Five queries after the session, the user and the membership,
     whatever the number of units: the years, the regions and the departments to choose from, the counts (which
     also give the list's length) and the page."""
     sees_drafts = role == "admin"
