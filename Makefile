@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/lukou
 # Two workers: the machines have two cores (the browser tests run their own live server per worker).
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run setup venv system system-test migrate demo fonts test test-sqlite test-postgres lint format bench messages clean
+.PHONY: run setup venv system system-test migrate demo fonts test test-sqlite test-postgres lint format bench messages clean backup-check
 
 run: setup
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
@@ -59,6 +59,8 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The load part (benchmarks/load.py) runs gunicorn on a private PostgreSQL instance of its own: ten editors saving
+# one page, a database restart halfway; it fails on a server error after the restart or a lost write.
 # The summary table's part runs on PostgreSQL with 10,000 units × 5 years when DATABASE_URL points to it (in a
 # throwaway test_<name> database), otherwise on SQLite with 1,000 units: see benchmarks/summary.py.
 # The scale part (benchmarks/scale.py) needs PostgreSQL (its own database lukou_bench_scale on the PG_URL server,
@@ -66,8 +68,15 @@ format: venv
 bench: system venv fonts
 	DEBUG=false SECRET_KEY=bench $(PY) -m benchmarks.run
 	DEBUG=false SECRET_KEY=bench $(PY) -m benchmarks.summary
+	DEBUG=false SECRET_KEY=bench $(PY) -m benchmarks.load
 	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } || true
 	scripts/ensure-postgres.sh && SECRET_KEY=bench $(PY) -m benchmarks.scale --server $(PG_URL)
+
+# Back up $(PG_URL) and the publication store, restore both into fresh copies and verify them (README: "Backup and
+# restore"). PUBLICATIONS_ROOT chooses the store (media/publications by default).
+backup-check: venv
+	scripts/ensure-postgres.sh
+	VENV=$(VENV) scripts/backup-check.sh $(PG_URL)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles media

@@ -18,6 +18,7 @@ class ThemeAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
 @admin.register(Indicator)
 class IndicatorAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
     editor_sections = ("achievements",)
+    evaluation_scoped = {"theme": Theme}
     form = IndicatorAdminForm
     list_display = ["name", "level1", "level2", "direction", "target", "actual", "measure_unit", "evaluation"]
     list_filter = ["level1", "direction", "evaluation__year"]

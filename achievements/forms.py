@@ -14,7 +14,18 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.forms import QuantityField, RowModelForm, SectionPage, initial_rows, is_kept_as_typed, row_formset
+from evaluations.forms import (
+    QuantityField,
+    RowFormSet,
+    RowModelForm,
+    SectionPage,
+    initial_rows,
+    is_kept_as_typed,
+    keyed_rows,
+    new_row_choices,
+    row_formset,
+    row_reference,
+)
 from evaluations.models import Evaluation
 from evaluations.money import format_quantity
 from evaluations.scoring_rules import Tiers, UnitIndicator
@@ -78,8 +89,29 @@ class IndicatorFigureFields(forms.Form):
         return cleaned
 
 
+# The fields in an indicator's details row, under its line of figures.
+DETAIL_FIELDS = [
+    "theme_id",
+    "deviation_reason",
+    "ranking",
+    "target_text",
+    "actual_text",
+    "qualitative_tier",
+    "self_score",
+    "not_applicable",
+    "score_reason",
+]
+
+
 class IndicatorRowForm(IndicatorFigureFields, RowModelForm):
-    theme_id = forms.TypedChoiceField(label=_("所属成效"), coerce=int, required=False, empty_value=None)
+    # A saved theme's id, or the key of a theme typed as new on the same page ("new:2"): both saved together.
+    theme_id = forms.TypedChoiceField(
+        label=_("所属成效"),
+        coerce=row_reference,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": _("所选的工作成效已不在本页（可能已删除或清空了标题），请重新选择。")},
+    )
 
     class Meta:
         model = Indicator
@@ -99,6 +131,11 @@ class IndicatorRowForm(IndicatorFigureFields, RowModelForm):
     def judgement_tiers(self) -> Tiers:
         return self.tiers
 
+    @property
+    def details_have_errors(self) -> bool:
+        """Whether the details row opens on its own: an error in it must be seen beside its field."""
+        return self.is_bound and any(name in self.errors for name in DETAIL_FIELDS)
+
 
 class IndicatorAdminForm(IndicatorFigureFields, forms.ModelForm):
     """The admin edits indicators directly; it reads figures and applies the shortfall rule as the editor does."""
@@ -117,8 +154,17 @@ class IndicatorAdminForm(IndicatorFigureFields, forms.ModelForm):
         return None if evaluation is None else scheme_for(evaluation).tiers
 
 
+class IndicatorFormSet(RowFormSet):
+    indicator_label = _("指标“%(name)s”")
+
+    def row_where(self, number: int, form: forms.Form) -> str:
+        # Indicators are known by name, and a row number means nothing once rows are reordered.
+        name = (form.data.get(form.add_prefix("name")) or "").strip() if form.is_bound else form.initial.get("name")
+        return self.indicator_label % {"name": name} if name else super().row_where(number, form)
+
+
 ThemeRowFormSet = row_formset(ThemeRowForm)
-IndicatorRowFormSet = row_formset(IndicatorRowForm)
+IndicatorRowFormSet = row_formset(IndicatorRowForm, IndicatorFormSet)
 
 
 @dataclass(frozen=True)
@@ -127,6 +173,11 @@ class IndicatorFigures:
     completion: Decimal | None
     shortfall: bool
     score: Decimal | None
+
+    @property
+    def needs_reason(self) -> bool:
+        """A shortfall still without its 偏差原因 (as typed on the page, or as saved)."""
+        return self.shortfall and not (self.indicator.deviation_reason or "").strip()
 
     @property
     def target_display(self) -> str:
@@ -158,16 +209,18 @@ class AchievementsPage(SectionPage):
         self.scheme = scheme_for(self.evaluation)
         self.themes = list(self.evaluation.themes.all())
         self.indicators = list(self.evaluation.indicators.all())
+        themes = ThemeRowFormSet(self.data, prefix="themes", initial=initial_rows(self.themes, ["id", "title", "body"]))
         self.forms = {
-            "themes": ThemeRowFormSet(
-                self.data, prefix="themes", initial=initial_rows(self.themes, ["id", "title", "body"])
-            ),
+            "themes": themes,
             "indicators": IndicatorRowFormSet(
                 self.data,
                 prefix="indicators",
                 initial=initial_rows(self.indicators, ["id", *INDICATOR_FIELDS]),
                 form_kwargs={
-                    "theme_choices": [(theme.pk, theme.title) for theme in self.themes],
+                    "theme_choices": [
+                        *((theme.pk, theme.title) for theme in self.themes),
+                        *new_row_choices(themes, "title"),
+                    ],
                     "tiers": self.scheme.tiers,
                 },
             ),
@@ -180,7 +233,7 @@ class AchievementsPage(SectionPage):
             evaluation=self.evaluation,
             actor=actor,
             revision=self.revision,
-            themes=self.forms["themes"].rows(),
+            themes=keyed_rows(self.forms["themes"]),
             indicators=self.forms["indicators"].rows(),
         )
 

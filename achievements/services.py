@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from evaluations.models import Evaluation, Section
-from evaluations.rows import ROWS_DO_NOT_MATCH, plan_rows, write_rows
+from evaluations.rows import ROWS_DO_NOT_MATCH, create_new_rows, is_new_row_key, plan_rows, write_rows
 from evaluations.scoring_schemes import scheme_for
 from evaluations.services import section_save
 
@@ -47,8 +47,10 @@ def save_achievements(
 ) -> None:
     """Themes and indicators, each kept by id and numbered in the order given.
 
-    ``themes``: dicts with ``id`` (None for a new theme), ``title``, ``body``. ``indicators``: dicts with ``id``
-    (None for a new indicator), the indicator's fields and ``theme_id`` (a kept theme, or None).
+    ``themes``: dicts with ``id`` (None for a new theme), ``title``, ``body``, and for a new theme optionally the
+    ``key`` indicators may name it by ("new:2"). ``indicators``: dicts with ``id`` (None for a new indicator), the
+    indicator's fields and ``theme_id`` (a kept theme, the key of a new theme: it is created first, in the same
+    transaction, or None).
     """
     # The rule holds for every path (import, shell), not only for the editor's form. The tiers are the scheme's the
     # sheet scores with; the scheme is read outside the lock, as the page read it, since it is not the unit's data.
@@ -77,8 +79,11 @@ def save_achievements(
 
     with section_save(evaluation=evaluation, section=Section.ACHIEVEMENTS, revision=revision, actor=actor) as locked:
         theme_writes = plan_rows(Theme, locked, themes, THEME_FIELDS)
+        wanted = {row["theme_id"] for row in indicators if is_new_row_key(row.get("theme_id"))}
+        new_ids = create_new_rows(theme_writes, themes, wanted)
+        indicators = [{**row, "theme_id": new_ids.get(row.get("theme_id"), row.get("theme_id"))} for row in indicators]
         indicator_writes = plan_rows(Indicator, locked, indicators, INDICATOR_FIELDS)
-        kept_themes = {row["id"] for row in themes if row.get("id") is not None}
+        kept_themes = {row["id"] for row in themes if row.get("id") is not None} | set(new_ids.values())
         linked = {row["theme_id"] for row in indicators if row.get("theme_id") is not None}
         if not linked <= kept_themes:
             raise ValidationError(ROWS_DO_NOT_MATCH, code="rows")

@@ -27,6 +27,7 @@ class FundSourceAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
 @admin.register(ProjectItem)
 class ProjectItemAdmin(LockedWhenSubmittedMixin, admin.ModelAdmin):
     editor_sections = ("project",)
+    evaluation_scoped = {"source": FundSource}
     list_display = ["name", "source", "amount", "evaluation"]
     list_filter = ["evaluation__year", "source__name"]
     search_fields = ["name", "description", "evaluation__unit__name"]

@@ -30,7 +30,10 @@ from evaluations.forms import (
     crispy_helper,
     initial_rows,
     is_kept_as_typed,
+    keyed_rows,
+    new_row_choices,
     row_formset,
+    row_reference,
 )
 from evaluations.measures import Measure, staff_control_rate
 from evaluations.models import AmountUnit
@@ -93,8 +96,11 @@ def parts_warning(what: str, parts: str, mismatch: figures.Mismatch | None) -> s
 
 
 def _valid_or_initial(form: forms.Form, name: str) -> Any:
-    """For the live preview: what was typed if it is valid, otherwise what is saved."""
-    if form.is_bound and form.is_valid():
+    """For the figures: on a page as typed, the field as typed where it is valid and nothing where it is not (the
+    panel names what it left out: SectionPage.figures_left_out); on a page as saved, what is saved. Field by field:
+    one mistyped amount does not put the saved values back in place of the form's other, valid fields."""
+    if form.is_bound:
+        form.is_valid()
         return form.cleaned_data.get(name)
     return form.initial.get(name)
 
@@ -192,6 +198,7 @@ class TotalsPage(SectionPage):
     title = _("支出总体情况和其他预算")
     template = "editor/totals.html"
     has_amounts = True
+    figure_forms = ("summary",)
 
     def build(self) -> None:
         evaluation = self.evaluation
@@ -308,6 +315,7 @@ class BasicSpendingPage(SectionPage):
     title = _("基本支出")
     template = "editor/basic.html"
     has_amounts = True
+    figure_forms = tuple(BasicSpending.Category.values)
 
     def build(self) -> None:
         rows = {row.category: row for row in self.evaluation.basic_spending.all()}
@@ -399,7 +407,14 @@ NO_SOURCE = _("（不指定来源）")
 
 class ItemRowForm(AmountsInUnit, RowModelForm):
     # The source is optional: many reports list items, or only a total, without saying where the money came from.
-    source_id = forms.TypedChoiceField(label=_("资金来源"), coerce=int, required=False, empty_value=None)
+    # A saved source's id, or the key of a source typed as new on the same page ("new:2"): both saved together.
+    source_id = forms.TypedChoiceField(
+        label=_("资金来源"),
+        coerce=row_reference,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": _("所选的资金来源已不在本页（可能已删除或清空了名称），请重新选择。")},
+    )
     amount = AmountField(label=_("决算数"))
 
     class Meta:
@@ -423,21 +438,27 @@ class ProjectSpendingPage(SectionPage):
     title = _("项目支出")
     template = "editor/project.html"
     has_amounts = True
+    figure_forms = ("items",)
+    figure_lists = {"items": _("项目")}
 
     def build(self) -> None:
         self.sources = list(self.evaluation.fund_sources.all())
         self.items = list(self.evaluation.project_items.all())
         items = self.items
+        self.sources_formset = SourceRowFormSet(
+            self.data, prefix="sources", initial=initial_rows(self.sources, ["id", "name", "description"])
+        )
         self.forms = {
-            "sources": SourceRowFormSet(
-                self.data, prefix="sources", initial=initial_rows(self.sources, ["id", "name", "description"])
-            ),
+            "sources": self.sources_formset,
             "items": ItemRowFormSet(
                 self.data,
                 prefix="items",
                 initial=initial_rows(items, ["id", "source_id", "name", "description", "amount"]),
                 form_kwargs={
-                    "source_choices": [(source.pk, source.name) for source in self.sources],
+                    "source_choices": [
+                        *((source.pk, source.name) for source in self.sources),
+                        *new_row_choices(self.sources_formset, "name"),
+                    ],
                     "amount_unit": self.amount_unit,
                 },
             ),
@@ -449,7 +470,8 @@ class ProjectSpendingPage(SectionPage):
         names = {source.pk: source.name for source in self.sources}
         for row_form in self.forms["items"].kept_forms():
             source_id = row_form.cleaned_data["source_id"]
-            if source_id is not None and source_id not in kept_sources:
+            # A new source is in the choices only while it is kept (typed, not deleted).
+            if isinstance(source_id, int) and source_id not in kept_sources:
                 row_form.add_error("source_id", ValidationError(SOURCE_STILL_USED, params={"name": names[source_id]}))
         declared = self.forms["check"].cleaned_data.get("declared_total")
         if declared is not None:
@@ -466,7 +488,7 @@ class ProjectSpendingPage(SectionPage):
             evaluation=self.evaluation,
             actor=actor,
             revision=self.revision,
-            sources=self.forms["sources"].rows(),
+            sources=keyed_rows(self.forms["sources"]),
             items=self.forms["items"].rows(),
             amount_unit=self.chosen_unit,
         )
@@ -489,7 +511,13 @@ class ProjectSpendingPage(SectionPage):
             ]
         else:
             items = self.items
-        return figures.project_spending_figures(self.sources, items)
+        # Sources typed as new on the page group their items too, after the saved ones (keyed as the items' selects
+        # name them; not saved).
+        typed = [
+            FundSource(pk=key, name=name, order=len(self.sources) + n)
+            for n, (key, name) in enumerate(new_row_choices(self.sources_formset, "name"), start=1)
+        ]
+        return figures.project_spending_figures([*self.sources, *typed], items)
 
     @cached_property
     def summary(self) -> SpendingSummary | None:
@@ -649,6 +677,7 @@ class ExecutionPage(SectionPage):
     title = _("预算执行")
     template = "editor/execution.html"
     has_amounts = True
+    figure_forms = (*BudgetExecution.SOURCES, *BudgetExecution.SPENDING_KINDS, "common")
 
     def build(self) -> None:
         rows = {row.kind: row for row in self.evaluation.budget_execution.all()}

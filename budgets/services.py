@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from evaluations.history import create_rows, update_rows
 from evaluations.models import Evaluation, Section
 from evaluations.money import format_percent
-from evaluations.rows import ROWS_DO_NOT_MATCH, plan_rows, write_rows
+from evaluations.rows import ROWS_DO_NOT_MATCH, create_new_rows, is_new_row_key, plan_rows, write_rows
 from evaluations.services import remember_amount_unit, section_save
 
 from . import figures
@@ -208,14 +208,18 @@ def save_project_spending(
 ) -> None:
     """（二）项目支出: the sources of funds and the items, each kept by id and numbered in the order given.
 
-    ``sources``: dicts with ``id`` (None for a new source), ``name``, ``description``. ``items``: dicts with ``id``
-    (None for a new item), ``source_id`` (None, or an existing source that is kept), ``name``, ``description``,
-    ``amount``.
+    ``sources``: dicts with ``id`` (None for a new source), ``name``, ``description``, and for a new source
+    optionally the ``key`` items may name it by ("new:2"). ``items``: dicts with ``id`` (None for a new item),
+    ``source_id`` (None, an existing source that is kept, or the key of a new source: it is created first, in the
+    same transaction), ``name``, ``description``, ``amount``.
     """
     with section_save(evaluation=evaluation, section=Section.PROJECT, revision=revision, actor=actor) as locked:
         source_writes = plan_rows(FundSource, locked, sources, SOURCE_FIELDS, unique="name")
+        wanted = {row["source_id"] for row in items if is_new_row_key(row["source_id"])}
+        new_ids = create_new_rows(source_writes, sources, wanted)
+        items = [{**row, "source_id": new_ids.get(row["source_id"], row["source_id"])} for row in items]
         item_writes = plan_rows(ProjectItem, locked, items, ITEM_FIELDS)
-        kept_sources = {row["id"] for row in sources if row.get("id") is not None}
+        kept_sources = {row["id"] for row in sources if row.get("id") is not None} | set(new_ids.values())
         if not {row["source_id"] for row in items if row["source_id"] is not None} <= kept_sources:
             raise ValidationError(ROWS_DO_NOT_MATCH, code="rows")
         # Items first: a source cannot be deleted while items point at it.

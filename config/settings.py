@@ -5,6 +5,8 @@ environment variable, read by a strict helper that fails loudly on a value it do
 """
 
 import os
+import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -24,6 +26,16 @@ def env_bool(name: str, default: bool) -> bool:
     if lowered in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -60,6 +72,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "axes",
+    "csp",
     "evaluations",
     "budgets",
     "achievements",
@@ -68,14 +82,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.PrivatePagesMiddleware",
+    # Last, as its documentation asks: it turns a locked-out sign-in into our Chinese lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -104,12 +123,29 @@ _env = environ.Env()
 DATABASES = {
     "default": _env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "0"))
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0)
 # Without health checks a restarted database gave every persistent connection one failed request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Concurrent writers (two browser tabs, the live test server) wait instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # Concurrent writers (two browser tabs, the live test server) wait instead of failing at once.
+            "timeout": 20,
+            # A transaction that reads and then writes (select_for_update is a no-op on SQLite) takes the write
+            # lock at BEGIN: with SQLite's default DEFERRED mode two such transactions deadlock on the upgrade from
+            # read to write, and SQLite answers one of them "database is locked" at once, whatever the timeout.
+            "transaction_mode": "IMMEDIATE",
+            # WAL lets readers go on while one writer writes; NORMAL is safe with WAL (a power cut can lose the
+            # last transactions, never corrupt the file).
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+    # The test database is a file too: the concurrency tests (threads in a TransactionTestCase) need WAL and the busy
+    # timeout, which an in-memory database (shared cache, table locks that fail at once) has neither of. One file
+    # per test process (pytest-xdist adds the worker's suffix); the test runner deletes it at the end.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get(
+        "SQLITE_TEST_NAME", str(Path(tempfile.gettempdir()) / f"lukou-test-{os.getpid()}.sqlite3")
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -122,6 +158,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failed sign-ins an account is locked, and so is the
+# address they came from (each on its own: a guesser trying many accounts from one address and many addresses
+# against one account are both stopped), until AXES_COOLOFF_MINUTES after the last failure. The admin's sign-in goes
+# through the same backend. An administrator lifts a lock early in the admin (访问尝试 → delete) or with
+# `manage.py axes_reset_username USERNAME` / `axes_reset_ip ADDRESS` / `axes_reset`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.lockout.locked_out"
+# Behind reverse proxies REMOTE_ADDR is the nearest proxy: with TRUSTED_PROXY_COUNT=N the client is the address the
+# N-th proxy from us appended to X-Forwarded-For (config.lockout.client_address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "config.lockout.client_address"
+# Failed attempts are kept as AccessFailureLog rows too (the audit of who tried what, from where).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# A signed-in session ends after SESSION_IDLE_MINUTES without a request: config.middleware.IdleSessionMiddleware
+# moves the expiry on, at most every few minutes. (SESSION_SAVE_EVERY_REQUEST would do the same with a database
+# write on every request.)
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 120) * 60
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -194,6 +257,10 @@ elif PUBLICATIONS_STORAGE == "s3":
 else:
     raise ImproperlyConfigured(f"PUBLICATIONS_STORAGE must be filesystem or s3, not {PUBLICATIONS_STORAGE!r}")
 
+# Uploaded workbooks (reports.excel.importer): the most their parts may unpack to, and how long reading may take.
+EXCEL_MAX_UNCOMPRESSED_MB = env_int("EXCEL_MAX_UNCOMPRESSED_MB", 20)
+EXCEL_READ_SECONDS = env_int("EXCEL_READ_SECONDS", 20)
+
 # ---------------------------------------------------------------------------
 # Forms
 # ---------------------------------------------------------------------------
@@ -225,6 +292,35 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS: on in production, off for a laptop with DEBUG. Behind a proxy that terminates TLS, SECURE_PROXY_SSL_HEADER
+# trusts its X-Forwarded-Proto (only set it when the proxy always overwrites that header).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+if env_bool("SECURE_PROXY_SSL_HEADER", not DEBUG):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy (django-csp): nothing inline, nothing from elsewhere. The publish confirmation page shows
+# the PDF's first page in an <object>, hence object-src 'self'.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+    },
+}
+
+# Counters and cached draft previews (reports.rendering.cached_preview_pdf). Memory of one process unless CACHE_URL
+# names a shared cache (e.g. dbcache://django_cache after `manage.py createcachetable`, or redis://...): with
+# several worker processes a shared cache makes the preview rate limit one limit instead of one per worker.
+CACHES = {"default": _env.cache_url("CACHE_URL", default="locmemcache://")}
+# Draft PDF previews a person may ask for per minute (each costs a WeasyPrint run of a few seconds).
+PREVIEW_RATE_PER_MINUTE = env_int("PREVIEW_RATE_PER_MINUTE", 10)
 
 LOGGING = {
     "version": 1,

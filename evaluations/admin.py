@@ -4,6 +4,8 @@ from contextlib import ExitStack, contextmanager
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.html import format_html
@@ -36,16 +38,47 @@ from .outlines import UNKNOWN_REGION, copy_outline
 from .scoring_schemes import copy_scheme
 from .services import content_change, ensure_editable
 
+OTHER_EVALUATION = _("只能选择同一绩效自评中的行，这一行属于另一份绩效自评。")
+EDITABLE_STATES = [Evaluation.Status.DRAFT, Evaluation.Status.RETURNED]
+
+
+def evaluation_scoped_form(form_class: type[forms.ModelForm], scoped: Iterable[str]) -> type[forms.ModelForm]:
+    """``form_class`` with a check that each of the ``scoped`` links (an item's 资金来源, an indicator's 主题) points
+    to a row of the same evaluation as the row being saved. The choices are narrowed too (see
+    :meth:`LockedWhenSubmittedMixin.formfield_for_foreignkey`), but a posted form is not bound by what was offered,
+    and a new row's or a moved row's evaluation is only known once the form is posted."""
+    names = tuple(scoped)
+
+    class EvaluationScopedForm(form_class):
+        def clean(self):
+            cleaned = super().clean()
+            chosen = cleaned.get("evaluation") if "evaluation" in self.fields else None
+            # An inline form's row already has its evaluation (the parent); a standalone form names it.
+            evaluation_id = chosen.pk if chosen is not None else self.instance.evaluation_id
+            for name in names:
+                related = cleaned.get(name)
+                if related is not None and evaluation_id is not None and related.evaluation_id != evaluation_id:
+                    self.add_error(name, OTHER_EVALUATION)
+            return cleaned
+
+    EvaluationScopedForm.__name__ = form_class.__name__
+    return EvaluationScopedForm
+
 
 class LockedWhenSubmittedMixin:
     """Admin editing obeys the workflow: once submitted, an evaluation and everything in it is read-only here too.
 
     The permission checks hide the buttons; the save and delete hooks are the guard that holds even when a form was
-    opened before the evaluation was submitted, or when rows are deleted in bulk from a list."""
+    opened before the evaluation was submitted, or when rows are deleted in bulk from a list.
+
+    One scoping rule for links between rows of an evaluation, on the standalone pages and the evaluation's inlines
+    alike: ``evaluation_scoped`` names the foreign keys whose choices are the rows of the same evaluation."""
 
     # The editor sections whose revision an admin change counts up, so that an editor page opened before the change
     # refuses to save over it.
     editor_sections: tuple[str, ...] = ()
+    # Foreign keys whose choices must come from the row's own evaluation: field name → model.
+    evaluation_scoped: dict = {}
     # Amounts typed in the admin are read by parse_amount, like the editor's. (The field's own Decimal form field
     # would add max_digits and decimal_places, which a text input has no use for.)
     formfield_overrides = {MoneyField: {"form_class": AmountField}}
@@ -55,13 +88,41 @@ class LockedWhenSubmittedMixin:
             return None
         return obj if isinstance(obj, Evaluation) else obj.evaluation
 
+    def _scope_evaluation_id(self, request) -> int | None:
+        """The evaluation whose rows the scoped links may choose from: the changed row's (None on an add page)."""
+        object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        if object_id is None:
+            return None
+        return self.model.objects.filter(pk=object_id).values_list("evaluation_id", flat=True).first()
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "evaluation":
             # Rows can only be added to evaluations that may still change.
-            kwargs["queryset"] = Evaluation.objects.filter(
-                status__in=[Evaluation.Status.DRAFT, Evaluation.Status.RETURNED]
-            ).select_related("unit")
+            kwargs["queryset"] = Evaluation.objects.filter(status__in=EDITABLE_STATES).select_related("unit")
+        model = self.evaluation_scoped.get(db_field.name)
+        if model is not None:
+            evaluation_id = self._scope_evaluation_id(request)
+            # On an add page the evaluation is chosen in the same form: offer the rows of evaluations that may
+            # change, and let the form's check hold the choice to the evaluation chosen.
+            if evaluation_id is not None:
+                kwargs["queryset"] = model.objects.filter(evaluation_id=evaluation_id)
+            elif isinstance(self, admin.options.InlineModelAdmin):
+                # An inline on a new evaluation's page: it has no rows to link to yet.
+                kwargs["queryset"] = model.objects.none()
+            else:
+                kwargs["queryset"] = model.objects.filter(evaluation__status__in=EDITABLE_STATES)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if self.evaluation_scoped:
+            kwargs.setdefault("form", evaluation_scoped_form(self.form, self.evaluation_scoped))
+        return super().get_form(request, obj, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Inlines only: the same check on every form of the formset.
+        if self.evaluation_scoped:
+            kwargs.setdefault("form", evaluation_scoped_form(self.form, self.evaluation_scoped))
+        return super().get_formset(request, obj, **kwargs)
 
     @contextmanager
     def _changing(self, request, evaluation_ids: Iterable[int]) -> Iterator[None]:
@@ -145,19 +206,15 @@ class LockedWhenSubmittedMixin:
 
 class EvaluationInline(LockedWhenSubmittedMixin, admin.TabularInline):
     extra = 0
-    # Foreign keys whose choices must come from the evaluation being edited: field name → model.
-    evaluation_scoped: dict = {}
 
     def _evaluation_of(self, obj):
         # Inlines are asked about the parent evaluation, not their own rows.
         return obj
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        model = self.evaluation_scoped.get(db_field.name)
-        if model is not None:
-            evaluation_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
-            kwargs["queryset"] = model.objects.filter(evaluation_id=evaluation_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def _scope_evaluation_id(self, request) -> int | None:
+        # An inline sits on the evaluation's own page: the page's object is the evaluation.
+        object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        return int(object_id) if object_id is not None and str(object_id).isdigit() else None
 
 
 class DutyInline(EvaluationInline):
@@ -424,3 +481,46 @@ class ReminderAdmin(ReadOnlyAdmin):
     list_filter = ["step", "campaign"]
     search_fields = ["unit__name", "recipients"]
     list_select_related = ["campaign", "unit"]
+
+
+# ---------------------------------------------------------------------------
+# People and their permissions
+# ---------------------------------------------------------------------------
+
+# Permission names are stored by Django in English when the tables are created ("Can add historical 绩效指标"): the
+# admin's permission lists name them from their codename and model instead, in the site's language.
+PERMISSION_ACTIONS = {"add": _("可增加"), "change": _("可修改"), "delete": _("可删除"), "view": _("可查看")}
+HISTORY_OF = _("%(name)s的修改记录")
+
+
+def permission_label(permission: Permission) -> str:
+    model = permission.content_type.model_class()
+    action, _underscore, _model = permission.codename.partition("_")
+    if model is None or action not in PERMISSION_ACTIONS:
+        return str(permission)
+    # django-simple-history's models are named "historical <name>" in English; they keep the tracked model here.
+    tracked = getattr(model, "instance_type", None)
+    name = HISTORY_OF % {"name": tracked._meta.verbose_name} if tracked else model._meta.verbose_name
+    return f"{model._meta.app_config.verbose_name} | {name} | {PERMISSION_ACTIONS[action]}"
+
+
+class PermissionLabelsMixin:
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name in {"permissions", "user_permissions"}:
+            field.label_from_instance = permission_label
+        return field
+
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class PersonAdmin(PermissionLabelsMixin, UserAdmin):
+    pass
+
+
+@admin.register(Group)
+class PermissionGroupAdmin(PermissionLabelsMixin, GroupAdmin):
+    pass

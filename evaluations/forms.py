@@ -23,8 +23,22 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import AmountUnit, Duty, Evaluation, Office, StaffingLine
-from .money import MAX_AMOUNT, MAX_QUANTITY, TEN_THOUSAND, format_quantity, parse_amount, parse_quantity
-from .rows import ROWS_DO_NOT_MATCH
+from .money import (
+    AMOUNT_GROUPING,
+    AMOUNT_NEGATIVE,
+    AMOUNT_NOT_A_NUMBER,
+    AMOUNT_SPECIAL,
+    AMOUNT_TOO_LARGE,
+    AMOUNT_TOO_PRECISE,
+    AMOUNT_UNIT_TYPED,
+    MAX_AMOUNT,
+    MAX_QUANTITY,
+    TEN_THOUSAND,
+    format_quantity,
+    parse_amount,
+    parse_quantity,
+)
+from .rows import ROWS_DO_NOT_MATCH, new_row_key
 
 # ---------------------------------------------------------------------------
 # Amounts
@@ -44,13 +58,22 @@ def unit_suffix(unit: str) -> str:
 AMOUNT_WAN_NOT_A_NUMBER = _("请填写金额数字（单位：万元），例如 386.4449。")
 AMOUNT_WAN_TOO_PRECISE = _("以万元填写时最多保留六位小数（到分）。")
 AMOUNT_WAN_TOO_LARGE = _("金额不能超过 %(max)s 万元，请检查是否多输了位数。")
+AMOUNT_WAN_UNIT_TYPED = _("请只填数字，单位已在列名中（万元）。")
 _WAN_MESSAGES = {
     "invalid": AMOUNT_WAN_NOT_A_NUMBER,
+    "unit": AMOUNT_WAN_UNIT_TYPED,
     "precision": AMOUNT_WAN_TOO_PRECISE,
     "too_large": AMOUNT_WAN_TOO_LARGE,
 }
 # 万元 carry four more decimals than 元: six for the fen.
 _WAN_PLACES = 4
+
+
+def grouped(text: str) -> str:
+    """A plain number with thousands separators in its whole part: "4123560.00" → "4,123,560.00". The reader
+    (:func:`evaluations.money.parse_amount`) accepts exactly this grouping back."""
+    whole, dot, decimals = text.partition(".")
+    return f"{int(whole):,}{dot}{decimals}"
 
 
 def yuan_as_wan(amount: Decimal) -> str:
@@ -60,6 +83,25 @@ def yuan_as_wan(amount: Decimal) -> str:
     whole, _dot, decimals = text.partition(".")
     decimals = decimals.rstrip("0").ljust(2, "0")
     return f"{whole}.{decimals}"
+
+
+def amount_messages() -> dict[str, dict[str, str]]:
+    """The messages of the amount reader by unit and code, for the editor's script, which checks an amount while it
+    is typed with the same rule: the server's wording is the one source of both."""
+    yuan = {
+        "invalid": AMOUNT_NOT_A_NUMBER,
+        "special": AMOUNT_SPECIAL,
+        "negative": AMOUNT_NEGATIVE,
+        "grouping": AMOUNT_GROUPING,
+        "unit": AMOUNT_UNIT_TYPED,
+        "precision": AMOUNT_TOO_PRECISE,
+        "too_large": str(AMOUNT_TOO_LARGE) % {"max": f"{MAX_AMOUNT:f}"},
+    }
+    wan = {**yuan, **_WAN_MESSAGES, "too_large": str(AMOUNT_WAN_TOO_LARGE) % {"max": f"{MAX_AMOUNT / TEN_THOUSAND:f}"}}
+    return {
+        AmountUnit.YUAN.value: {code: str(message) for code, message in yuan.items()},
+        AmountUnit.WAN.value: {code: str(message) for code, message in wan.items()},
+    }
 
 
 class AmountField(forms.Field):
@@ -118,10 +160,10 @@ class AmountField(forms.Field):
         return (wan * TEN_THOUSAND).quantize(Decimal(1).scaleb(-self.decimal_places))
 
     def prepare_value(self, value: Any) -> Any:
-        # Stored amounts are shown as plain numbers in the page's unit, never in exponent form; what was typed is
-        # shown as typed.
+        # Stored amounts are shown in the page's unit with thousands separators (4,123,560.00 reads at a glance, as in
+        # the 决算 tables), never in exponent form; what was typed is shown as typed.
         if isinstance(value, Decimal):
-            return yuan_as_wan(value) if self.unit == AmountUnit.WAN else f"{value:f}"
+            return grouped(yuan_as_wan(value) if self.unit == AmountUnit.WAN else f"{value:f}")
         return value
 
 
@@ -207,6 +249,18 @@ class AmountUnitForm(forms.Form):
 # ---------------------------------------------------------------------------
 
 
+class DateTextInput(forms.DateInput):
+    """A date typed as 2024-12-31 (2024/12/31 and 2024年12月31日 are read too, by the locale's input formats). A text
+    input rather than type=date: Chromium's date input shows the browser's own format (mm/dd/yyyy on an English
+    browser) whatever the page's language, and the report's dates are written year first."""
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        hint = {"placeholder": _("年-月-日，如 2024-12-31"), "inputmode": "numeric", "autocomplete": "off"}
+        super().__init__(attrs={**hint, **(attrs or {})}, format="%Y-%m-%d")
+
+
 def crispy_helper() -> FormHelper:
     """Forms are rendered inside the page's own <form>, so crispy must not add another one."""
     helper = FormHelper()
@@ -268,6 +322,10 @@ class RowFormSet(forms.BaseFormSet):
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = _("删除此行")
 
+    def row_where(self, number: int, form: forms.Form) -> str:
+        """How the error summary names a row: "第3行" (a list whose rows have a name of their own says so)."""
+        return self.row_label % {"n": number}
+
     def kept_forms(self) -> list[forms.Form]:
         """The rows to keep, in the order the person asked for: deleted rows and blank new rows are left out."""
         return list(self.ordered_forms)
@@ -301,6 +359,36 @@ class RowFormSet(forms.BaseFormSet):
             seen.add(value)
 
 
+def row_reference(value: str | int) -> int | str:
+    """A select's value naming a row of the page: a saved row's id, or the key of a row typed as new ("new:2")."""
+    if isinstance(value, int):  # an initial value, already an id
+        return value
+    return int(value) if value.isdigit() else value
+
+
+def new_row_choices(formset: forms.BaseFormSet, label_field: str) -> list[tuple[str, str]]:
+    """The rows typed as new on a posted page, as choices for a select of another list on the same page: (key,
+    the name as typed). A new row without a name, or marked for deletion, is not one."""
+    if not formset.is_bound:
+        return []
+    choices = []
+    for index in range(formset.initial_form_count(), formset.total_form_count()):
+        form = formset.forms[index]
+        label = (form.data.get(form.add_prefix(label_field)) or "").strip()
+        if label and not form.data.get(form.add_prefix("DELETE")):
+            choices.append((new_row_key(index), label))
+    return choices
+
+
+def keyed_rows(formset: RowFormSet) -> list[dict[str, Any]]:
+    """:meth:`RowFormSet.rows`, each new row with the key other rows of the page may point at it by."""
+    rows = formset.rows()
+    for row, form in zip(rows, formset.kept_forms(), strict=True):
+        if row.get("id") is None:
+            row["key"] = new_row_key(formset.forms.index(form))
+    return rows
+
+
 def is_kept_as_typed(formset: forms.BaseFormSet, form: forms.Form) -> bool:
     """For a live preview of a list as typed (valid rows only): is this row one the save would keep? A row the
     page loaded counts even when unchanged; a new row only when something was typed in it; a row marked for
@@ -316,6 +404,12 @@ def row_formset(form: type[forms.Form], formset: type[RowFormSet] = RowFormSet, 
 
 def initial_rows(rows: list[Any], fields: list[str]) -> list[dict[str, Any]]:
     return [{name: getattr(row, name) for name in fields} for row in rows]
+
+
+# What the live figures say they leave out (SectionPage.figures_left_out).
+ROW_AMOUNT_LEFT_OUT = _("%(list)s第%(n)s行金额无效，未计入（%(message)s）")
+ROW_LEFT_OUT = _("%(list)s第%(n)s行有错误，未计入（%(field)s：%(message)s）")
+FIELD_LEFT_OUT = _("%(where)s无效，未计入（%(message)s）")
 
 
 @dataclass(frozen=True)
@@ -423,7 +517,7 @@ class SectionPage:
                 for n, row in enumerate(form.forms, start=1):
                     if form.can_delete and form._should_delete_form(row):
                         continue
-                    lines.extend(self._form_lines(row, f"{form.row_label % {'n': n}} "))
+                    lines.extend(self._form_lines(row, f"{form.row_where(n, row)} "))
             else:
                 title = self.form_titles.get(key)
                 lines.extend(self._form_lines(form, f"{title} " if title else ""))
@@ -447,6 +541,60 @@ class SectionPage:
     @property
     def has_errors(self) -> bool:
         return bool(self.page_errors) or any(line for line in self.error_summary())
+
+    # Read-only ----------------------------------------------------------
+    def make_read_only(self) -> None:
+        """Render every field disabled, for a report the person may not change (its state, or their role): typing
+        into a page that cannot be saved would only lose the typing. The save services refuse anyway; this is what
+        the person sees. Lists get no blank row to fill in."""
+        for form in self.forms.values():
+            if isinstance(form, forms.BaseFormSet):
+                # Before the rows are built (they are built on first use): no blank row at the end.
+                if "forms" not in form.__dict__:
+                    form.extra = 0
+                rows = form.forms
+            else:
+                rows = [form]
+            for row in rows:
+                for field in row.fields.values():
+                    field.disabled = True
+
+    # The live figures ---------------------------------------------------
+    # The forms whose figures the live panel computes, and for lists, what a row is called there ("项目"): a row
+    # or an amount with an error is left out of the figures, and the panel says so (figures_left_out).
+    figure_forms: tuple[str, ...] = ()
+    figure_lists: dict[str, str] = {}
+
+    def figures_left_out(self) -> list[str]:
+        """What was typed but is not counted in the live figures, and why: "项目第3行金额无效，未计入（…）". Only for
+        a page as typed (bound); valid rows and fields are counted as typed, invalid ones not at all (never the
+        saved value in their place, which would look as if the typing had been counted)."""
+        if not self.data:
+            return []
+        left_out: list[str] = []
+        for key in self.figure_forms:
+            form = self.forms[key]
+            if isinstance(form, forms.BaseFormSet):
+                for n, row in enumerate(form.forms, start=1):
+                    if not row.errors:
+                        continue
+                    if form.can_delete and form._should_delete_form(row):
+                        continue
+                    name, errors = next(iter(row.errors.items()))
+                    params = {"list": self.figure_lists.get(key, ""), "n": n, "message": errors[0]}
+                    if isinstance(row.fields.get(name), AmountField):
+                        left_out.append(str(ROW_AMOUNT_LEFT_OUT) % params)
+                    else:
+                        label = row.fields[name].label if name in row.fields else ""
+                        left_out.append(str(ROW_LEFT_OUT) % {**params, "field": label})
+                continue
+            title = self.form_titles.get(key, "")
+            for name, errors in form.errors.items():
+                field = form.fields.get(name)
+                if isinstance(field, AmountField | forms.IntegerField):
+                    where = f"{title} {field.label}".strip()
+                    left_out.append(str(FIELD_LEFT_OUT) % {"where": where, "message": errors[0]})
+        return left_out
 
 
 # ---------------------------------------------------------------------------
@@ -497,7 +645,7 @@ class StaffingSummaryForm(forms.ModelForm):
     class Meta:
         model = Evaluation
         fields = ["staff_on_roll", "staffing_authority", "staffing_date"]
-        widgets = {"staffing_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"staffing_date": DateTextInput()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -620,7 +768,7 @@ class NarrativeForm(forms.ModelForm):
             "measures": forms.Textarea(attrs={"rows": 5}),
             "results_use": forms.Textarea(attrs={"rows": 4}),
             "no_spending_note": forms.Textarea(attrs={"rows": 2}),
-            "signature_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "signature_date": DateTextInput(),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

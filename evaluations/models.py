@@ -566,7 +566,9 @@ class OutlineAssignment(models.Model):
 
     region = models.CharField(_("地区"), max_length=60, blank=True)
     year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
-    outline = models.ForeignKey(ReportOutline, on_delete=models.PROTECT, related_name="assignments")
+    outline = models.ForeignKey(
+        ReportOutline, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("报告提纲")
+    )
 
     class Meta:
         verbose_name = _("提纲适用范围")

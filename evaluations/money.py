@@ -55,20 +55,29 @@ _PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
 _SPECIAL = re.compile(r"(?i)^[+-]?(?:nan|s?nan|inf|infinity)$")
 _EXPONENT = re.compile(r"[0-9.,+-]*[eE][0-9+-]*")
+# Digits with commas that are not in groups of three ("4,1235.6", "38,64,449"): a slip in the grouping, told apart
+# from text that is not a number at all.
+_MISGROUPED = re.compile(r"[0-9]+(?:,[0-9]+)+(?:\.[0-9]+)?")
+# A number with a unit or a currency sign typed around it ("92万", "386.44万元", "¥100"): the column names the unit.
+_WITH_UNIT = re.compile(r"(?P<sign>[¥￥])?\s*(?P<number>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit>[千万亿]?元|[千万亿])?")
 
 AMOUNT_NOT_A_NUMBER = _("请填写金额数字（单位：元），例如 3864449.00。")
 AMOUNT_SPECIAL = _("不接受 NaN、Infinity 或科学计数法，请填写普通数字。")
 AMOUNT_NEGATIVE = _("金额不能为负数。")
 AMOUNT_TOO_PRECISE = _("金额最多保留两位小数（到分）。")
 AMOUNT_TOO_LARGE = _("金额不能超过 %(max)s 元，请检查是否多输了位数。")
+AMOUNT_GROUPING = _("千分位分隔符位置不对：逗号应每三位数字一个（如 1,234,567.89），也可以不写逗号。")
+AMOUNT_UNIT_TYPED = _("请只填数字，单位已在列名中（元）。")
 
 # An indicator's figures are read by the same rule; the money wording would confuse, as they are not always amounts.
 QUANTITY_NOT_A_NUMBER = _("请填写数字，例如 12.55。")
 QUANTITY_NEGATIVE = _("不能为负数。")
 QUANTITY_TOO_PRECISE = _("最多保留 %(places)s 位小数。")
 QUANTITY_TOO_LARGE = _("数值过大（上限为%(max)s），请检查是否多输入了数字。")
+QUANTITY_UNIT_TYPED = _("请只填数字，不要带单位。")
 _QUANTITY_MESSAGES = {
     "invalid": QUANTITY_NOT_A_NUMBER,
+    "unit": QUANTITY_UNIT_TYPED,
     "negative": QUANTITY_NEGATIVE,
     "precision": QUANTITY_TOO_PRECISE,
     "too_large": QUANTITY_TOO_LARGE,
@@ -77,12 +86,15 @@ _QUANTITY_MESSAGES = {
 
 def parse_amount(raw: str | Decimal, *, max_value: Decimal = MAX_AMOUNT, decimal_places: int = 2) -> Decimal:
     """What was typed as an exact Decimal with ``decimal_places`` decimals, or ValidationError with a Chinese
-    message and a code (``invalid``, ``special``, ``negative``, ``precision``, ``too_large``).
+    message and a code (``invalid``, ``special``, ``negative``, ``grouping``, ``unit``, ``precision``,
+    ``too_large``), one for each kind of mistake so that the message says what to change.
 
     Accepted on purpose: surrounding spaces, full-width digits and ．，, and thousands separators in the usual groups
-    of three ("3,864,449.00"). Refused: signs, exponents, NaN/Infinity, more decimals than ``decimal_places`` (zeros
-    after them are no extra precision: "1.500" is 1.50), values above ``max_value``, units typed after the number,
-    anything else. Nothing is rounded.
+    of three ("3,864,449.00"). Refused: signs, exponents, NaN/Infinity, commas elsewhere ("4,1235.6"), more decimals
+    than ``decimal_places`` (zeros after them are no extra precision: "1.500" is 1.50), values above ``max_value``,
+    units or currency signs typed with the number ("92万": even where the unit matches the column, so that one rule
+    reads the editor, the admin and the spreadsheet alike, and a slip between 元 and 万元 is never guessed at),
+    anything else. Nothing is rounded. The same rule is mirrored for live feedback in static/js/editor.js.
 
     A Decimal (a spreadsheet's numeric cell, already read exactly) skips the reading of text and meets the same
     bounds.
@@ -94,8 +106,13 @@ def parse_amount(raw: str | Decimal, *, max_value: Decimal = MAX_AMOUNT, decimal
         raise ValidationError(AMOUNT_SPECIAL, code="special")
     if text.startswith("-") and _PLAIN.fullmatch(text[1:].replace(",", "")):
         raise ValidationError(AMOUNT_NEGATIVE, code="negative")
+    with_unit = _WITH_UNIT.fullmatch(text)
+    if with_unit and (with_unit["sign"] or with_unit["unit"]):
+        raise ValidationError(AMOUNT_UNIT_TYPED, code="unit", params={"typed": with_unit["unit"] or with_unit["sign"]})
     if _GROUPED.fullmatch(text):
         text = text.replace(",", "")
+    elif _MISGROUPED.fullmatch(text):
+        raise ValidationError(AMOUNT_GROUPING, code="grouping")
     if not _PLAIN.fullmatch(text):
         raise ValidationError(AMOUNT_NOT_A_NUMBER, code="invalid")
     return _within_bounds(Decimal(text), max_value=max_value, decimal_places=decimal_places)

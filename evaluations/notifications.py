@@ -65,7 +65,8 @@ def _send(recipients: Iterable[AbstractBaseUser], subject: str, body: str, *, ac
 
 
 def _where(evaluation: Evaluation) -> str:
-    return _("报告页面：%(path)s") % {"path": reverse("evaluation_detail", args=[evaluation.pk])}
+    # Absolute: a mail is read outside the site, where a bare path leads nowhere.
+    return _("报告页面：%(url)s") % {"url": _absolute(reverse("evaluation_detail", args=[evaluation.pk]))}
 
 
 @_in_site_language
@@ -142,7 +143,7 @@ def published(evaluation: Evaluation, actor: AbstractBaseUser, publication: Publ
         [
             _("%(name)s 已公开 %(title)s（第%(version)s版）。")
             % {"name": _name(actor), "title": evaluation.title, "version": publication.version},
-            _("公开页面：%(path)s") % {"path": reverse("publication_detail", args=[publication.pk])},
+            _("公开页面：%(url)s") % {"url": _absolute(reverse("publication_detail", args=[publication.pk]))},
             _("PDF 的 SHA-256：%(sha)s") % {"sha": publication.pdf_sha256},
         ]
     )

@@ -25,6 +25,20 @@ from django.utils.translation import gettext_lazy as _
 from .history import create_rows, update_rows
 
 ROWS_DO_NOT_MATCH = _("页面上的行与当前内容不符，请重新打开本页。")
+NEW_ROW_NAME_TAKEN = _("新增的“%(value)s”与本次改名或删除的一行同名：请先保存改名或删除，再新增这一行。")
+
+# The key of a row typed as new on a page, by its place in the page's list ("new:2"): another list of the same page
+# may point at it before it has an id (a project item at a new source of funds, an indicator at a new theme).
+NEW_ROW_KEY = "new:"
+
+
+def new_row_key(index: int) -> str:
+    return f"{NEW_ROW_KEY}{index}"
+
+
+def is_new_row_key(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(NEW_ROW_KEY)
+
 
 # Prefix of the placeholder a renamed row holds for a moment (see write_rows): an invisible separator that nobody
 # types, followed by the row's own pk, so two placeholders never collide and never equal a real name.
@@ -105,3 +119,29 @@ def write_rows(writes: RowWrites) -> None:
         model.objects.bulk_update(parked, [writes.unique])
     update_rows(model, writes.updated, writes.fields)
     create_rows(model, writes.created)
+
+
+def create_new_rows(writes: RowWrites, rows: Iterable[Mapping[str, Any]], needed: Collection[str]) -> dict[str, int]:
+    """Create the planned new rows now, ahead of the rest of the save, when rows of another list point at them by
+    their ``key`` (``needed``); their ids by key. Nothing is created when no key is needed: :func:`write_rows`
+    then creates them last, as usual.
+
+    Created first, a new row's unique value cannot take over one that a kept row gives up or a deleted row frees in
+    the same save (that happens later): such a save is refused, and saving in two steps works."""
+    if not needed:
+        return {}
+    new_rows = [row for row in rows if row.get("id") is None]
+    keys = {row.get("key") for row in new_rows}
+    if not set(needed) <= keys:
+        raise ValidationError(ROWS_DO_NOT_MATCH, code="rows")
+    model = writes.model
+    if writes.unique is not None and writes.created:
+        values = [getattr(obj, writes.unique) for obj in writes.created]
+        evaluation_id = writes.created[0].evaluation_id
+        taken = model.objects.filter(evaluation_id=evaluation_id, **{f"{writes.unique}__in": values})
+        clash = taken.values_list(writes.unique, flat=True).first()
+        if clash is not None:
+            raise ValidationError(NEW_ROW_NAME_TAKEN, code="taken", params={"value": clash})
+    created = create_rows(model, writes.created)
+    writes.created = []
+    return {row["key"]: obj.pk for row, obj in zip(new_rows, created, strict=True) if row.get("key")}

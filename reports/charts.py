@@ -31,7 +31,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str, chart_id: str) -> SafeString:
                 f"{height:.1f}",
                 f"{centre:.1f}",
                 f"{y - 4:.1f}",
-                bar.count,
+                bar.text or bar.count,
                 f"{centre:.1f}",
                 f"{HEIGHT - BOTTOM + 16:.1f}",
                 bar.label,
@@ -44,7 +44,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str, chart_id: str) -> SafeString:
         '<text x="{}" y="{}" text-anchor="middle" font-size="11">{}</text></g>',
         rows,
     )
-    desc = "；".join(f"{bar.label}：{bar.count}" for bar in bars)
+    desc = "；".join(f"{bar.label}：{bar.text or bar.count}" for bar in bars)
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {} {}" width="100%" '
         'aria-labelledby="{}-title {}-desc" class="summary-chart">'

@@ -232,6 +232,8 @@ class Change:
     new: str
     # For texts: (operation, text) pieces, operation one of "equal", "delete", "insert", to mark the edit in place.
     pieces: list[tuple[str, str]] = field(default_factory=list)
+    # For lists (duties, offices): the items that changed, instead of pieces over the whole list.
+    items: list[ItemChange] = field(default_factory=list)
 
     @property
     def is_figure(self) -> bool:
@@ -253,19 +255,91 @@ class Change:
         return value
 
 
+# A run of Latin letters, digits and number punctuation is one token ("3864449.00", "PDF"); any other character is a
+# token of its own, since Chinese has no spaces to find words by and no dictionary (jieba) is worth its weight here.
+_TOKEN = re.compile(r"[A-Za-z0-9.,%]+|.", re.DOTALL)
+# An unchanged stretch this short between two edits is folded into them: "签定战备" → "签订战略" then reads as one
+# phrase replaced ("定战备" → "订战略") rather than as a sprinkle of single characters around a kept "战".
+_SHORT_EQUAL = 1
+
+
 def text_pieces(old: str, new: str) -> list[tuple[str, str]]:
-    """Character-level edit of a text: Chinese has no spaces, so words are no use as units."""
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    """The edit of a text as (operation, text) pieces, operation one of "equal", "delete", "insert": compared by
+    characters (numbers and Latin words whole), with short unchanged stretches between edits merged into them."""
+    old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
+    matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
+    # (equal text) or (deleted text, inserted text), in order.
+    runs: list[tuple[str, str, str]] = []
+    for operation, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        removed, added = "".join(old_tokens[old_start:old_end]), "".join(new_tokens[new_start:new_end])
+        runs.append(("equal", removed, removed) if operation == "equal" else ("edit", removed, added))
+    merged: list[tuple[str, str, str]] = []
+    for index, run in enumerate(runs):
+        between_edits = 0 < index < len(runs) - 1 and merged and merged[-1][0] == "edit"
+        if run[0] == "equal" and between_edits and len(run[1]) <= _SHORT_EQUAL:
+            run = ("edit", run[1], run[2])
+        if run[0] == "edit" and merged and merged[-1][0] == "edit":
+            merged[-1] = ("edit", merged[-1][1] + run[1], merged[-1][2] + run[2])
+        else:
+            merged.append(run)
     pieces: list[tuple[str, str]] = []
+    for operation, removed, added in merged:
+        if operation == "equal":
+            pieces.append(("equal", removed))
+            continue
+        if removed:
+            pieces.append(("delete", removed))
+        if added:
+            pieces.append(("insert", added))
+    return pieces
+
+
+# Lists stored as one text in a snapshot (older submissions too), compared item by item: the duties, one per line
+# after their number "（3）", and each group of offices, joined by "、".
+_DUTY_NUMBER = re.compile(r"^（\d+）")
+
+
+def _list_items(key: str, value: str) -> list[str] | None:
+    """The items of a list entry, or None when the entry is not a list."""
+    if key == "duties":
+        return [_DUTY_NUMBER.sub("", line) for line in value.split("\n") if line]
+    if key == "offices" or key.startswith("offices."):
+        return [name for name in value.split("、") if name]
+    return None
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    """One item of a list that changed: added (no old), removed (no new) or changed (pieces mark the edit)."""
+
+    number: int
+    old: str
+    new: str
+    pieces: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return "added" if not self.old else "removed" if not self.new else "changed"
+
+
+def item_changes(old: list[str], new: list[str]) -> list[ItemChange]:
+    """The items added, removed and changed between two lists, numbered as in the new list (a removed item by the
+    place it had). Items are matched whole first; of a stretch replaced, the items side by side are one item
+    changed, and the rest added or removed."""
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    changes: list[ItemChange] = []
     for operation, old_start, old_end, new_start, new_end in matcher.get_opcodes():
         if operation == "equal":
-            pieces.append(("equal", old[old_start:old_end]))
             continue
-        if operation in {"delete", "replace"}:
-            pieces.append(("delete", old[old_start:old_end]))
-        if operation in {"insert", "replace"}:
-            pieces.append(("insert", new[new_start:new_end]))
-    return pieces
+        paired = min(old_end - old_start, new_end - new_start)
+        for offset in range(paired):
+            before, after = old[old_start + offset], new[new_start + offset]
+            changes.append(ItemChange(new_start + offset + 1, before, after, text_pieces(before, after)))
+        for offset in range(paired, new_end - new_start):
+            changes.append(ItemChange(new_start + offset + 1, "", new[new_start + offset]))
+        for offset in range(paired, old_end - old_start):
+            changes.append(ItemChange(old_start + offset + 1, old[old_start + offset], ""))
+    return changes
 
 
 def changes_between(old: list[dict[str, str]], new: list[dict[str, str]]) -> list[Change]:
@@ -284,8 +358,12 @@ def changes_between(old: list[dict[str, str]], new: list[dict[str, str]]) -> lis
 
 
 def _change(entry: dict[str, str], old: str, new: str) -> Change:
+    section, label = translated_label(entry["section"]), translated_label(entry["label"])
+    old_items, new_items = _list_items(entry["key"], old), _list_items(entry["key"], new)
+    if old_items is not None and new_items is not None:
+        return Change(section, label, entry["kind"], old, new, items=item_changes(old_items, new_items))
     pieces = text_pieces(old, new) if entry["kind"] == TEXT else []
-    return Change(translated_label(entry["section"]), translated_label(entry["label"]), entry["kind"], old, new, pieces)
+    return Change(section, label, entry["kind"], old, new, pieces)
 
 
 # A stored term with the measure unit of its indicator after it, e.g. "年度指标值（人）".

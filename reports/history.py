@@ -67,6 +67,7 @@ class HistoryEntry:
     row: str
     action: str
     edits: list[FieldEdit] = field(default_factory=list)
+    user_id: int | None = None
 
     @property
     def action_label(self) -> str:
@@ -91,6 +92,40 @@ def changes_since_previous_submission(evaluation: Evaluation) -> ContentHistory:
     if baseline is None:
         return ContentHistory(None, [])
     return ContentHistory(baseline, content_history(evaluation, since=baseline.submitted_at))
+
+
+def edited_submitted_version(evaluation: Evaluation, user: Any) -> bool:
+    """Whether ``user`` changed the content that the latest submission handed over for review (four-eyes: who wrote
+    part of it may not approve it).
+
+    The window is the editing round that ended with the latest submission: every change after the previous
+    submission (after the evaluation's creation for a first submission) up to now — content cannot change while a
+    report is submitted, so "now" is the submission. Earlier rounds were handed over before and returned; changes
+    without a recorded person (the demo, commands) count for nobody.
+
+    Two queries in the usual case (the submissions; then one UNION over every content table for rows by this
+    person); only when that finds rows does the full history confirm that one of them changed something a reader
+    sees (a save that changed nothing, such as a renumbering, is not an edit)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    submitted = list(evaluation.submissions.order_by("-number").values_list("submitted_at", flat=True)[:2])
+    if not submitted:
+        return False
+    since = submitted[1] if len(submitted) == 2 else None
+    window = {"history_user_id": user.pk}
+    if since is not None:
+        window["history_date__gt"] = since
+    by_user = [
+        model.history.filter(
+            **window, **({"id": evaluation.pk} if model is Evaluation else {"evaluation_id": evaluation.pk})
+        )
+        .order_by()
+        .values_list("history_type")
+        for model in CONTENT_MODELS
+    ]
+    if not by_user[0].union(*by_user[1:], all=True)[:1]:
+        return False
+    return any(entry.user_id == user.pk for entry in content_history(evaluation, since=since))
 
 
 def content_history(evaluation: Evaluation, *, since: datetime.datetime | None = None) -> list[HistoryEntry]:
@@ -155,6 +190,7 @@ def _entry(model: type[models.Model], record: Any, before: Any, names: dict) -> 
         row=_row_label(model, record),
         action=record.history_type,
         edits=edits,
+        user_id=record.history_user_id,
     )
 
 

@@ -32,7 +32,7 @@ from evaluations.money import format_percent, format_wan
 from evaluations.schemes import BUILTIN
 from evaluations.scoring_schemes import DEFAULT, chosen_scheme, scheme_spec
 
-from . import rendering
+from . import open_data, rendering
 from .key_figures import compute_key_figures, rounded_rate
 from .scoring import score_of
 
@@ -113,6 +113,11 @@ def create_publication(evaluation: Evaluation, actor: AbstractBaseUser) -> Publi
     score = score_fields(evaluation)
     figures = published_figures(evaluation)
     metadata = publication_metadata(evaluation, version)
+    published_at = timezone.now()
+    # The open-data document is frozen with the version, from the very figures the row keeps.
+    data = open_data.document(
+        evaluation, version=version, published_at=published_at, figures=figures, score_record=score, metadata=metadata
+    )
     try:
         name, digest = store_pdf(pdf)
     except Exception as error:
@@ -122,7 +127,7 @@ def create_publication(evaluation: Evaluation, actor: AbstractBaseUser) -> Publi
     return Publication.objects.create(
         evaluation=evaluation,
         version=version,
-        published_at=timezone.now(),
+        published_at=published_at,
         published_by=actor,
         unit_name=evaluation.unit.name,
         year=evaluation.year,
@@ -133,6 +138,7 @@ def create_publication(evaluation: Evaluation, actor: AbstractBaseUser) -> Publi
         pdf_sha256=digest,
         pdf_size=len(pdf),
         is_current=True,
+        data=data,
         **score,
         **figures,
         **metadata,

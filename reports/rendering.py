@@ -10,10 +10,12 @@ from __future__ import annotations
 import atexit
 import functools
 import gc
+import hashlib
 import logging
 import mimetypes
 import re
 import threading
+import time
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +25,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -223,9 +226,64 @@ def render_report_pdf(evaluation: Evaluation) -> bytes:
 def render_report_first_page_pdf(evaluation: Evaluation) -> bytes:
     """The first page of the report's PDF as a one-page PDF: laid out exactly as :func:`render_report_pdf` lays out
     the whole (WeasyPrint copies laid-out pages into a new document), so what is previewed is what is published."""
+    return html_to_first_page_pdf(render_report_html(evaluation))
+
+
+def html_to_first_page_pdf(html: str) -> bytes:
     with _collector_paused():
-        document = _render_document(render_report_html(evaluation))
+        document = _render_document(html)
         return document.copy(document.pages[:1]).write_pdf(**PDF_OPTIONS)
+
+
+# ---------------------------------------------------------------------------
+# Draft previews: cached per content, rate-limited per person
+# ---------------------------------------------------------------------------
+# A preview's PDF stays cached this long; a changed report has another key, so this only bounds the memory.
+PREVIEW_CACHE_SECONDS = 60 * 60
+
+
+class PreviewRateLimited(Exception):
+    """The person asked for more new PDFs this minute than PREVIEW_RATE_PER_MINUTE allows."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+def cached_preview_pdf(evaluation: Evaluation, user, *, first_page: bool = False) -> bytes:
+    """A draft's PDF (or its first page) for ``user``: from the cache when the report reads as it did last time,
+    otherwise rendered once (WeasyPrint: about a second of a worker's CPU) under the person's per-minute limit.
+
+    The key is the digest of the HTML document the PDF is made from, not a revision counter: the document depends
+    on the content, the outline, the scoring scheme, the unit's name, the status and our templates, and a key made of
+    counters would serve a stale PDF the day one of them changes without its counter. Building the HTML costs a few
+    queries and tens of milliseconds; only the PDF is worth caching."""
+    html = render_report_html(evaluation)
+    digest = hashlib.sha256(html.encode()).hexdigest()
+    key = f"preview-pdf:{evaluation.pk}:{'first' if first_page else 'all'}:{digest}"
+    pdf = cache.get(key)
+    if pdf is None:
+        _count_preview(user)
+        pdf = html_to_first_page_pdf(html) if first_page else html_to_pdf(html)
+        cache.set(key, pdf, PREVIEW_CACHE_SECONDS)
+    return pdf
+
+
+def _count_preview(user) -> None:
+    """One more rendering by ``user`` in this minute, or PreviewRateLimited. A fixed window per minute: simple, and
+    at most twice the limit across a minute's boundary, which is enough to stop a script hammering the button."""
+    now = time.time()
+    window = int(now // 60)
+    key = f"preview-rate:{user.pk}:{window}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        # The counter expired between add and incr (a cache restart): count afresh.
+        cache.set(key, 1, timeout=120)
+        count = 1
+    if count > settings.PREVIEW_RATE_PER_MINUTE:
+        raise PreviewRateLimited(retry_after=max(1, int((window + 1) * 60 - now)))
 
 
 def report_filename(evaluation: Evaluation) -> str:

@@ -15,12 +15,32 @@ from evaluations.history import Via, create_rows, recording
 from evaluations.models import AmountUnit, Duty, Evaluation, Office, StaffingLine, Unit
 from evaluations.selectors import may_start_evaluation
 
+from .key_figures import HANDED_OVER
+
 EVALUATION_EXISTS = _("%(year)s年度的绩效自评已经存在。")
 START_NOT_ALLOWED = _("只有本单位的填报人、单位负责人或系统管理员可以新建本单位的绩效自评。")
+
+PREVIOUS_YEAR_NOT_HANDED_OVER = _(
+    "%(previous)s年度的绩效自评尚未提交（当前状态：%(status)s）。请先完成并提交%(previous)s年度，再新建%(year)s年度。"
+)
 
 # ---------------------------------------------------------------------------
 # A new year, from last year
 # ---------------------------------------------------------------------------
+
+
+def ensure_previous_year_handed_over(*, unit: Unit, year: int) -> None:
+    """The editor's rule for starting a year: last year's report, where there is one, has been handed over (submitted
+    or later), so that the new year copies finished figures and the unit finishes one report before the next.
+    ValidationError otherwise. A separate check rather than part of :func:`create_evaluation`, which also serves
+    data loading and tests that start a year beside a draft."""
+    previous = Evaluation.objects.filter(unit=unit, year=year - 1).only("status").first()
+    if previous is not None and previous.status not in HANDED_OVER:
+        raise ValidationError(
+            PREVIOUS_YEAR_NOT_HANDED_OVER,
+            code="previous_not_handed_over",
+            params={"previous": year - 1, "year": year, "status": previous.get_status_display()},
+        )
 
 
 def create_evaluation(*, unit: Unit, year: int, actor: Any) -> Evaluation:

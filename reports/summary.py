@@ -135,7 +135,9 @@ def summary_rows(rows: QuerySet[Unit], *, sort: str = DEFAULT_SORT, descending: 
 @dataclass(frozen=True)
 class Bar:
     label: str
-    count: int
+    count: int | Decimal
+    # What is printed over the bar, where it is not the count itself (an amount in 万元, "—" for an unknown figure).
+    text: str = ""
 
 
 def grade_distribution(rows: QuerySet[Unit]) -> list[Bar]:

@@ -4,6 +4,7 @@ from .views import campaigns as campaign_views
 from .views import departments as department_views
 from .views import editor, start
 from .views import excel as excel_views
+from .views import open_data as open_data_views
 from .views import outlines as outline_views
 from .views import report as report_views
 from .views import review as review_views
@@ -113,3 +114,14 @@ urlpatterns = (
     + review_urls
     + summary_urls
 )
+
+# Open data: public like the portal, so config/urls.py mounts these at /open-data/ rather than under /app/.
+# The schema's path is frozen into every document (reports.open_data.SCHEMA_PATH): it never moves.
+open_data_urls: list = [
+    path("", open_data_views.index, name="open_data_index"),
+    path("schema/v1.json", open_data_views.schema, name="open_data_schema"),
+    path("publications/<int:pk>.json", open_data_views.publication_json, name="publication_data_json"),
+    path("publications/<int:pk>.csv", open_data_views.publication_csv, name="publication_data_csv"),
+    path("<int:year>.json", open_data_views.year_json, name="open_data_year_json"),
+    path("<int:year>.csv", open_data_views.year_csv, name="open_data_year_csv"),
+]

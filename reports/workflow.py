@@ -50,6 +50,7 @@ from evaluations.selectors import is_bureau, is_department_head_of, is_unit_staf
 
 from .completeness import Problem, completeness_of
 from .diff import snapshot
+from .history import edited_submitted_version
 from .key_figures import record_key_figures
 from .publication import create_publication
 
@@ -60,6 +61,7 @@ NOT_ALLOWED_ROLE = _("您没有权限执行此操作。")
 NOT_SUBMITTABLE = _("只有草稿或已退回的报告可以提交。")
 NOT_SUBMITTED = _("只有已提交的报告可以审核通过。")
 SELF_APPROVAL = _("不能审核通过自己提交的报告，请由本单位其他负责人审核。")
+EDITOR_APPROVAL = _("您修改过本次提交的报告内容，不能由您审核通过，请由本单位其他负责人审核。")
 NOT_RETURNABLE = _("只有已提交或已审核的报告可以退回。")
 NOT_APPROVED = _("只有已审核的报告可以公开。")
 NOT_FOR_DEPARTMENT = _("只有单位已审核的报告可以由主管部门审核。")
@@ -119,6 +121,9 @@ def approve_refusal(evaluation: Evaluation, user: User) -> str | None:
         return str(NOT_SUBMITTED)
     if last_submitter_id(evaluation) == user.pk:
         return str(SELF_APPROVAL)
+    # Four eyes: a head who wrote part of what was handed over would be approving their own work.
+    if edited_submitted_version(evaluation, user):
+        return str(EDITOR_APPROVAL)
     return None
 
 

@@ -19,3 +19,13 @@ def _site_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache outlives a test (local memory, per process): a PDF preview cached by one test, or its preview
+    counter, must not reach the next one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -26,6 +26,8 @@ from evaluations.money import parse_quantity as read_quantity
 
 # The national form's weights add up to 100; a single weight above that is a typing slip.
 MAX_WEIGHT = Decimal("100")
+# Our IDs are 64-bit: a longer number cannot be one of ours, and the database could not even compare it.
+MAX_ID = 2**63 - 1
 
 
 class CellError(ValueError):
@@ -133,10 +135,10 @@ def parse_id(value: object) -> int | None:
         return None
     if isinstance(value, bool):
         raise CellError(_("ID 无效，请勿修改 ID 列；新增的行请将 ID 留空。"))
-    if isinstance(value, int) and value > 0:
+    whole_float = isinstance(value, float) and value.is_integer()
+    digits = isinstance(value, str) and value.strip().isascii() and value.strip().isdigit()
+    if whole_float or digits:
+        value = int(value)
+    if isinstance(value, int) and 0 < value <= MAX_ID:
         return value
-    if isinstance(value, float) and value.is_integer() and value > 0:
-        return int(value)
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and int(value) > 0:
-        return int(value)
     raise CellError(_("ID 无效，请勿修改 ID 列；新增的行请将 ID 留空。"))

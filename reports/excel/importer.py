@@ -23,18 +23,23 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import time
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from defusedxml import DefusedXmlException
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 
 from achievements.models import Indicator
 from achievements.rules import shortfall_reason_error
@@ -53,6 +58,24 @@ STATE_CHANGED = gettext_lazy("预览之后，该绩效自评的状态已经改�
 DATA_CHANGED = gettext_lazy("预览之后，该绩效自评的数据已被修改，本次导入未写入任何数据。请重新上传并核对预览。")
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+BROKEN = gettext_lazy("工作簿已损坏或格式不正确，无法读取。请用 Excel 打开后重新保存为 .xlsx 再上传。")
+TOO_LARGE_UNPACKED = gettext_lazy("工作簿解压后过大，无法处理。请删除与模板无关的工作表和图片后再上传。")
+TOO_SLOW = gettext_lazy(
+    "读取工作簿超过 %(seconds)d 秒，已停止。请删除与模板无关的工作表、格式和内容，或重新下载模板填写后再上传。"
+)
+# What the zip and XML layers raise for a part that is corrupt or not well-formed, while a sheet is read row by row.
+# Anything else is a bug of ours and must show as one (a 500 and a log entry), not as the uploader's "broken file".
+_BROKEN_PART_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    SyntaxError,  # xml.etree.ElementTree.ParseError
+    DefusedXmlException,
+)
+# Opening the workbook also reads its directory of parts: a part it names may be missing (KeyError), or the
+# package may not be a spreadsheet at all (InvalidFileException). A sheet missing later is found by name instead.
+_BROKEN_WORKBOOK_ERRORS = (*_BROKEN_PART_ERRORS, KeyError, InvalidFileException)
 _INVALID = object()  # a cell that failed validation: its problem is already listed
 
 
@@ -105,9 +128,14 @@ def check_file(content: bytes) -> None:
         entries = archive.infolist()
         if "xl/workbook.xml" not in {entry.filename for entry in entries}:
             raise UploadRejected(_("这不是 Excel 工作簿（.xlsx）文件（可能是 Word 文档或其他压缩包）。"))
-        # The sizes in the zip directory bound what zipfile will inflate, so checking them stops a zip bomb.
-        if len(entries) > sheets.MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > sheets.MAX_UNCOMPRESSED_BYTES:
-            raise UploadRejected(_("工作簿解压后过大，无法处理。请删除与模板无关的工作表和图片后再上传。"))
+        # The sizes in the zip directory bound what zipfile will inflate (it stops at the declared size), so checking
+        # them stops a zip bomb and a workbook whose XML would take minutes to parse.
+        unpacked = sum(entry.file_size for entry in entries)
+        if len(entries) > sheets.MAX_ZIP_ENTRIES or unpacked > settings.EXCEL_MAX_UNCOMPRESSED_MB * 1024 * 1024:
+            raise UploadRejected(str(TOO_LARGE_UNPACKED))
+        shared_strings = next((e for e in entries if e.filename == "xl/sharedStrings.xml"), None)
+        if shared_strings is not None and shared_strings.file_size > sheets.MAX_SHARED_STRINGS_BYTES:
+            raise UploadRejected(str(TOO_LARGE_UNPACKED))
 
 
 # ---------------------------------------------------------------------------
@@ -119,11 +147,9 @@ def read_workbook(content: bytes) -> tuple[dict[str, Any], list[Problem]]:
     check_file(content)
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except Exception:
-        # openpyxl raises a dozen different exceptions for broken parts; to the person uploading they are one.
-        raise UploadRejected(
-            _("工作簿已损坏或格式不正确，无法读取。请用 Excel 打开后重新保存为 .xlsx 再上传。")
-        ) from None
+    except _BROKEN_WORKBOOK_ERRORS:
+        # openpyxl raises several exceptions for broken parts; to the person uploading they are one.
+        raise UploadRejected(str(BROKEN)) from None
     try:
         missing = [name for name in sheets.DATA_SHEETS if name not in wb.sheetnames]
         if missing:
@@ -131,7 +157,7 @@ def read_workbook(content: bytes) -> tuple[dict[str, Any], list[Problem]]:
                 _("工作簿缺少工作表：%(names)s。请使用本系统下载的模板，不要重命名或删除工作表。")
                 % {"names": "、".join(f"“{name}”" for name in missing)}
             )
-        reader = _Reader()
+        reader = _Reader(deadline=time.monotonic() + settings.EXCEL_READ_SECONDS)
         data = {
             "summary": reader.summary(wb[sheets.SHEET_SUMMARY]),
             "basic": reader.basic(wb[sheets.SHEET_BASIC]),
@@ -140,12 +166,9 @@ def read_workbook(content: bytes) -> tuple[dict[str, Any], list[Problem]]:
             "execution": reader.execution(wb[sheets.SHEET_EXECUTION]),
             "indicators": reader.indicators(wb[sheets.SHEET_INDICATORS]),
         }
-    except UploadRejected:
-        raise
-    except Exception:
-        raise UploadRejected(
-            _("工作簿已损坏或格式不正确，无法读取。请用 Excel 打开后重新保存为 .xlsx 再上传。")
-        ) from None
+    except _BROKEN_PART_ERRORS:
+        # A sheet's XML is read row by row as we go, so a broken sheet shows here rather than at load_workbook.
+        raise UploadRejected(str(BROKEN)) from None
     finally:
         wb.close()
     return data, reader.problems
@@ -158,8 +181,15 @@ def _decimal_text(value: Decimal | None) -> str | None:
 class _Reader:
     """Reads the sheets cell by cell, collecting every problem instead of stopping at the first."""
 
-    def __init__(self) -> None:
+    def __init__(self, deadline: float) -> None:
         self.problems: list[Problem] = []
+        # time.monotonic() by which reading must be done: a workbook within the size limits can still be slow to
+        # parse (thousands of styled empty rows), and a request must not hold a worker for minutes.
+        self.deadline = deadline
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise UploadRejected(str(TOO_SLOW) % {"seconds": settings.EXCEL_READ_SECONDS})
 
     def problem(self, sheet: str, row: int | None, index: int | None, columns: tuple[Column, ...], message: str):
         header = columns[index - 1].header if index else ""
@@ -191,6 +221,7 @@ class _Reader:
         result = []
         # Read-only worksheets yield every row from min_row on, empty ones included, so counting is exact.
         for row_number, row_cells in enumerate(iterator, start=2):
+            self.check_time()
             if row_number > sheets.MAX_SHEET_EXTENT:
                 self.problem(
                     sheet,

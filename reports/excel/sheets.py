@@ -161,9 +161,12 @@ def directions() -> dict[str, str]:
 # Typed stand-ins people use for ≥ and ≤ when the list is not at hand; accepted on purpose.
 DIRECTION_ALIASES = {">=": "ge", "<=": "le", "==": "eq"}
 
-# Limits checked before and while reading an upload.
+# Limits checked before and while reading an upload. The uncompressed size and the reading time are settings
+# (EXCEL_MAX_UNCOMPRESSED_MB, EXCEL_READ_SECONDS); see reports.excel.importer.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+# openpyxl reads the whole shared-strings part into memory when it opens the workbook, even in read-only mode: the
+# template's is a few kilobytes, so anything near this is not a filled-in template.
+MAX_SHARED_STRINGS_BYTES = 5 * 1024 * 1024
 MAX_ZIP_ENTRIES = 500
 MAX_ROWS_PER_SHEET = 2000
 # Blank rows are skipped, but not forever: a stray cell far below the data would make us walk empty rows.

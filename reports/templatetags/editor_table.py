@@ -21,15 +21,16 @@ def column_help_id(formset_prefix: str, field_name: str) -> str:
 
 
 @register.simple_tag
-def cell_input(field: BoundField, formset_prefix: str) -> SafeString:
+def cell_input(field: BoundField, formset_prefix: str, own_help: bool = False) -> SafeString:
     """The field's input for a table cell: Bootstrap's compact classes, the error state, and aria-describedby
-    naming the column's help text and the cell's own errors, so that a screen reader hears both beside the input."""
+    naming the column's help text and the cell's own errors, so that a screen reader hears both beside the input.
+    ``own_help``: the help text is the field's own (``<id>_help``), as in a details row that has no column header."""
     classes = [field.field.widget.attrs.get("class", ""), _CONTROL_CLASSES.get(field.widget_type, "")]
     if not classes[1]:
         classes[1] = "form-control form-control-sm"
     described_by = []
     if field.help_text:
-        described_by.append(column_help_id(formset_prefix, field.name))
+        described_by.append(f"{field.auto_id}_help" if own_help else column_help_id(formset_prefix, field.name))
     if field.errors:
         classes.append("is-invalid")
         described_by.append(f"{field.auto_id}_error")

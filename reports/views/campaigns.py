@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from evaluations import campaigns
+from evaluations.forms import DateTextInput
 from evaluations.models import Campaign, ReportOutline, ScoringScheme, Unit
 from evaluations.outlines import known_regions, may_manage_outlines
 
@@ -53,9 +54,7 @@ NO_REGION = gettext_lazy("请选择地区。")
 
 class CampaignForm(forms.Form):
     year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
-    deadline = forms.DateField(
-        label=gettext_lazy("截止日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    deadline = forms.DateField(label=gettext_lazy("截止日期"), widget=DateTextInput())
     outline = forms.ModelChoiceField(
         label=gettext_lazy("报告提纲"),
         queryset=ReportOutline.objects.all(),

@@ -16,7 +16,7 @@ from achievements.forms import AchievementsPage
 from budgets.figures import basic_spending_figures, project_spending_figures, spending_totals
 from budgets.forms import BasicSpendingPage, ExecutionPage, ProjectSpendingPage, TotalsPage
 from budgets.models import SpendingSummary
-from evaluations.forms import NarrativePage, NewEvaluationForm, ProfilePage, SectionPage
+from evaluations.forms import NarrativePage, NewEvaluationForm, ProfilePage, SectionPage, amount_messages
 from evaluations.history import Via, recording
 from evaluations.models import Evaluation, Membership, Section
 from evaluations.selectors import get_evaluation_for_user, may_start_evaluation, membership_of
@@ -24,11 +24,12 @@ from evaluations.services import may_edit_content, section_revision
 
 from ..completeness import completeness_of
 from ..forms import TextsPage
+from ..key_figures import HANDED_OVER
 from ..proofreading import proofreading_context
 from ..review import may_review, released_for
 from ..scoring import ScoredEvaluation, scheme_of, score_of
 from ..scoring_page import ScoringPage
-from ..services import create_evaluation
+from ..services import create_evaluation, ensure_previous_year_handed_over
 
 PAGES: dict[str, type[SectionPage]] = {
     page.section: page
@@ -50,6 +51,14 @@ def _navigation() -> list[tuple[str, str, bool]]:
     """The editor's tabs in the report's order: (key, title, whether the section has a page). Every section has one
     today; the flag keeps a section added to ``Section`` before its page from linking to nothing."""
     return [(key, title, key in PAGES) for key, title in Section.choices]
+
+
+def _next_section(section: str) -> str | None:
+    """The section after ``section`` in the report's order that has a page (None after the last): where
+    保存并继续下一节 goes."""
+    keys = [key for key, _title, has_page in _navigation() if has_page]
+    position = keys.index(section)
+    return keys[position + 1] if position + 1 < len(keys) else None
 
 
 def _get_evaluation(request: HttpRequest, pk: int) -> Evaluation:
@@ -85,7 +94,9 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "completeness": completeness_of(evaluation),
             "released": released_for(evaluation),
             "may_review": may_review(request.user),
-            "can_start_next_year": _may_start_evaluations(request, membership)
+            # Only once this year is handed over: a draft is not a base for the next year yet.
+            "can_start_next_year": evaluation.status in HANDED_OVER
+            and _may_start_evaluations(request, membership)
             and membership.unit_id == evaluation.unit_id
             and not Evaluation.objects.filter(unit_id=evaluation.unit_id, year=evaluation.year + 1).exists(),
         },
@@ -96,6 +107,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def section_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     evaluation = _get_evaluation(request, pk)
     page_class = _page_class(section)
+    next_section = _next_section(section)
     last_save = None
     if request.method == "POST":
         page = page_class(evaluation, request.POST)
@@ -107,10 +119,16 @@ def section_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
                 page.add_error(error)
             else:
                 messages.success(request, _("“%(title)s”已保存。") % {"title": page.title})
+                # 保存并继续下一节: the same save, then the next section in the report's order.
+                if request.POST.get("continue") == "next" and next_section is not None:
+                    return redirect("evaluation_section", pk=evaluation.pk, section=next_section)
                 return redirect("evaluation_section", pk=evaluation.pk, section=section)
     else:
         last_save = section_revision(evaluation, section)
         page = page_class(evaluation, revision=last_save.revision if last_save else 0)
+    can_edit = evaluation.is_editable and may_edit_content(request.user, evaluation)
+    if not can_edit:
+        page.make_read_only()
     return render(
         request,
         page.template,
@@ -120,7 +138,9 @@ def section_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
             "sections": _navigation(),
             "section": section,
             "last_save": last_save,
-            "can_edit": evaluation.is_editable and may_edit_content(request.user, evaluation),
+            "can_edit": can_edit,
+            "next_section": next_section,
+            "amount_messages": amount_messages() if page.has_amounts and can_edit else {},
             "score": _score(page),
         },
         status=200 if not page.data or not page.has_errors else 422,
@@ -174,6 +194,7 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
         form = NewEvaluationForm(request.POST)
         if form.is_valid():
             try:
+                ensure_previous_year_handed_over(unit=unit, year=form.cleaned_data["year"])
                 evaluation = create_evaluation(unit=unit, year=form.cleaned_data["year"], actor=request.user)
             except ValidationError as error:
                 form.add_error("year", error)
@@ -182,4 +203,11 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
                 return redirect("evaluation_detail", pk=evaluation.pk)
     else:
         form = NewEvaluationForm(initial={"year": (latest + 1) if latest else None})
-    return render(request, "editor/new.html", {"form": form, "unit": unit, "latest": latest})
+    # Said before anything is typed: the year after an unfinished one cannot be started yet.
+    not_yet = None
+    if latest is not None:
+        try:
+            ensure_previous_year_handed_over(unit=unit, year=latest + 1)
+        except ValidationError as error:
+            not_yet = error.messages[0]
+    return render(request, "editor/new.html", {"form": form, "unit": unit, "latest": latest, "not_yet": not_yet})

@@ -6,75 +6,127 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_safe
 
-from evaluations.models import Publication, Unit
+from evaluations.models import Publication
 
+from ..portal import (
+    SUGGESTIONS_TTL,
+    Cursor,
+    Facets,
+    PortalQuery,
+    cached_count,
+    current_publications,
+    facets,
+    keyset_page,
+    latest_publication_id,
+    published_body,
+    unit_suggestions,
+    unit_years,
+    year_charts,
+)
 from ..publication import PublishedFileMissing, read_pdf
 from ..rendering import pdf_response
 
-PAGE_SIZE = 20
-
 
 class PortalFilterForm(forms.Form):
-    q = forms.CharField(label=_("单位名称"), required=False, max_length=100)
+    q = forms.CharField(label=_("单位名称、简称或地区"), required=False, max_length=100)
     year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)
-    unit = forms.TypedChoiceField(label=_("预算单位"), required=False, coerce=int, empty_value=None)
+    region = forms.ChoiceField(label=_("所属地区"), required=False)
+    grade = forms.ChoiceField(label=_("等级"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, facets: Facets, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only years and units that have something published: a choice that can only give an empty list is noise.
-        years = Publication.objects.order_by("-year").values_list("year", flat=True).distinct()
-        self.fields["year"].choices = [("", _("全部年度")), *((year, f"{year}") for year in years)]
-        units = Unit.objects.filter(evaluations__publications__isnull=False).distinct().order_by("name")
-        self.fields["unit"].choices = [("", _("全部单位")), *((unit.pk, unit.name) for unit in units)]
-        for name in ["year", "unit"]:
+        self.fields["year"].choices = [("", _("全部年度")), *((year, f"{year}") for year in facets.years)]
+        self.fields["region"].choices = [("", _("全部地区")), *((region, region) for region in facets.regions)]
+        self.fields["grade"].choices = [("", _("全部等级")), *((grade, grade) for grade in facets.grades)]
+        for name in ["year", "region", "grade"]:
             self.fields[name].widget.attrs["class"] = "form-select"
 
-    def filter(self, publications: QuerySet[Publication]) -> QuerySet[Publication]:
-        if not self.is_valid():
-            return publications
-        data = self.cleaned_data
-        if data["q"]:
-            publications = publications.filter(unit_name__icontains=data["q"].strip())
-        if data["year"]:
-            publications = publications.filter(year=data["year"])
-        if data["unit"]:
-            publications = publications.filter(evaluation__unit_id=data["unit"])
-        return publications
+    def query(self) -> PortalQuery:
+        """What was asked, as far as it is valid: a stale choice in a bookmarked link (a year since withdrawn) is
+        dropped, not an error page."""
+        self.is_valid()
+        data = {name: value for name, value in getattr(self, "cleaned_data", {}).items() if value}
+        return PortalQuery(
+            q=(data.get("q") or "").strip(),
+            year=data.get("year"),
+            region=data.get("region", ""),
+            grade=data.get("grade", ""),
+        )
 
 
 @require_GET
 def portal(request: HttpRequest) -> HttpResponse:
-    """The current version of every published report, newest first."""
-    form = PortalFilterForm(request.GET or None)
-    publications = form.filter(Publication.objects.current()).order_by("-published_at", "-id").defer("body_html")
-    page = Paginator(publications, PAGE_SIZE).get_page(request.GET.get("page"))
-    # The filter, without the page number, for the pagination links.
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "portal/portal.html", {"form": form, "page": page, "query": query.urlencode()})
+    """The current version of every published report, newest first, a page at a time (keyset: ``after`` and
+    ``before`` are cursors, see reports.portal.Cursor)."""
+    generation = latest_publication_id()
+    form = PortalFilterForm(request.GET or None, facets=facets(generation))
+    query = form.query()
+    publications = current_publications(query)
+    page = keyset_page(
+        publications, after=Cursor.parse(request.GET.get("after")), before=Cursor.parse(request.GET.get("before"))
+    )
+    # The filter, without the cursor, for the page links.
+    filters = request.GET.copy()
+    for name in ["after", "before", "page"]:
+        filters.pop(name, None)
+    return render(
+        request,
+        "portal/portal.html",
+        {
+            "form": form,
+            "page": page,
+            "count": cached_count(query, publications, generation),
+            "filters": filters.urlencode(),
+            "suggestions_url": reverse("portal_units"),
+        },
+    )
+
+
+@require_GET
+def portal_units(request: HttpRequest) -> JsonResponse:
+    """The search box's suggestions: names of units with something published that match ``q``, a page at a time."""
+    q = request.GET.get("q", "")[:100]
+    try:
+        page = max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        page = 1
+    # Suggestions are read from the top; a page beyond the thousandth is someone walking the list, not typing.
+    response = JsonResponse(unit_suggestions(q, min(page, 1000)), json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = f"public, max-age={SUGGESTIONS_TTL}"
+    return response
 
 
 @require_GET
 def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    publication = get_object_or_404(Publication, pk=pk)
+    publication = get_object_or_404(Publication.objects.annotate(unit_id=F("evaluation__unit_id")), pk=pk)
     versions = list(
-        Publication.objects.filter(evaluation_id=publication.evaluation_id).order_by("-version").defer("body_html")
+        Publication.objects.filter(evaluation_id=publication.evaluation_id)
+        .order_by("-version")
+        .only("id", "version", "published_at")
     )
     # The newest version replaces this one if it is not this one: the list above already says which it is.
     superseded_by = versions[0] if versions[0].version > publication.version else None
+    years = unit_years(publication.unit_id)
     return render(
         request,
         "portal/publication.html",
-        {"publication": publication, "superseded_by": superseded_by, "versions": versions},
+        {
+            "publication": publication,
+            "superseded_by": superseded_by,
+            "versions": versions,
+            "body": published_body(publication),
+            "other_years": [p for p in years if p.evaluation_id != publication.evaluation_id],
+            "charts": year_charts(years),
+        },
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_safe
 from evaluations.models import Evaluation
 from evaluations.selectors import get_evaluation_for_user
 
-from ..rendering import html_to_pdf, pdf_response, render_document, report_filename
+from ..rendering import PreviewRateLimited, cached_preview_pdf, pdf_response, report_filename
 from ..report import build_report
 from ..review import released_for
 
@@ -35,6 +36,20 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The PDF as a download, or shown by the browser itself with ?inline=1."""
     evaluation = _get_evaluation_for_user(request, pk)
-    # html_to_pdf is looked up here so that tests of access can stand in for WeasyPrint.
-    pdf = html_to_pdf(render_document(build_report(evaluation)))
-    return pdf_response(pdf, report_filename(evaluation), inline=request.GET.get("inline") == "1")
+    return preview_pdf_response(request, evaluation, inline=request.GET.get("inline") == "1")
+
+
+def preview_pdf_response(
+    request: HttpRequest, evaluation: Evaluation, *, inline: bool, first_page: bool = False
+) -> HttpResponse:
+    """A draft's PDF (cached per content, see rendering.cached_preview_pdf), or a 429 page saying to wait a minute
+    when this person has asked for too many new ones."""
+    try:
+        pdf = cached_preview_pdf(evaluation, request.user, first_page=first_page)
+    except PreviewRateLimited as limited:
+        response = render(
+            request, "report/preview_limited.html", {"limit": settings.PREVIEW_RATE_PER_MINUTE}, status=429
+        )
+        response["Retry-After"] = str(limited.retry_after)
+        return response
+    return pdf_response(pdf, report_filename(evaluation), inline=inline)

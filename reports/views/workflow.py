@@ -27,7 +27,8 @@ from ..diff import changes_since_last_submission
 from ..history import changes_since_previous_submission
 from ..proofreading import proofreading_context
 from ..publication import PublicationError, key_figures
-from ..rendering import pdf_response, render_report_body, render_report_first_page_pdf, report_filename
+from ..rendering import render_report_body
+from .report import preview_pdf_response
 
 
 class CommentForm(forms.Form):
@@ -153,7 +154,9 @@ def _reason_transition(
                 return _refused(request, evaluation, error)
             messages.success(request, done)
             return _overview(evaluation)
-        return render(request, template, {"evaluation": evaluation, "form": form})
+        # A reason left blank comes back with the server's message beside the field (422, as a refused editor page).
+        status = 422 if form.is_bound else 200
+        return render(request, template, {"evaluation": evaluation, "form": form}, status=status)
 
     return view
 
@@ -223,8 +226,12 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         return _overview(evaluation)
     messages.success(
         request,
-        _("报告已公开（第%(version)s版），公众可在门户网站查看：%(path)s")
-        % {"version": publication.version, "path": reverse("publication_detail", args=[publication.pk])},
+        _("报告已公开（第%(version)s版），公众可在门户网站查看：%(url)s")
+        % {
+            "version": publication.version,
+            # The address to copy into a notice or a mail: whole, as this request reached the site.
+            "url": request.build_absolute_uri(reverse("publication_detail", args=[publication.pk])),
+        },
     )
     return _overview(evaluation)
 
@@ -236,4 +243,4 @@ def publish_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The first page of the report's PDF as a one-page PDF, shown by the confirmation page. Whoever may see the
     evaluation may download its whole PDF anyway."""
     evaluation = _get_evaluation(request, pk)
-    return pdf_response(render_report_first_page_pdf(evaluation), report_filename(evaluation), inline=True)
+    return preview_pdf_response(request, evaluation, inline=True, first_page=True)

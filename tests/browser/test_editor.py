@@ -58,7 +58,7 @@ def test_wangfang_enters_the_2025_report_from_2024(page, live_server, demo):
 
     # 基本支出: a mistake is caught, kept on screen and fixed; the figures follow the typing
     page.get_by_role("link", name="基本支出").first.click()
-    expect(page.locator("#id_basic-personnel-previous_amount")).to_have_value("3864449.00")
+    expect(page.locator("#id_basic-personnel-previous_amount")).to_have_value("3,864,449.00")
     page.locator("#id_basic-personnel-amount").fill("3,95O,000")  # a letter O instead of a zero
     page.locator("#id_basic-operating-amount").fill("900000")
     page.locator("#id_basic-personnel-change_reason").fill("新进人员2名")
@@ -122,8 +122,8 @@ def test_wangfang_enters_the_2025_report_from_2024(page, live_server, demo):
     expect(page.locator("#id_basic-personnel-amount")).to_have_value("395.00")
     expect(page.get_by_label("本年决算数（万元）").first).to_be_visible()
     page.get_by_label("元", exact=True).check()
-    expect(page.locator("#id_basic-personnel-amount")).to_have_value("3950000.00")
-    expect(page.locator("#id_basic-personnel-previous_amount")).to_have_value("3864449.00")
+    expect(page.locator("#id_basic-personnel-amount")).to_have_value("3,950,000.00")
+    expect(page.locator("#id_basic-personnel-previous_amount")).to_have_value("3,864,449.00")
     page.get_by_label("万元", exact=True).check()
     expect(page.locator("#id_basic-personnel-previous_amount")).to_have_value("386.4449")
 

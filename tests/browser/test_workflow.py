@@ -66,7 +66,7 @@ def test_a_report_goes_from_draft_to_the_public_portal(page, live_server, draft_
     page.goto(f"{live_server.url}/app/evaluations/{evaluation.pk}/edit/narrative/")
     problems = page.get_by_label("存在的问题及原因分析")
     problems.fill(problems.input_value() + "知识价值信用贷款仅完成全年目标的57%，原因是入库企业融资需求不足。")
-    page.get_by_role("button", name="保存").click()
+    page.get_by_role("button", name="保存", exact=True).click()
     expect(page.get_by_text("已保存")).to_be_visible()
     page.goto(f"{live_server.url}/app/evaluations/{evaluation.pk}/")
     page.get_by_role("button", name="提交审核").click()
@@ -90,7 +90,7 @@ def test_a_report_goes_from_draft_to_the_public_portal(page, live_server, draft_
     with (
         mock.patch("reports.rendering.render_report_pdf", return_value=pdf),
         mock.patch("reports.rendering.render_report_body", return_value="<p>基本支出474.50万元</p>"),
-        mock.patch("reports.views.workflow.render_report_first_page_pdf", return_value=pdf) as first_page,
+        mock.patch("reports.rendering.html_to_first_page_pdf", return_value=pdf) as first_page,
     ):
         # Publishing asks for confirmation: the key figures and the first page of the PDF, then the button.
         page.get_by_role("link", name="公开…").click()
@@ -134,7 +134,7 @@ def test_a_refused_submission_links_to_the_field_that_is_missing(page, live_serv
     blockers.get_by_role("link", name="落款日期").click()
     expect(page).to_have_url(re.compile(r"/edit/narrative/#id_narrative-signature_date$"))
     page.locator("#id_narrative-signature_date").fill("2025-05-22")
-    page.get_by_role("button", name="保存").click()
+    page.get_by_role("button", name="保存", exact=True).click()
     expect(page.get_by_text("已保存")).to_be_visible()
 
     page.goto(f"{live_server.url}/app/evaluations/{evaluation.pk}/")

@@ -14,7 +14,7 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from budgets.forms import BasicLineForm, ItemRowForm
 from budgets.models import BasicSpending
-from evaluations.forms import AmountField, yuan_as_wan
+from evaluations.forms import AmountField, grouped, yuan_as_wan
 from evaluations.models import SectionRevision
 from evaluations.money import parse_amount
 from tests.base import SeedTestCase
@@ -58,10 +58,13 @@ class ParseAmountTests(SimpleTestCase):
             "－５": "金额不能为负数。",
             "1.234": "金额最多保留两位小数（到分）。",
             "1000000000000": "金额不能超过 999999999999.99 元",
-            "12,34": "请填写金额数字",
-            "1,2345.00": "请填写金额数字",
-            "100元": "请填写金额数字",
-            "10万": "请填写金额数字",
+            "12,34": "千分位分隔符位置不对",
+            "1,2345.00": "千分位分隔符位置不对",
+            "4,1235.6": "千分位分隔符位置不对",
+            "100元": "请只填数字，单位已在列名中（元）。",
+            "10万": "请只填数字，单位已在列名中（元）。",
+            "92万": "请只填数字，单位已在列名中（元）。",
+            "¥100": "请只填数字，单位已在列名中（元）。",
             "+5": "请填写金额数字",
             ".5": "请填写金额数字",
             "5.": "请填写金额数字",
@@ -92,10 +95,13 @@ class ParseAmountTests(SimpleTestCase):
         self.assertFalse(form.is_valid())
         self.assertIn('value="1e6"', str(form["amount"]))
 
-    def test_a_stored_amount_is_shown_in_plain_yuan(self):
+    def test_a_stored_amount_is_shown_in_yuan_with_thousands_separators(self):
         field = AmountField()
-        self.assertEqual(field.prepare_value(Decimal("1E+3")), "1000")
-        self.assertEqual(field.prepare_value(Decimal("3864449.00")), "3864449.00")
+        self.assertEqual(field.prepare_value(Decimal("1E+3")), "1,000")
+        self.assertEqual(field.prepare_value(Decimal("4123560.00")), "4,123,560.00")
+        self.assertEqual(field.prepare_value(Decimal("999.50")), "999.50")
+        # What is shown reads back to the same amount.
+        self.assertEqual(field.clean("4,123,560.00"), Decimal("4123560.00"))
 
 
 # Strings people might paste, numbers of every shape, and the odd characters around them.
@@ -161,9 +167,9 @@ class AmountRoundTripTests(HypothesisTestCase, SeedTestCase):
             self.assertNotContains(self.client.get(url), 'name="basic-personnel-amount" value')
             return
         page = self.client.get(url)
-        shown = page.context["page"].forms["personnel"]["amount"].value()
-        self.assertEqual(Decimal(AmountField().prepare_value(shown)), stored)
-        self.assertContains(page, f'value="{stored:f}"')
+        shown = AmountField().prepare_value(page.context["page"].forms["personnel"]["amount"].value())
+        self.assertEqual(parse_amount(shown), stored)
+        self.assertContains(page, f'value="{shown}"')
 
 
 class WanAmountTests(SimpleTestCase):
@@ -193,7 +199,8 @@ class WanAmountTests(SimpleTestCase):
         cases = {
             "386.4449123": "以万元填写时最多保留六位小数（到分）。",
             "100000000": "金额不能超过 99999999.999999 万元",
-            "10万": "请填写金额数字（单位：万元），例如 386.4449。",
+            "10万": "请只填数字，单位已在列名中（万元）。",
+            "4,1235.6": "千分位分隔符位置不对",
             "-1": "金额不能为负数。",
             "1e3": "不接受 NaN、Infinity 或科学计数法",
         }
@@ -220,7 +227,11 @@ class WanAmountTests(SimpleTestCase):
             with self.subTest(stored=stored):
                 self.assertEqual(yuan_as_wan(Decimal(stored)), shown)
                 form = BasicLineForm(initial={"amount": Decimal(stored)}, amount_unit="wan")
-                self.assertEqual(form["amount"].value(), shown)
+                # In the input, with thousands separators: 1,231.24 万元.
+                self.assertEqual(form["amount"].value(), grouped(shown))
+                typed_back = self.wan_form(amount=grouped(shown))
+                self.assertTrue(typed_back.is_valid(), typed_back.errors)
+                self.assertEqual(typed_back.cleaned_data["amount"], Decimal(stored))
 
     @given(st.decimals(min_value=0, max_value=Decimal("999999999999.99"), places=2))
     @settings(max_examples=300, deadline=None)

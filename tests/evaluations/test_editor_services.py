@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 import time
-import unittest
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -132,6 +131,38 @@ class ProjectServiceTests(SeedTestCase):
             save_project_spending(
                 evaluation=self.evaluation, actor=self.wangfang, revision=0, sources=self.sources(), items=items
             )
+        self.assertEqual(ProjectItem.objects.filter(evaluation=self.evaluation).count(), 10)
+
+    def test_a_new_source_and_an_item_of_it_are_saved_together(self):
+        sources = [*self.sources(), {"id": None, "name": "专项债券资金", "description": "", "key": "new:3"}]
+        items = self.items()
+        items[0]["source_id"] = "new:3"
+        save_project_spending(evaluation=self.evaluation, actor=self.wangfang, revision=0, sources=sources, items=items)
+        new = FundSource.objects.get(evaluation=self.evaluation, name="专项债券资金")
+        self.assertEqual(new.order, 4)
+        self.assertEqual(ProjectItem.objects.get(evaluation=self.evaluation, name=items[0]["name"]).source, new)
+        self.assertEqual(new.history.count(), 1)  # created once, with its name: no placeholder in its history
+
+    def test_an_item_naming_a_new_source_the_page_does_not_have_is_refused(self):
+        items = self.items()
+        items[0]["source_id"] = "new:9"
+        with self.assertRaisesMessage(ValidationError, "页面上的行与当前内容不符"):
+            save_project_spending(
+                evaluation=self.evaluation, actor=self.wangfang, revision=0, sources=self.sources(), items=items
+            )
+        self.assertEqual(FundSource.objects.filter(evaluation=self.evaluation).count(), 3)
+        self.assertFalse(SectionRevision.objects.filter(evaluation=self.evaluation).exists())
+
+    def test_a_new_source_chosen_by_items_cannot_take_the_name_of_one_deleted_in_the_same_save(self):
+        kept, gone = self.sources()[:2], self.sources()[2]
+        items = [item for item in self.items() if item["source_id"] != gone["id"]]
+        items[0]["source_id"] = "new:3"
+        sources = [*kept, {"id": None, "name": gone["name"], "description": "", "key": "new:3"}]
+        with self.assertRaisesMessage(ValidationError, f"新增的“{gone['name']}”与本次改名或删除的一行同名"):
+            save_project_spending(
+                evaluation=self.evaluation, actor=self.wangfang, revision=0, sources=sources, items=items
+            )
+        self.assertEqual(FundSource.objects.filter(evaluation=self.evaluation).count(), 3)
         self.assertEqual(ProjectItem.objects.filter(evaluation=self.evaluation).count(), 10)
 
     def test_basic_spending_is_updated_in_place(self):
@@ -361,7 +392,6 @@ class WrittenTextsServiceTests(SeedTestCase):
         self.assertEqual(self.written(), {})
 
 
-@unittest.skipUnless(connection.vendor == "postgresql", "row locks need PostgreSQL (SQLite locks the whole file)")
 class ConcurrentSaveTests(TransactionTestCase):
     """Two people press 保存 on the same section at the same moment, both from revision 0: one wins, the other is
     refused. Without the row lock both would read revision 0 and the second would silently overwrite the first."""

@@ -158,9 +158,17 @@ class Entry:
 POLICY: dict[str, Entry] = {
     # Public portal
     "portal": Entry(get=lambda persona, state: 200),
+    "portal_units": Entry(get=lambda persona, state: 200),  # the search box's suggestions, for everyone
     "publication_detail": Entry(get=public()),
     "publication_pdf": Entry(get=public()),
     "favicon": Entry(get=lambda persona, state: 301),  # to the static icon, for everyone
+    # Open data: the index and the schema for everyone; a version's files and a year's only once published.
+    "open_data_index": Entry(get=lambda persona, state: 200),
+    "open_data_schema": Entry(get=lambda persona, state: 200),
+    "publication_data_json": Entry(get=public()),
+    "publication_data_csv": Entry(get=public()),
+    "open_data_year_json": Entry(get=public()),
+    "open_data_year_csv": Entry(get=public()),
     # Accounts
     "login": Entry(get=lambda persona, state: 200 if persona == "anonymous" else 302),
     "logout": Entry(post=lambda persona, state: LOGIN),
@@ -243,6 +251,7 @@ URL_ARGUMENTS = {
     "evaluation_section_figures": {"section": "basic"},
     **{name: {"year": 2030} for name in ("campaign_detail", "campaign_edit", "campaign_close")},
     **{name: {"year": 2024} for name in ("summary", "summary_xlsx", "summary_sheets", "summary_zip")},
+    **{name: {"year": 2024} for name in ("open_data_year_json", "open_data_year_csv")},
 }
 
 
@@ -384,8 +393,8 @@ class AccessMatrixTests(TemporaryPublicationsStore, DepartmentSeedTestCase):
         failures = []
         with (
             fake_rendering(),
-            mock.patch("reports.views.report.html_to_pdf", return_value=b"%PDF-1.7\n%%EOF\n"),
-            mock.patch("reports.views.workflow.render_report_first_page_pdf", return_value=b"%PDF-1.7\n%%EOF\n"),
+            mock.patch("reports.rendering.html_to_pdf", return_value=b"%PDF-1.7\n%%EOF\n"),
+            mock.patch("reports.rendering.html_to_first_page_pdf", return_value=b"%PDF-1.7\n%%EOF\n"),
         ):
             for name, parameters in project_url_names():
                 entry = POLICY.get(name)

@@ -5,7 +5,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from achievements.models import Theme
+from budgets.models import FundSource, ProjectItem
 from budgets.services import save_project_spending
+from evaluations.admin import OTHER_EVALUATION
 from evaluations.models import Evaluation, SectionRevision
 from evaluations.money import AMOUNT_NOT_A_NUMBER, AMOUNT_SPECIAL
 from tests.base import SeedTestCase
@@ -195,3 +198,94 @@ def section_revision_number(evaluation, section: str) -> int:
 def save_basic_or_project_with_old_revision(evaluation, actor, revision: int) -> None:
     sources = [{"id": s.pk, "name": s.name, "description": s.description} for s in evaluation.fund_sources.all()]
     save_project_spending(evaluation=evaluation, actor=actor, revision=revision, sources=sources, items=[])
+
+
+class AdminScopingTests(SeedTestCase):
+    """An item's 资金来源 and an indicator's 主题 come from the item's own evaluation, on the standalone admin pages as
+    on the evaluation's page: unit B's source linked to unit A's item would print B's name in A's report."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.other = Evaluation.objects.create(unit=cls.unit_b, year=2024)
+        cls.other_source = FundSource.objects.create(evaluation=cls.other, order=1, name="区农业农村局的来源")
+        cls.other_theme = Theme.objects.create(evaluation=cls.other, order=1, title="区农业农村局的主题")
+
+    def setUp(self):
+        self.client.force_login(self.admin)
+
+    def test_a_project_items_page_offers_and_accepts_only_its_own_evaluations_sources(self):
+        item = self.evaluation.project_items.get(name="维稳救助经费")
+        url = reverse("admin:budgets_projectitem_change", args=[item.pk])
+        choices = self.client.get(url).context["adminform"].form.fields["source"].queryset
+        self.assertEqual(set(choices), set(self.evaluation.fund_sources.all()))
+        data = {
+            "evaluation": self.evaluation.pk,
+            "source": self.other_source.pk,
+            "order": item.order,
+            "name": item.name,
+            "description": item.description,
+            "amount": "161800.00",
+        }
+        # Posted anyway (a crafted request): not among the choices, refused, nothing saved.
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("source", response.context["adminform"].form.errors)
+        item.refresh_from_db()
+        self.assertNotEqual(item.source_id, self.other_source.pk)
+
+    def test_a_new_item_cannot_take_another_evaluations_source(self):
+        response = self.client.post(
+            reverse("admin:budgets_projectitem_add"),
+            {"evaluation": self.evaluation.pk, "source": self.other_source.pk, "order": 99, "name": "新项目"},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertFormError(response.context["adminform"].form, "source", [str(OTHER_EVALUATION)])
+        self.assertFalse(ProjectItem.objects.filter(name="新项目").exists())
+
+    def test_an_indicators_page_refuses_another_evaluations_theme(self):
+        loans = self.evaluation.indicators.get(name="知识价值信用贷款")
+        theme_before = loans.theme_id
+        url = reverse("admin:achievements_indicator_change", args=[loans.pk])
+        choices = self.client.get(url).context["adminform"].form.fields["theme"].queryset
+        self.assertNotIn(self.other_theme, set(choices))
+        response = self.client.post(
+            url,
+            {
+                "evaluation": self.evaluation.pk,
+                "order": loans.order,
+                "level1": loans.level1,
+                "level2": loans.level2,
+                "name": loans.name,
+                "direction": loans.direction,
+                "target": "20000",
+                "actual": "11400",
+                "deviation_reason": "放贷规模不及预期。",
+                "theme": self.other_theme.pk,
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("theme", response.context["adminform"].form.errors)
+        loans.refresh_from_db()
+        self.assertEqual(loans.theme_id, theme_before)
+
+    def test_moving_an_item_to_another_evaluation_needs_a_source_of_that_evaluation(self):
+        item = self.evaluation.project_items.get(name="维稳救助经费")
+        response = self.client.post(
+            reverse("admin:budgets_projectitem_change", args=[item.pk]),
+            {
+                "evaluation": self.other.pk,
+                "source": item.source_id,
+                "order": item.order,
+                "name": item.name,
+                "amount": "161800.00",
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertFormError(response.context["adminform"].form, "source", [str(OTHER_EVALUATION)])
+
+    def test_the_evaluations_page_offers_only_its_own_sources_to_its_items(self):
+        response = self.client.get(reverse("admin:evaluations_evaluation_change", args=[self.evaluation.pk]))
+        formset = next(f for f in response.context["inline_admin_formsets"] if f.formset.model is ProjectItem)
+        choices = formset.formset.forms[0].fields["source"].queryset
+        self.assertEqual(set(choices), set(self.evaluation.fund_sources.all()))

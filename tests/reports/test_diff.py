@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.urls import reverse
 
 from budgets.models import BasicSpending, FundTypeSpending, SpendingSummary
-from evaluations.models import Evaluation, OutlineAssignment, ReportOutline, WrittenText
+from evaluations.models import Duty, Evaluation, OutlineAssignment, ReportOutline, WrittenText
 from reports import workflow
 from reports.diff import changes_between, snapshot, text_pieces
 from reports.rendering import render_report_body
@@ -81,11 +81,51 @@ class SnapshotTests(SeedTestCase):
         self.assertEqual((entry["section"], entry["label"]), ("单位自撰内容", "其他需要说明的情况"))
 
     def test_text_pieces_mark_what_was_deleted_and_inserted(self):
+        # The kept "战" between two one-character edits is folded into them: one phrase replaced, not three pieces.
         self.assertEqual(
             text_pieces("签定战备合作协议", "签订战略合作协议"),
-            [("equal", "签"), ("delete", "定"), ("insert", "订"), ("equal", "战"), ("delete", "备"), ("insert", "略"),
-             ("equal", "合作协议")],
-        )  # fmt: skip
+            [("equal", "签"), ("delete", "定战备"), ("insert", "订战略"), ("equal", "合作协议")],
+        )
+
+    def test_text_pieces_keep_a_number_whole(self):
+        self.assertEqual(
+            text_pieces("完成投资3864449元", "完成投资3900000元"),
+            [("equal", "完成投资"), ("delete", "3864449"), ("insert", "3900000"), ("equal", "元")],
+        )
+
+    def test_a_changed_duty_of_sixteen_is_one_changed_item(self):
+        self.evaluation.duties.all().delete()
+        Duty.objects.bulk_create(
+            Duty(evaluation=self.evaluation, order=n, text=f"负责第{n}项经济发展工作的统筹协调。") for n in range(1, 17)
+        )
+        before = snapshot(self.evaluation)
+        Duty.objects.filter(evaluation=self.evaluation, order=9).update(text="负责第9项产业发展工作的统筹协调。")
+        (change,) = changes_between(before, snapshot(self.evaluation))
+        self.assertEqual(change.label, "主要职能")
+        self.assertEqual(change.pieces, [])
+        (item,) = change.items
+        self.assertEqual((item.status, item.number), ("changed", 9))
+        self.assertEqual(
+            item.pieces,
+            [("equal", "负责第9项"), ("delete", "经济"), ("insert", "产业"), ("equal", "发展工作的统筹协调。")],
+        )
+
+    def test_added_and_removed_duties_and_offices_are_named_as_such(self):
+        before = snapshot(self.evaluation)
+        duties = list(self.evaluation.duties.all())
+        duties[0].delete()
+        Duty.objects.create(evaluation=self.evaluation, order=99, text="新增的职能。")
+        office = self.evaluation.offices.order_by("order").first()
+        office.name = office.name + "（新）"
+        office.save()
+        changes = {c.label: c for c in changes_between(before, snapshot(self.evaluation))}
+        duty_items = [(i.status, i.number, i.old or i.new) for i in changes["主要职能"].items]
+        self.assertIn(("removed", 1, duties[0].text), duty_items)
+        self.assertIn(("added", len(duties), "新增的职能。"), duty_items)
+        self.assertEqual(len(duty_items), 2)
+        (office_item,) = changes["内设机构"].items
+        self.assertEqual((office_item.status, office_item.number), ("changed", 1))
+        self.assertIn(("insert", "（新）"), office_item.pieces)
 
 
 class ReviewPageTests(SeedTestCase):
@@ -113,6 +153,20 @@ class ReviewPageTests(SeedTestCase):
         self.assertContains(response, reverse("workflow_return", args=[self.evaluation.pk]))
         body = render_report_body(Evaluation.objects.get(pk=self.evaluation.pk))
         self.assertContains(response, body)  # the whole report body, as rendered
+
+    def test_liqiang_sees_the_one_duty_wangfang_changed_as_one_item(self):
+        workflow.submit(evaluation=self.evaluation, actor=self.wangfang)
+        workflow.return_for_revision(evaluation=self.evaluation, actor=self.liqiang, reason="请核对职能")
+        duty = self.evaluation.duties.order_by("order")[1]
+        Duty.objects.filter(pk=duty.pk).update(text=duty.text + "（新增表述）")
+        workflow.submit(evaluation=self.evaluation, actor=self.wangfang)
+
+        self.client.force_login(self.liqiang)
+        response = self.client.get(reverse("workflow_review", args=[self.evaluation.pk]))
+        self.assertContains(response, '<li class="diff-item-changed">', count=1)
+        self.assertContains(response, "修改第2项")
+        self.assertContains(response, '<ins class="bg-success-subtle">（新增表述）</ins>', html=True)
+        self.assertNotContains(response, "diff-item-added")
 
     def test_the_first_submission_has_nothing_to_compare(self):
         workflow.submit(evaluation=self.evaluation, actor=self.wangfang)

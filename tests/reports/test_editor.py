@@ -135,7 +135,7 @@ class BasicSpendingTests(EditorTestCase):
         page = self.client.get(self.url("basic"))
         self.assertContains(page, "已保存")
         self.assertContains(page, "478.06")  # 基本支出 in 万元, from the same figures as the report
-        self.assertContains(page, 'value="3900000.50"')
+        self.assertContains(page, 'value="3,900,000.50"')
         self.assertEqual(
             SectionRevision.objects.get(evaluation=self.evaluation, section="basic").saved_by, self.wangfang
         )
@@ -148,7 +148,9 @@ class BasicSpendingTests(EditorTestCase):
         response = self.client.post(self.url("basic"), data)
         self.assertEqual(response.status_code, 422)
         self.assertContains(response, "未保存：请修改下列问题后再保存。", status_code=422)
-        self.assertContains(response, "不接受 NaN、Infinity 或科学计数法", count=2, status_code=422)
+        # Beside the field, in the summary, and in the figures panel, which says the amount was left out.
+        self.assertContains(response, "不接受 NaN、Infinity 或科学计数法", count=3, status_code=422)
+        self.assertContains(response, "人员经费 本年决算数（元）无效，未计入", status_code=422)
         self.assertContains(response, 'value="1e6"', status_code=422)
         self.assertContains(response, "新的原因", status_code=422)
         rows = {row.category: row for row in BasicSpending.objects.filter(evaluation=self.evaluation)}
@@ -466,6 +468,35 @@ class ProjectSpendingTests(EditorTestCase):
         self.assertContains(page, "204.41")  # 199.41 + 5.00 without a source
         self.assertContains(page, "1236.24")
 
+    def test_a_new_source_is_chosen_by_a_new_item_in_the_same_save(self):
+        data = self.open("project")
+        data.update({"sources-3-name": "专项债券资金", "items-10-name": "园区道路", "items-10-amount": "80000"})
+        data["items-10-source_id"] = "new:3"
+        self.assertEqual(self.client.post(self.url("project"), data).status_code, 302)
+        item = ProjectItem.objects.get(evaluation=self.evaluation, name="园区道路")
+        self.assertEqual(item.source.name, "专项债券资金")
+
+    def test_the_live_figures_group_the_items_of_a_new_source_under_it(self):
+        data = self.open("project")
+        data.update({"sources-3-name": "专项债券资金", "items-10-name": "园区道路", "items-10-amount": "80000"})
+        data["items-10-source_id"] = "new:3"
+        response = self.client.post(reverse("evaluation_section_figures", args=[self.evaluation.pk, "project"]), data)
+        self.assertContains(response, '<tr data-figure="source-new:3"><th scope="row">专项债券资金</th>')
+
+    def test_a_new_source_is_offered_again_after_a_refused_save_and_a_deleted_one_is_not(self):
+        data = self.open("project")
+        data.update({"sources-3-name": "专项债券资金", "items-10-name": "园区道路", "items-10-amount": "8万"})
+        data["items-10-source_id"] = "new:3"
+        refused = self.client.post(self.url("project"), data)
+        self.assertContains(refused, '<option value="new:3" selected>专项债券资金</option>', html=True, status_code=422)
+        data["items-10-amount"] = "80000"
+        data["sources-3-DELETE"] = "on"
+        response = self.client.post(self.url("project"), data)
+        self.assertContains(
+            response, "所选的资金来源已不在本页（可能已删除或清空了名称），请重新选择。", status_code=422
+        )
+        self.assertFalse(FundSource.objects.filter(name="专项债券资金").exists())
+
     def test_sources_and_items_may_all_be_left_out(self):
         data = self.open("project")
         for n in range(10):
@@ -538,6 +569,66 @@ class AchievementsTests(EditorTestCase):
         loan = Indicator.objects.get(evaluation=self.evaluation, name="知识价值信用贷款")
         self.assertEqual(loan.deviation_reason, "银行授信审批周期长，下年提前对接。")
         self.assertEqual(loan.theme.title, "创新能力再上台阶")
+
+    def test_a_new_theme_is_chosen_by_an_indicator_in_the_same_save(self):
+        data = self.open("achievements")
+        data.update(
+            {
+                "themes-5-title": "营商环境持续优化",
+                "indicators-0-theme_id": "new:5",
+                "indicators-5-deviation_reason": "银行授信审批周期长。",
+                "indicators-7-deviation_reason": "地方财政支出总量增长较快。",
+            }
+        )
+        self.assertEqual(self.client.post(self.url("achievements"), data).status_code, 302)
+        first = Indicator.objects.filter(evaluation=self.evaluation).order_by("order").first()
+        self.assertEqual(first.theme.title, "营商环境持续优化")
+
+    def test_the_error_summary_names_the_indicator_and_opens_its_details_row(self):
+        data = self.open("achievements")
+        data["indicators-7-deviation_reason"] = "地方财政支出总量增长较快。"
+        response = self.client.post(self.url("achievements"), data)
+        summary = response.context["page"].error_summary()
+        self.assertEqual(
+            [(line.where, line.message, line.anchor) for line in summary],
+            [
+                (
+                    "指标“知识价值信用贷款” 偏差原因分析及改进措施",
+                    "指标“知识价值信用贷款”的实际完成值 11400 未达到年度指标值 20000（≥），"
+                    "请填写偏差原因分析及改进措施。",
+                    "id_indicators-5-deviation_reason",
+                )
+            ],
+        )
+        html = response.content.decode()
+        # The row with the error opens by itself (grid.js closes the others); its fields have visible labels.
+        self.assertIn('id="indicators-5-details" data-open', html)
+        self.assertNotIn('id="indicators-7-details" data-open', html)
+        self.assertContains(response, "指标“知识价值信用贷款”的详细信息", status_code=422)
+        self.assertContains(
+            response,
+            '<label class="form-label small mb-0" for="id_indicators-5-deviation_reason">'
+            '<span class="visually-hidden">第6行 </span>偏差原因分析及改进措施</label>',
+            html=True,
+            status_code=422,
+        )
+
+    def test_a_new_indicator_without_a_name_is_named_by_its_row(self):
+        data = self.open("achievements")
+        data.update({"indicators-9-target": "100", "indicators-9-actual": "90"})
+        response = self.client.post(self.url("achievements"), data)
+        wheres = [line.where for line in response.context["page"].error_summary()]
+        self.assertIn("第10行 三级指标", wheres)
+
+    def test_the_live_status_follows_the_reason_typed(self):
+        data = self.open("achievements")
+        url = reverse("evaluation_section_figures", args=[self.evaluation.pk, "achievements"])
+        before = self.client.post(url, data)
+        self.assertContains(before, "未达标，需说明原因", count=2)
+        data["indicators-5-deviation_reason"] = "银行授信审批周期长，下年提前对接。"
+        after = self.client.post(url, data)
+        self.assertContains(after, "未达标，需说明原因", count=1)
+        self.assertContains(after, "未达标，已说明原因", count=1)
 
     def test_a_ceiling_indicator_over_its_target_needs_a_reason(self):
         data = self.open("achievements")

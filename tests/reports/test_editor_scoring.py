@@ -258,8 +258,8 @@ class ScoringAccessTests(ScoringTestCase):
         self.set_status("submitted")
         self.client.force_login(self.liqiang)
         response = self.client.get(self.url("scoring"))
-        self.assertContains(response, "该绩效自评已提交、已审核或已公开，不能修改。")
-        self.assertContains(response, 'type="submit" class="btn btn-primary" disabled')
+        self.assertContains(response, "本页只读：该绩效自评的状态为“已提交”，不能修改。")
+        self.assertNotContains(response, 'type="submit" class="btn btn-primary"')
 
 
 class ScoringQueryCountTests(ScoringTestCase):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.html import escape
 
+from achievements.forms import DETAIL_FIELDS
 from tests.reports.test_editor import EditorTestCase
 
 LISTS = {
@@ -28,6 +29,13 @@ class ListTableTests(EditorTestCase):
                     for field in form.visible_fields():
                         with self.subTest(section=section, field=field.html_name):
                             self.assertEqual(html.count(f'id="{field.auto_id}"'), 1)
+                            if prefix == "indicators" and field.name in DETAIL_FIELDS:
+                                # In the indicator's details row: a visible label, the row for a screen reader.
+                                label = (
+                                    f'for="{field.auto_id}"><span class="visually-hidden">第{n}行 </span>{field.label}'
+                                )
+                                self.assertEqual(html.count(label), 1)
+                                continue
                             self.assertIn(
                                 f'<label class="visually-hidden" for="{field.auto_id}">第{n}行 {field.label}</label>',
                                 html,
@@ -42,6 +50,13 @@ class ListTableTests(EditorTestCase):
                 formset = response.context["page"].forms[prefix]
                 for field in formset.empty_form.visible_fields():
                     if not field.help_text:
+                        continue
+                    if prefix == "indicators" and field.name in DETAIL_FIELDS:
+                        # A details row has no column header: each field points at its own help text.
+                        for form in [*formset.forms, formset.empty_form]:
+                            own = f"{form[field.name].auto_id}_help"
+                            self.assertEqual(html.count(f'id="{own}"'), 1)
+                            self.assertEqual(html.count(f'aria-describedby="{own}"'), 1)
                         continue
                     with self.subTest(section=section, field=f"{prefix}-{field.name}"):
                         self.assertEqual(html.count(escape(str(field.help_text))), 1)

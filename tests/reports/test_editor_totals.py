@@ -67,7 +67,7 @@ class TotalsPageTests(EditorTestCase):
 
         page = self.client.get(self.url("totals"))
         self.assertContains(page, "已保存")
-        self.assertContains(page, 'value="18000000.00"')
+        self.assertContains(page, 'value="18,000,000.00"')
         self.assertEqual(page.context["page"].forms["government_fund"]["has_spending"].value(), "no")
         self.assertContains(page, 'value="no"  id="id_fund-government_fund-has_spending_1" checked')
         self.assertContains(page, "94.76%")  # 1705.74 of 1800.00, from budgets.figures

@@ -86,7 +86,8 @@ class AmountUnitTests(EditorTestCase):
         data["basic-operating-amount"] = "88.0551234"
         data["basic-operating-change_reason"] = "新的原因"
         response = self.client.post(self.url("basic"), data)
-        self.assertContains(response, "以万元填写时最多保留六位小数（到分）。", count=2, status_code=422)
+        # Beside the field, in the summary, and in the figures panel, which says the amount was left out.
+        self.assertContains(response, "以万元填写时最多保留六位小数（到分）。", count=3, status_code=422)
         self.assertContains(response, 'value="386.44491"', status_code=422)
         self.assertContains(response, 'value="88.0551234"', status_code=422)
         self.assertContains(response, "新的原因", status_code=422)

@@ -31,7 +31,7 @@ class AmountTests(SimpleTestCase):
         self.assertEqual(cells.parse_amount("３，８６４，４４９"), Decimal("3864449.00"))
 
     def test_it_refuses_badly_grouped_thousands(self):
-        self.assertRefused("38,64,449", "请填写金额数字")
+        self.assertRefused("38,64,449", "千分位分隔符位置不对")
 
     def test_it_refuses_negative_amounts(self):
         self.assertRefused(-1, "不能为负数")
@@ -57,8 +57,8 @@ class AmountTests(SimpleTestCase):
         self.assertRefused("１Ｅ５", "科学计数法")
 
     def test_it_refuses_units_currency_signs_dates_and_booleans(self):
-        self.assertRefused("386.44万元", "请填写金额数字")
-        self.assertRefused("¥100", "请填写金额数字")
+        self.assertRefused("386.44万元", "请只填数字，单位已在列名中（元）。")
+        self.assertRefused("¥100", "请只填数字，单位已在列名中（元）。")
         self.assertRefused(True, "逻辑值")
         self.assertRefused(datetime.date(2024, 1, 1), "日期")
 
@@ -93,6 +93,7 @@ class OtherCellTests(SimpleTestCase):
         self.assertEqual(cells.parse_id(12.0), 12)
         self.assertEqual(cells.parse_id("12"), 12)
         self.assertIsNone(cells.parse_id(None))
-        for bad in ("abc", 0, -3, 1.5, True):
+        # Beyond 64 bits a number cannot be one of our IDs (and SQLite could not even look it up).
+        for bad in ("abc", 0, -3, 1.5, True, 2**63, "9" * 30, 1e300, 10**400):
             with self.assertRaisesMessage(CellError, "ID 无效"):
                 cells.parse_id(bad)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import io
 import zipfile
 from decimal import Decimal
+from unittest import mock
 
 from django.core.exceptions import ValidationError
+from django.test import override_settings
 from openpyxl import Workbook, load_workbook
 
 from achievements.models import Indicator
@@ -20,6 +22,7 @@ from reports.excel.safe_writer import workbook_bytes
 from reports.excel.template import build_template
 from tests.base import SeedTestCase
 
+SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REASONS = {
     "知识价值信用贷款": "受银行授信政策收紧影响，放贷规模不及预期；下一步加强银企对接。",
     "地方财政科技支出占地方财政支出比值": "财政收支紧平衡，科技支出增幅低于预期；下一步争取预算倾斜。",
@@ -260,6 +263,27 @@ class _Refusal:
         )
         self.assertFalse(ProjectItem.objects.filter(name__startswith="新增项目").exists())
 
+    def test_numbers_of_any_size_are_refused_cell_by_cell(self):
+        # Beyond 28 digits Decimal's quantize raises InvalidOperation: the bound must be checked first, per cell.
+        wb = template_of(self.evaluation)
+        wb["基本支出"]["B2"] = 10**27
+        wb["基本支出"]["B3"] = "9" * 30
+        wb["基本支出"]["C2"] = 1e300
+        indicators = wb["绩效指标"]
+        indicators["G2"] = "9" * 30 + ".5"
+        indicators["H3"] = 10**40
+        amount = "金额不能超过 999999999999.99 元，请检查是否多输了位数。"
+        quantity = "数值过大（上限为99999999999999.9999），请检查是否多输入了数字。"
+        problems = self.assertRefusedWithoutEffect(wb)
+        for expected in [
+            ("基本支出", 2, "B", amount),
+            ("基本支出", 3, "B", amount),
+            ("基本支出", 2, "C", amount),
+            ("绩效指标", 2, "G", quantity),
+            ("绩效指标", 3, "H", quantity),
+        ]:
+            self.assertIn(expected, problems)
+
     def test_every_problem_is_listed_with_sheet_row_and_column(self):
         wb = template_of(self.evaluation)
         wb["基本支出"]["C2"] = "四百七十一万"
@@ -479,6 +503,41 @@ class FileTests(SeedTestCase):
     def test_a_truncated_workbook_is_rejected(self):
         content = workbook_bytes(build_template(self.evaluation))
         self.assertRejected(content[: len(content) // 2], "这不是 Excel 工作簿")
+
+    def test_a_workbook_that_unpacks_beyond_the_limit_is_rejected_before_parsing(self):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("xl/workbook.xml", "<workbook/>")
+            archive.writestr("xl/worksheets/sheet1.xml", b" " * (3 * 1024 * 1024))
+        with override_settings(EXCEL_MAX_UNCOMPRESSED_MB=2), mock.patch.object(importer, "load_workbook") as load:
+            self.assertRejected(buffer.getvalue(), "解压后过大")
+        load.assert_not_called()
+
+    def test_a_huge_shared_strings_part_is_rejected_before_openpyxl_reads_it(self):
+        content = workbook_bytes(build_template(self.evaluation))
+        source = zipfile.ZipFile(io.BytesIO(content))
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name in source.namelist():
+                if name != "xl/sharedStrings.xml":
+                    archive.writestr(name, source.read(name))
+            strings = "<si><t>x</t></si>" * (6 * 1024 * 1024 // 16)
+            archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{SPREADSHEET_NS}">{strings}</sst>')
+        self.assertRejected(buffer.getvalue(), "解压后过大")
+
+    def test_reading_stops_when_it_takes_too_long(self):
+        content = workbook_bytes(build_template(self.evaluation))
+        with override_settings(EXCEL_READ_SECONDS=-1):
+            self.assertRejected(content, "读取工作簿超过 -1 秒，已停止")
+
+    def test_a_bug_while_reading_is_not_reported_as_a_broken_file(self):
+        # A blanket except once turned every bug into "已损坏": the uploader was told to fix a file that was fine.
+        content = workbook_bytes(build_template(self.evaluation))
+        with (
+            mock.patch.object(importer._Reader, "projects", side_effect=TypeError("a bug")),
+            self.assertRaisesMessage(TypeError, "a bug"),
+        ):
+            importer.read_workbook(content)
 
     def test_too_many_rows_are_refused(self):
         wb = template_of(self.evaluation)

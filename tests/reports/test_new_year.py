@@ -124,6 +124,7 @@ class NewYearServiceTests(SeedTestCase):
 
 class NewYearViewTests(SeedTestCase):
     def test_wangfang_creates_2025_for_her_own_unit(self):
+        self.set_status("submitted")
         self.client.force_login(self.wangfang)
         page = self.client.get(reverse("evaluation_create"))
         self.assertContains(page, 'value="2025"')
@@ -131,12 +132,48 @@ class NewYearViewTests(SeedTestCase):
         new = Evaluation.objects.get(unit=self.unit_a, year=2025)
         self.assertRedirects(response, reverse("evaluation_detail", args=[new.pk]), fetch_redirect_response=False)
 
-    def test_the_overview_offers_the_next_year_until_it_exists(self):
+    def test_the_overview_offers_the_next_year_once_this_year_is_handed_over_and_until_it_exists(self):
         self.client.force_login(self.wangfang)
         overview = reverse("evaluation_detail", args=[self.evaluation.pk])
-        self.assertContains(self.client.get(overview), "新建2025年度")
+        # A draft (or a report returned to the unit) is not finished: no next year yet.
+        for status in ("draft", "returned"):
+            self.set_status(status)
+            self.assertNotContains(self.client.get(overview), "新建2025年度")
+        for status in ("submitted", "approved", "dept_approved", "published"):
+            self.set_status(status)
+            self.assertContains(self.client.get(overview), "新建2025年度")
         create_evaluation(unit=self.unit_a, year=2025, actor=self.wangfang)
         self.assertNotContains(self.client.get(overview), "新建2025年度")
+
+    def test_the_next_year_is_refused_while_this_year_is_a_draft_and_nothing_is_created(self):
+        self.client.force_login(self.wangfang)
+        # Said on the page before she tries.
+        form_page = self.client.get(reverse("evaluation_create"))
+        self.assertContains(form_page, "2024年度的绩效自评尚未提交（当前状态：草稿）")
+        response = self.client.post(reverse("evaluation_create"), {"year": "2025"})
+        self.assertContains(
+            response, "2024年度的绩效自评尚未提交（当前状态：草稿）。请先完成并提交2024年度，再新建2025年度。"
+        )
+        self.assertFalse(Evaluation.objects.filter(year=2025).exists())
+        # A year with no report the year before starts from nothing, as before.
+        self.client.post(reverse("evaluation_create"), {"year": "2030"})
+        self.assertTrue(Evaluation.objects.filter(unit=self.unit_a, year=2030).exists())
+
+    def test_the_new_years_basic_spending_page_shows_blanks_not_zeros(self):
+        self.set_status("submitted")
+        self.client.force_login(self.wangfang)
+        self.client.post(reverse("evaluation_create"), {"year": "2025"})
+        new = Evaluation.objects.get(unit=self.unit_a, year=2025)
+        page = self.client.get(reverse("evaluation_section", args=[new.pk, "basic"]))
+        # This year's amounts are blank; last year's come from 2024, shown as they are read back.
+        self.assertContains(page, '<input type="text" name="basic-personnel-amount" inputmode="decimal"', html=False)
+        self.assertNotContains(page, 'name="basic-personnel-amount" value')
+        self.assertContains(page, 'name="basic-personnel-previous_amount" value="3,864,449.00"')
+        # Without this year's amount there is no change to state: "—", never −100.00%.
+        self.assertNotContains(page, "100.00%")
+        personnel = page.context["page"].figures().lines[0]
+        self.assertIsNone(personnel.amount)
+        self.assertIsNone(personnel.change.rate)
 
     def test_a_duplicate_year_is_shown_beside_the_field(self):
         self.client.force_login(self.wangfang)

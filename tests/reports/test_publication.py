@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import threading
-import unittest
 from unittest import mock
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client, TransactionTestCase
 from django.urls import reverse
 
@@ -159,7 +158,6 @@ class PublishedBytesTests(TemporaryPublicationsStore, SeedTestCase):
                 stored.write(kept)
 
 
-@unittest.skipIf(connection.vendor == "sqlite", "SQLite has no row locks; the race is tested on PostgreSQL")
 class SimultaneousPublishTests(TemporaryPublicationsStore, TransactionTestCase):
     def test_ten_simultaneous_publish_requests_produce_one_version(self):
         from evaluations.models import Membership, Unit

@@ -90,6 +90,8 @@ class ConfirmationPageTests(TemporaryPublicationsStore, SeedTestCase):
         with fake_rendering():
             response = self.client.post(self.url, {"submission": "1"}, follow=True)
         self.assertContains(response, "报告已公开（第1版）")
+        publication = self.evaluation.publications.get()
+        self.assertContains(response, f"公众可在门户网站查看：http://testserver/reports/{publication.pk}/")
         self.evaluation.refresh_from_db()
         self.assertEqual(self.evaluation.status, Status.PUBLISHED)
 
@@ -139,9 +141,7 @@ class ConfirmationPageTests(TemporaryPublicationsStore, SeedTestCase):
 
     def test_the_preview_is_served_inline_from_the_first_page(self):
         self.client.force_login(self.liqiang)
-        with mock.patch(
-            "reports.views.workflow.render_report_first_page_pdf", return_value=b"%PDF-1.7\n%%EOF\n"
-        ) as first_page:
+        with mock.patch("reports.rendering.html_to_first_page_pdf", return_value=b"%PDF-1.7\n%%EOF\n") as first_page:
             response = self.client.get(reverse("workflow_publish_preview", args=[self.evaluation.pk]))
         first_page.assert_called_once()
         self.assertEqual(response["Content-Type"], "application/pdf")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from unittest import mock
 from urllib.parse import quote
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from evaluations.models import Evaluation
@@ -110,6 +112,54 @@ class ReportPdfAccessTests(SeedTestCase):
     def test_the_report_cannot_be_changed_through_its_urls(self):
         self.client.force_login(self.wangfang)
         self.assertEqual(self.client.post(reverse("evaluation_report", args=[self.evaluation.pk])).status_code, 405)
+
+
+@override_settings(PREVIEW_RATE_PER_MINUTE=3)
+class PreviewCostTests(SeedTestCase):
+    """Each new PDF costs a WeasyPrint run: 王芳 opening the same draft again gets the PDF made last time, a changed
+    draft gets a new one, and a script pressing the button gets a Chinese 429 after the per-minute limit."""
+
+    def setUp(self):
+        self.client.force_login(self.wangfang)
+        self.url = reverse("evaluation_report_pdf", args=[self.evaluation.pk])
+        patcher = mock.patch(
+            "reports.rendering.html_to_pdf", side_effect=lambda html: b"%PDF-" + str(len(html)).encode()
+        )
+        self.render = patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def test_the_same_draft_is_rendered_once(self):
+        for _ in range(5):
+            self.assertEqual(self.client.get(self.url).status_code, 200)
+        self.assertEqual(self.render.call_count, 1)
+
+    def test_a_changed_draft_is_rendered_again(self):
+        first = self.client.get(self.url).content
+        Evaluation.objects.filter(pk=self.evaluation.pk).update(problems="新的问题分析。")
+        second = self.client.get(self.url).content
+        self.assertEqual(self.render.call_count, 2)
+        self.assertNotEqual(first, second)
+
+    def test_too_many_new_pdfs_in_a_minute_are_refused_in_chinese(self):
+        for number in range(3):
+            Evaluation.objects.filter(pk=self.evaluation.pk).update(problems=f"第{number}稿。")
+            self.assertEqual(self.client.get(self.url).status_code, 200)
+        Evaluation.objects.filter(pk=self.evaluation.pk).update(problems="第四稿。")
+        response = self.client.get(self.url)
+        self.assertContains(response, "生成新 PDF 预览的次数已达上限（3 次）", status_code=429)
+        self.assertLessEqual(int(response["Retry-After"]), 60)
+        self.assertEqual(self.render.call_count, 3)
+        # 李强 has his own allowance.
+        self.client.force_login(self.liqiang)
+        self.assertEqual(self.client.get(self.url).status_code, 200)
+
+    def test_the_publish_confirmations_first_page_is_cached_too(self):
+        url = reverse("workflow_publish_preview", args=[self.evaluation.pk])
+        with mock.patch("reports.rendering.html_to_first_page_pdf", return_value=b"%PDF-first") as first_page:
+            self.client.force_login(self.liqiang)
+            for _ in range(3):
+                self.client.get(url)
+        self.assertEqual(first_page.call_count, 1)
 
 
 class ReportPanelTests(SeedTestCase):

@@ -5,7 +5,6 @@ it, never twice, and not at all once it has submitted."""
 from __future__ import annotations
 
 import threading
-import unittest
 from datetime import date
 from io import StringIO
 from unittest import mock
@@ -159,7 +158,6 @@ class SendRemindersTests(SeedTestCase):
         self.assertEqual(len(due), 2)
 
 
-@unittest.skipUnless(connection.vendor == "postgresql", "concurrent writers need PostgreSQL (SQLite locks the file)")
 class ConcurrentRunsTests(TransactionTestCase):
     """Cron starts the command while yesterday's slow run is still going: both decide to remind the same units, and
     each unit still gets one e-mail."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from evaluations.models import Evaluation, Publication, StatusChange, Submission
+from evaluations.models import Evaluation, Membership, Publication, Section, StatusChange, Submission
+from evaluations.services import save_narrative, section_revision
 from reports import workflow
-from tests.base import SeedTestCase
+from tests.base import SeedTestCase, make_user
 from tests.reports.workflow_support import TemporaryPublicationsStore, fake_rendering
 
 Status = Evaluation.Status
@@ -92,7 +94,7 @@ class SubmitTests(SeedTestCase):
                        "kind": "money", "value": "3864449.00"}, submission.content)  # fmt: skip
         self.assertEqual([message.to for message in mail.outbox], [["liqiang@example.invalid"]])
         self.assertIn("待审核", mail.outbox[0].subject)
-        self.assertIn(f"/app/evaluations/{self.evaluation.pk}/", mail.outbox[0].body)
+        self.assertIn(f"报告页面：{settings.SITE_URL}/app/evaluations/{self.evaluation.pk}/", mail.outbox[0].body)
 
     def test_the_mail_waits_for_the_commit(self):
         with self.captureOnCommitCallbacks(execute=False) as callbacks:
@@ -153,6 +155,67 @@ class ApproveTests(SeedTestCase):
         self.assertEqual(self.evaluation.status, Status.APPROVED)
 
 
+class FourEyesTests(SeedTestCase):
+    """Who changed the content handed over for review may not approve it: 李强 rewrites a paragraph of the draft, 王芳
+    submits, and 李强 would be approving his own words; 张华, the unit's other head, approves it."""
+
+    scoreable = True
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.zhanghua = make_user("zhanghua", "张华", cls.unit_a, Membership.Role.HEAD)
+
+    def edit(self, actor) -> None:
+        revision = getattr(section_revision(self.evaluation, Section.NARRATIVE), "revision", 0)
+        save_narrative(
+            evaluation=self.evaluation, actor=actor, revision=revision, fields={"problems": f"{actor.first_name}改写。"}
+        )
+
+    def test_liqiang_who_edited_the_draft_cannot_approve_it(self):
+        self.edit(self.liqiang)
+        workflow.submit(evaluation=self.evaluation, actor=self.wangfang)
+        self.assertNotIn("approve", workflow.allowed_actions(self.evaluation, self.liqiang))
+        with self.assertRaisesMessage(ValidationError, str(workflow.EDITOR_APPROVAL)):
+            workflow.approve(evaluation=self.evaluation, actor=self.liqiang)
+        self.evaluation.refresh_from_db()
+        self.assertEqual(self.evaluation.status, Status.SUBMITTED)
+        self.assertFalse(StatusChange.objects.filter(to_status=Status.APPROVED).exists())
+
+    def test_zhanghua_who_did_not_edit_approves_it(self):
+        self.edit(self.liqiang)
+        workflow.submit(evaluation=self.evaluation, actor=self.wangfang)
+        workflow.approve(evaluation=self.evaluation, actor=self.zhanghua)
+        self.assertEqual(self.evaluation.status, Status.APPROVED)
+
+    def test_only_the_round_that_was_submitted_counts(self):
+        # 李强 edited the first version; it came back and 王芳 alone changed it since: the changes under review
+        # are hers, so 李强 approves the second submission.
+        self.edit(self.liqiang)
+        workflow.submit(evaluation=self.evaluation, actor=self.wangfang)
+        workflow.return_for_revision(evaluation=self.evaluation, actor=self.zhanghua, reason="请补充问题分析。")
+        self.edit(self.wangfang)
+        workflow.submit(evaluation=self.evaluation, actor=self.wangfang)
+        workflow.approve(evaluation=self.evaluation, actor=self.liqiang)
+        self.assertEqual(self.evaluation.status, Status.APPROVED)
+
+    def test_an_edit_in_the_second_round_bars_him_from_the_second_submission(self):
+        workflow.submit(evaluation=self.evaluation, actor=self.wangfang)
+        workflow.return_for_revision(evaluation=self.evaluation, actor=self.liqiang, reason="请补充问题分析。")
+        self.edit(self.liqiang)
+        workflow.submit(evaluation=self.evaluation, actor=self.wangfang)
+        with self.assertRaisesMessage(ValidationError, str(workflow.EDITOR_APPROVAL)):
+            workflow.approve(evaluation=self.evaluation, actor=self.liqiang)
+
+    def test_returning_a_report_is_not_an_edit(self):
+        workflow.submit(evaluation=self.evaluation, actor=self.wangfang)
+        workflow.return_for_revision(evaluation=self.evaluation, actor=self.liqiang, reason="请补充问题分析。")
+        self.edit(self.wangfang)
+        workflow.submit(evaluation=self.evaluation, actor=self.wangfang)
+        workflow.approve(evaluation=self.evaluation, actor=self.liqiang)
+        self.assertEqual(self.evaluation.status, Status.APPROVED)
+
+
 class ReturnTests(SeedTestCase):
     scoreable = True
 
@@ -195,6 +258,7 @@ class PublishAndCorrectTests(TemporaryPublicationsStore, SeedTestCase):
         self.assertEqual(StatusChange.objects.get().comment, "第1版")
         self.assertEqual([message.to for message in mail.outbox], [["wangfang@example.invalid"]])
         self.assertIn(publication.pdf_sha256, mail.outbox[0].body)
+        self.assertIn(f"公开页面：{settings.SITE_URL}/reports/{publication.pk}/", mail.outbox[0].body)
 
     def test_a_correction_reopens_the_report_and_keeps_the_publication_live(self):
         self.set_status(Status.APPROVED)

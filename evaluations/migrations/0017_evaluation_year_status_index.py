@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluations', '0015_publication_figures_metadata_current'),
+        ('evaluations', '0016_outline_assignment_outline_verbose_name'),
     ]
 
     operations = [
