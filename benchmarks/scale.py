@@ -104,6 +104,9 @@ def server_environment(server: str) -> dict[str, str]:
         "DEBUG": "false",
         "SECRET_KEY": os.environ.get("SECRET_KEY", "bench"),
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        # Plain HTTP over loopback: no redirect to HTTPS, cookies that travel without it (as benchmarks/load.py).
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
         # Persistent connections, as a deployment configures them (settings.py defaults to 0).
         "CONN_MAX_AGE": "60",
         "PUBLICATIONS_ROOT": str(Path(tempfile.gettempdir()) / f"{DATABASE}-publications"),
