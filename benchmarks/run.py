@@ -4,8 +4,11 @@ For each report: queries to build it, HTML render time, PDF render time in-proce
 max; wall clock and CPU), PDF size and pages, WeasyPrint's two steps apart (layout, then writing the PDF); then,
 from the same HTML taking turns, the tagged PDF against an untagged one (what tagging costs: issue 12 allows 20 %)
 and against headless Chromium (Playwright, /usr/bin/chromium, one reused page, warmed up like WeasyPrint) with the
-CPU time of Chromium's own processes. `--compare-stock` also times plain WeasyPrint (stock user-agent stylesheet,
-garbage collector left on): what reports.rendering saves. Runs on a throwaway SQLite database.
+CPU time of Chromium's own processes; and against the same stylesheet without its @font-face rules, i.e. with the
+system's whole Noto CJK collections as before the faces cut by reports.print_fonts (`make fonts`). From the two
+reports' medians, each contender's cost per page and fixed cost per PDF. `--compare-stock` also times plain WeasyPrint
+(stock user-agent stylesheet, garbage collector left on): what reports.rendering saves. Runs on a throwaway SQLite
+database.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import re
 import shutil
 import statistics
 import time
@@ -179,10 +183,19 @@ def main() -> None:
     with open(finders.find("css/report-print.css"), encoding="utf-8") as file:
         print_css = file.read()
 
-    def inline_css(html: str) -> str:
-        # Chromium gets the stylesheet inline: it has no fetcher of ours, and the comparison is about layout.
+    def inline_css(html: str, css: str = print_css) -> str:
+        # Chromium gets the stylesheet inline: it has no fetcher of ours, and the comparison is about layout. It
+        # cannot load the cut faces either (no base URL): it sets the same outlines from the system's collections.
         head, _, rest = html.partition('<link rel="stylesheet" href="/static/css/report-print.css">')
-        return f"{head}<style>{print_css}</style>{rest}"
+        return f"{head}<style>{css}</style>{rest}"
+
+    # The stylesheet as before the cut faces: no @font-face, no "Report …" families (not merely unloaded: the font
+    # configuration kept per thread remembers the faces of earlier documents).
+    system_fonts_css = re.sub(r'@font-face \{[^}]*\}\n?|"Report (?:Serif|Sans) SC", ', "", print_css)
+    from reports.print_fonts import missing
+
+    if missing():
+        print("WARNING: the cut faces are not built (make fonts): both WeasyPrint variants use the system fonts")
 
     chromium, close_chromium = (None, None) if options.no_chromium else chromium_pdf_timer(inline_css)
 
@@ -191,6 +204,11 @@ def main() -> None:
         ("large (20 themes, 60 project items, 200 indicators)", large_evaluation()),
     ]
     results = []
+    per_report: list[dict[str, tuple[float, int]]] = []
+
+    def pages_of(pdf: bytes) -> int:
+        return len(PdfReader(io.BytesIO(pdf)).pages)
+
     for label, evaluation in reports:
 
         def fresh(pk=evaluation.pk):
@@ -216,6 +234,8 @@ def main() -> None:
             "WeasyPrint, html_to_pdf": (lambda html=html: html_to_pdf(html), time.process_time),
             "WeasyPrint, untagged": (lambda html=html: untagged_html_to_pdf(html), time.process_time),
         }
+        system_html = inline_css(html, system_fonts_css)
+        contenders["WeasyPrint, system fonts"] = (lambda html=system_html: html_to_pdf(html), time.process_time)
         if options.compare_stock:
             contenders["WeasyPrint as it comes"] = (lambda html=html: stock_html_to_pdf(html), time.process_time)
         if chromium is not None:
@@ -240,8 +260,24 @@ def main() -> None:
                 f"({'not slower' if ratio <= 1 else 'SLOWER'})"
             )
         results.append((label, html_times, pdf_times))
+        per_report.append(
+            {name: (statistics.median(cpu), pages_of(output)) for name, (_wall, cpu, output) in measured.items()}
+        )
     if close_chromium is not None:
         close_chromium()
+
+    # Per page from CPU medians: on a shared machine the wall clock of a busy minute says more about the neighbours.
+    # The slope between the two reports is what one more page costs (their pages are not alike: the large report's
+    # are dense tables, so the slope is no fixed cost per PDF).
+    print("\n== cost per page (CPU medians of HTML → PDF, same run; Chromium: its own processes)")
+    demo, large = per_report
+    for name in demo:
+        (demo_cpu, demo_pages), (large_cpu, large_pages) = demo[name], large[name]
+        slope = (large_cpu - demo_cpu) / (large_pages - demo_pages)
+        print(
+            f"{name:26s} demo {demo_cpu / demo_pages * 1000:5.1f} ms/page, large {large_cpu / large_pages * 1000:5.1f} "
+            f"ms/page, one more page {slope * 1000:5.1f} ms"
+        )
 
     _, demo_html, demo_pdf = results[0]
     print("\n== targets (demo)")

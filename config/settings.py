@@ -13,6 +13,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -221,6 +222,9 @@ WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 # collectstatic: without it every page would fail, and the tests, `make bench` and deployments that serve straight
 # from static/ (as above) run with DEBUG off and no collectstatic step.
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", False)
+# The PDF's faces (static/fonts/*.otf, `make fonts`) are read by WeasyPrint from disk, never sent to a browser:
+# compressing their 15 MB with gzip and brotli made collectstatic take minutes.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "otf")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

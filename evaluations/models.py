@@ -188,6 +188,11 @@ class Evaluation(models.Model):
             models.UniqueConstraint(fields=["unit", "year"], name="one_evaluation_per_unit_and_year"),
             models.CheckConstraint(condition=Q(year__gte=2000) & Q(year__lte=2100), name="evaluation_year_sane"),
         ]
+        indexes = [
+            # The bureau's start page: the range of years (its first and last entries) and a year's reports by
+            # state, without reading every unit's every year (reports.unit_states).
+            models.Index(fields=["year", "status"], name="evaluation_year_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit.name}{self.year}年度部门整体支出绩效自评"

@@ -7,6 +7,7 @@ WeasyPrint with a URL fetcher that serves our static files from disk and refuses
 
 from __future__ import annotations
 
+import atexit
 import functools
 import gc
 import hashlib
@@ -185,12 +186,18 @@ def _font_config():
 
     A new one per PDF means a new Pango font map: fontconfig matching, FreeType faces and glyph metrics of the four
     CJK faces all over again (~35 ms of the demo's ~380 ms). Pango font maps are not thread-safe, hence one per
-    thread. Our stylesheet has no @font-face, so nothing accumulates in it from one document to the next."""
+    thread. The stylesheet's @font-face faces are added to it by the first document only: WeasyPrint keeps each
+    face's file in the configuration's folder and skips the rule when it finds it there, so nothing accumulates from
+    one document to the next."""
     config = getattr(_per_thread, "font_config", None)
     if config is None:
         from weasyprint.text.fonts import FontConfiguration
 
         config = _per_thread.font_config = FontConfiguration()
+        if threading.current_thread() is threading.main_thread():
+            # Dropped before the interpreter takes its modules apart, while its __del__ can still remove the
+            # folder where it keeps the @font-face files (other threads drop theirs when they end).
+            atexit.register(_per_thread.__dict__.pop, "font_config", None)
     return config
 
 

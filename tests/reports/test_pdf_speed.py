@@ -1,9 +1,11 @@
-"""What makes the PDF faster must not change it: the trimmed user-agent stylesheet, the paused garbage collector and
-the font configuration kept per thread (reports.rendering; figures in README.md, "Performance")."""
+"""What makes the PDF faster must not change it: the trimmed user-agent stylesheet, the paused garbage collector, the
+font configuration kept per thread (reports.rendering) and the CJK faces cut to GB 2312 (reports.print_fonts; figures
+in README.md, "Performance")."""
 
 from __future__ import annotations
 
 import gc
+import re
 import subprocess
 import tempfile
 import threading
@@ -14,7 +16,7 @@ import pytest
 from django.test import SimpleTestCase
 from weasyprint import HTML
 
-from reports import rendering
+from reports import print_fonts, rendering
 
 pytestmark = pytest.mark.pdf
 
@@ -94,3 +96,68 @@ class FontConfigurationTests(SimpleTestCase):
         thread.start()
         thread.join()
         self.assertIsNot(other[0], mine)
+
+
+def with_stylesheet_inline(html: str, *, cut_faces: bool) -> str:
+    """``html`` with the print stylesheet inline, with its @font-face rules (pointing at /static/fonts/), or as before
+    the cut: no @font-face and no "Report …" families (the font configuration kept per thread remembers faces)."""
+    css = (Path(print_fonts.FOLDER).parent / "css" / "report-print.css").read_text(encoding="utf-8")
+    if cut_faces:
+        css = css.replace("../fonts/", "/static/fonts/")
+    else:
+        css = re.sub(r'@font-face \{[^}]*\}\n?|"Report (?:Serif|Sans) SC", ', "", css)
+    return html.replace('<link rel="stylesheet" href="/static/css/report-print.css">', f"<style>{css}</style>")
+
+
+def embedded_faces(pdf: bytes) -> list[str]:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        listing = subprocess.run(["pdffonts", file.name], capture_output=True, check=True, text=True).stdout
+    return sorted(line.split()[0].split("+", 1)[-1] for line in listing.splitlines()[2:])
+
+
+class CutFacesTests(SimpleTestCase):
+    """The faces of static/fonts/ (``make fonts``) set the same outlines as the system's collections."""
+
+    def setUp(self):
+        if print_fonts.missing():
+            self.fail("The report fonts are not built: run `make fonts` (manage.py build_report_fonts).")
+
+    def test_the_pdf_looks_exactly_as_with_the_system_collections(self):
+        cut = rendering.html_to_pdf(with_stylesheet_inline(SAMPLE, cut_faces=True))
+        system = rendering.html_to_pdf(with_stylesheet_inline(SAMPLE, cut_faces=False))
+        self.assertEqual(
+            embedded_faces(cut), ["AR-PL-KaitiM-GB", "Report-Sans-SC", "Report-Serif-SC", "Report-Serif-SC-Bold"]
+        )
+        self.assertEqual(
+            embedded_faces(system),
+            ["AR-PL-KaitiM-GB", "Noto-Sans-CJK-SC", "Noto-Serif-CJK-SC", "Noto-Serif-CJK-SC-Bold"],
+        )
+        self.assertEqual(page_images(cut), page_images(system))
+
+    def test_a_character_outside_the_cut_is_set_from_the_system_face_of_the_same_design(self):
+        # 堃 is in GBK, not in GB 2312.
+        self.assertNotIn(ord("堃"), print_fonts.repertoire())
+        with self.assertNoLogs("weasyprint", level="WARNING"):
+            pdf = rendering.html_to_pdf(SAMPLE.replace("株洲市渌口区测试局", "株洲市渌口区堃测试局"))
+        # The title is bold: the fallback is the system's bold face, the rest of the title still the cut one.
+        self.assertIn("Noto-Serif-CJK-SC-Bold", embedded_faces(pdf))
+        self.assertIn("Report-Serif-SC-Bold", embedded_faces(pdf))
+
+    def test_the_cut_keeps_gb_2312_and_the_symbols_around_it(self):
+        points = print_fonts.repertoire()
+        for character in "渌株洲绩效评—−％①（）：，。、“”×÷℃":
+            with self.subTest(character=character):
+                self.assertIn(ord(character), points)
+        self.assertGreaterEqual(sum(0x4E00 <= point <= 0x9FFF for point in points), 6763)
+
+    def test_a_kept_font_configuration_adds_each_face_once(self):
+        def faces_added() -> int:
+            folder = rendering._font_config()._folder
+            return len(list(Path(folder).iterdir())) if folder else 0
+
+        rendering.html_to_pdf(SAMPLE)
+        added = faces_added()
+        rendering.html_to_pdf(SAMPLE)
+        self.assertEqual((added, faces_added()), (len(print_fonts.FACES), len(print_fonts.FACES)))
