@@ -43,6 +43,7 @@ STATES: tuple[tuple[str, Promise], ...] = (
     (Status.SUBMITTED.value, Status.SUBMITTED.label),
     (Status.APPROVED.value, Status.APPROVED.label),
     (Status.DEPT_APPROVED.value, Status.DEPT_APPROVED.label),
+    (Status.PUBLISHING.value, Status.PUBLISHING.label),
     (Status.PUBLISHED.value, Status.PUBLISHED.label),
 )
 

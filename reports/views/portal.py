@@ -23,6 +23,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_safe
@@ -31,6 +32,7 @@ from config.middleware import language_independent
 from evaluations.models import Publication
 
 from ..portal import (
+    COUNT_TTL,
     SUGGESTIONS_TTL,
     Cursor,
     Facets,
@@ -93,9 +95,7 @@ def portal(request: HttpRequest) -> HttpResponse:
     form = PortalFilterForm(request.GET or None, facets=facets(generation))
     query = form.query()
     publications = current_publications(query)
-    page = keyset_page(
-        publications, after=Cursor.parse(request.GET.get("after")), before=Cursor.parse(request.GET.get("before"))
-    )
+    after, before = Cursor.parse(request.GET.get("after")), Cursor.parse(request.GET.get("before"))
     # The filter, without the cursor, for the page links.
     filters = request.GET.copy()
     for name in ["after", "before", "page"]:
@@ -105,12 +105,22 @@ def portal(request: HttpRequest) -> HttpResponse:
         "portal/portal.html",
         {
             "form": form,
-            "page": page,
-            "count": cached_count(query, publications, generation),
+            # Read only if the list is not in the cache already (the template caches it, see RESULTS_KEPT): the
+            # same query, page and newest publication give the same rows.
+            "page": SimpleLazyObject(lambda: keyset_page(publications, after=after, before=before)),
+            # A callable: the template calls it where it is shown, inside the cached list.
+            "count": lambda: cached_count(query, publications, generation),
             "filters": filters.urlencode(),
+            "results_key": f"{generation}:{query.cache_key()}:{after}:{before}",
+            "results_kept": RESULTS_KEPT,
             "suggestions_url": reverse("portal_units"),
         },
     )
+
+
+# The rendered list of a page of results is kept for as long as the count (the key holds the newest publication's
+# id, so anything published makes a new key at once): the public's most visited page, the same for every reader.
+RESULTS_KEPT = COUNT_TTL
 
 
 @require_GET

@@ -59,6 +59,13 @@ class BureauStartPageTests(DepartmentSeedTestCase):
         self.assertNotContains(response, reverse("evaluation_detail", args=[self.draft_b.pk]))
         self.assertNotContains(response, "草稿")
 
+    def test_a_report_being_published_is_counted_as_publishing_not_as_missing(self):
+        Evaluation.objects.filter(pk=self.evaluation.pk).update(status=Status.PUBLISHING)
+        counts = self.counts(self.start_page(self.chenjing))
+        self.assertEqual(counts[Status.PUBLISHING], 1)
+        self.assertEqual(counts["not_submitted"], 3)
+        self.assertEqual(sum(counts.values()), 4)
+
     def test_the_administrator_sees_drafts_as_drafts(self):
         counts = self.counts(self.start_page(self.admin))
         self.assertEqual(counts[Status.DRAFT], 1)
@@ -82,7 +89,15 @@ class BureauStartPageTests(DepartmentSeedTestCase):
         # The region narrows the counts too; the state narrows only the list.
         self.assertEqual(
             self.counts(response),
-            {"not_submitted": 0, "returned": 0, "submitted": 1, "approved": 0, "dept_approved": 0, "published": 0},
+            {
+                "not_submitted": 0,
+                "returned": 0,
+                "submitted": 1,
+                "approved": 0,
+                "dept_approved": 0,
+                "publishing": 0,
+                "published": 0,
+            },
         )
 
     def test_chenjing_narrows_the_list_by_department_and_by_name(self):

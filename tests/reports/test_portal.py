@@ -55,9 +55,15 @@ class PortalTests(TemporaryPublicationsStore, SeedTestCase):
         self.assertEqual(response.context["page"].rows, [self.newer, self.older])
         self.assertContains(response, reverse("publication_pdf", args=[self.newer.pk]))
         self.assertContains(response, "共2份报告")
-        # The choices and the count come from the cache now: the generation and the page.
-        with self.assertNumQueries(2):
-            self.client.get(reverse("portal"))
+        # The choices, the count and the rendered list of this page come from the cache now: only the generation.
+        with self.assertNumQueries(1):
+            again = self.client.get(reverse("portal"))
+        self.assertContains(again, "共2份报告")
+        # Its card and its table row, each with the link and the download's hidden label.
+        self.assertContains(again, self.newer.title, count=4)
+        # Anything published is a new generation: the list is read again and shows it at once.
+        fresh = published(Unit.objects.create(name="株洲市渌口区教育局"), 2024)
+        self.assertContains(self.client.get(reverse("portal")), fresh.title)
 
     def test_it_filters_by_year_and_region_and_searches_names_short_names_and_regions(self):
         cases = [
