@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -23,6 +23,7 @@ from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, Tuple
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from evaluations.departments import descendant_ids
 from evaluations.models import Publication, Unit
 from evaluations.money import format_wan
 
@@ -52,9 +53,13 @@ class PortalQuery:
     year: int | None = None
     region: str = ""
     grade: str = ""
+    # A 主管部门: its own reports and those of every unit under it.
+    department: int | None = None
 
     def cache_key(self) -> str:
-        return hashlib.sha256(repr((self.q, self.year, self.region, self.grade)).encode()).hexdigest()
+        return hashlib.sha256(
+            repr((self.q, self.year, self.region, self.grade, self.department)).encode()
+        ).hexdigest()
 
 
 def matching_units(q: str) -> QuerySet[Unit]:
@@ -76,6 +81,10 @@ def current_publications(query: PortalQuery) -> QuerySet[Publication]:
         publications = publications.filter(year=query.year)
     if query.region:
         publications = publications.filter(evaluation__unit__region=query.region)
+    if query.department:
+        publications = publications.filter(
+            Q(evaluation__unit_id=query.department) | Q(evaluation__unit_id__in=descendant_ids(query.department))
+        )
     if query.grade:
         publications = publications.filter(grade=query.grade)
     return publications.order_by("-published_at", "-id").defer("body_html", "data")
@@ -181,11 +190,13 @@ class Facets:
     years: list[int]
     regions: list[str]
     grades: list[str]
+    # (id, name) of each 主管部门 with a current report of a unit directly under it.
+    departments: list[tuple[int, str]] = field(default_factory=list)
 
 
 def facets(generation: int) -> Facets:
-    """The filters' choices: only years, regions and grades that have something published, since a choice that can
-    only give an empty list is noise. Three queries when the cache is cold."""
+    """The filters' choices: only years, regions, grades and 主管部门 that have something published, since a choice
+    that can only give an empty list is noise. Four queries when the cache is cold."""
     key = f"portal:facets:{generation}"
     found = cache.get(key)
     if found is None:
@@ -207,7 +218,13 @@ def facets(generation: int) -> Facets:
             .annotate(best=Max("score_total"))
             .order_by(F("best").desc(nulls_last=True), "grade")
         ]
-        found = Facets(years=years, regions=regions, grades=grades)
+        departments = list(
+            Unit.objects.filter(children__evaluations__publications__is_current=True)
+            .order_by("name", "pk")
+            .values_list("pk", "name")
+            .distinct()
+        )
+        found = Facets(years=years, regions=regions, grades=grades, departments=departments)
         cache.set(key, found, FACETS_TTL)
     return found
 

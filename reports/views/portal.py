@@ -65,13 +65,15 @@ class PortalFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)
     region = forms.ChoiceField(label=_("所属地区"), required=False)
     grade = forms.ChoiceField(label=_("等级"), required=False)
+    department = forms.TypedChoiceField(label=_("主管部门"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, facets: Facets, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("全部年度")), *((year, f"{year}") for year in facets.years)]
         self.fields["region"].choices = [("", _("全部地区")), *((region, region) for region in facets.regions)]
         self.fields["grade"].choices = [("", _("全部等级")), *((grade, grade) for grade in facets.grades)]
-        for name in ["year", "region", "grade"]:
+        self.fields["department"].choices = [("", _("全部主管部门")), *facets.departments]
+        for name in ["year", "region", "grade", "department"]:
             self.fields[name].widget.attrs["class"] = "form-select"
 
     def query(self) -> PortalQuery:
@@ -84,6 +86,7 @@ class PortalFilterForm(forms.Form):
             year=data.get("year"),
             region=data.get("region", ""),
             grade=data.get("grade", ""),
+            department=data.get("department"),
         )
 
 

@@ -47,9 +47,9 @@ class PortalTests(TemporaryPublicationsStore, SeedTestCase):
         cache.clear()
 
     def test_an_anonymous_visitor_sees_the_published_reports_newest_first(self):
-        # Queries: the newest publication's id (the cache's generation), the filter's years, regions and grades, the
-        # count, the page of publications.
-        with self.assertNumQueries(6):
+        # Queries: the newest publication's id (the cache's generation), the filter's years, regions, grades and
+        # departments, the count, the page of publications.
+        with self.assertNumQueries(7):
             response = self.client.get(reverse("portal"))
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.context["page"].rows, [self.newer, self.older])
@@ -258,13 +258,34 @@ class PortalAtScaleTests(BaseTestCase):
         )
         return [published(unit, year, **fields) for unit in units]
 
+    def test_a_reader_narrows_the_list_to_a_department_and_the_units_under_it(self):
+        # 区教育局 is a 主管部门 with two schools under it, one of which has a kindergarten under it in turn.
+        department = Unit.objects.create(name="株洲市渌口区教育局")
+        school = Unit.objects.create(name="渌口区第一中学", parent=department)
+        kindergarten = Unit.objects.create(name="渌口区实验幼儿园", parent=school)
+        other_school = Unit.objects.create(name="渌口区第二中学", parent=department)
+        elsewhere = Unit.objects.create(name="株洲市渌口区卫生健康局")
+        reports = {unit.pk: published(unit, 2024) for unit in [department, school, kindergarten, other_school]}
+        published(elsewhere, 2024)
+        response = self.client.get(reverse("portal"))
+        # Offered: the departments with a report of a unit directly under them (by name, in the database's collation).
+        self.assertCountEqual(
+            response.context["form"].fields["department"].choices[1:],
+            [(school.pk, school.name), (department.pk, department.name)],
+        )
+        listed = self.client.get(reverse("portal"), {"department": department.pk}).context["page"].rows
+        self.assertEqual({row.pk for row in listed}, {report.pk for report in reports.values()})
+        listed = self.client.get(reverse("portal"), {"department": school.pk}).context["page"].rows
+        self.assertEqual({row.pk for row in listed}, {reports[school.pk].pk, reports[kindergarten.pk].pk})
+
     def test_the_list_costs_the_same_queries_with_many_more_units_and_reports(self):
         self.add_units(3)
-        # Queries: the newest publication's id, the filter's years, regions and grades, the count, the page.
-        with self.assertNumQueries(6):
+        # Queries: the newest publication's id, the filter's years, regions, grades and departments, the count, the
+        # page.
+        with self.assertNumQueries(7):
             self.client.get(reverse("portal"))
         self.add_units(40, year=2021)
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             response = self.client.get(reverse("portal"), {"q": "测试", "year": "2021"})
         self.assertEqual(len(response.context["page"].rows), portal_data.PAGE_SIZE)
         # Warm: the newest id and the page; the choices and the count of this query are cached.

@@ -311,14 +311,14 @@ class PortalScoreTests(TemporaryPublicationsStore, SeedTestCase):
         cache.clear()
 
     def test_the_list_shows_score_and_grade_beside_each_report_in_a_fixed_number_of_queries(self):
-        # Queries: the newest publication's id, the filter's years, regions and grades, the count, the page of
-        # publications (with their score). The new publications below make the cache cold again.
-        with self.assertNumQueries(6):
+        # Queries: the newest publication's id, the filter's years, regions, grades and departments, the count, the
+        # page of publications (with their score). The new publications below make the cache cold again.
+        with self.assertNumQueries(7):
             response = self.client.get(reverse("portal"))
         # Twice: the phone's card and the wide screen's row (one of them hidden by CSS).
         self.assertContains(response, "91.51分（优）", count=2)
         self.add_unscored_publications(6)
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             response = self.client.get(reverse("portal"))
         self.assertContains(response, "91.51分（优）", count=2)
         self.assertNotContains(response, "0.00分")
