@@ -57,9 +57,7 @@ class PortalQuery:
     department: int | None = None
 
     def cache_key(self) -> str:
-        return hashlib.sha256(
-            repr((self.q, self.year, self.region, self.grade, self.department)).encode()
-        ).hexdigest()
+        return hashlib.sha256(repr((self.q, self.year, self.region, self.grade, self.department)).encode()).hexdigest()
 
 
 def matching_units(q: str) -> QuerySet[Unit]:

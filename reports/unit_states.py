@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -28,7 +29,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.departments import descendant_ids
-from evaluations.models import Evaluation, Unit
+from evaluations.models import Evaluation, StatusChange, Unit
 
 # A unit without a report of the year that the viewer may see.
 NOT_SUBMITTED = "not_submitted"
@@ -124,6 +125,18 @@ def listed(units: QuerySet[Unit], filters: Filters, *, sees_drafts: bool) -> Que
     if filters.state:
         units = units.filter(_in_state(filters.state, sees_drafts))
     return units.order_by("name", "pk").values("pk", "name", "region", "state", "evaluation_id")
+
+
+def generation() -> tuple[int, int, int]:
+    """What the overview's cache key holds of the data: the newest unit, report and transition (one query, each
+    the last entry of a primary key's index). Every new unit, new report and change of state makes a new one; a
+    report's state changes only by a transition (reports.workflow records one for each)."""
+    tables = [model._meta.db_table for model in (Unit, Evaluation, StatusChange)]
+    with connection.cursor() as cursor:
+        # The table names are ours; nothing here comes from a request.
+        cursor.execute("SELECT " + ", ".join(f"(SELECT MAX(id) FROM {table})" for table in tables))
+        row = cursor.fetchone()
+    return tuple(value or 0 for value in row)  # type: ignore[return-value]
 
 
 def years() -> list[int]:

@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 from typing import Any
 from urllib.parse import urlencode
 
@@ -9,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from evaluations.campaigns import deadlines_for_unit
 from evaluations.models import Campaign, Evaluation, Membership, StatusChange, Unit
@@ -103,10 +105,36 @@ def _start_page(user: AbstractBaseUser | AnonymousUser, params: QueryDict) -> di
 
 def _bureau_start(role: str, membership: Membership | None, params: QueryDict) -> dict[str, Any]:
     """The bureau's and administrators' start page: one year's units counted per state and listed 50 a page,
-    filtered by state, region, 主管部门 and name. Five queries after the session, the user and the membership,
-    whatever the number of units: the years, the regions and the departments to choose from, the counts (which
-    also give the list's length) and the page."""
+    filtered by state, region, 主管部门 and name (:func:`_overview`). The rendered overview is cached under the
+    filters and the generation of the data it shows (:func:`reports.unit_states.generation`): a page already shown
+    costs one query after the session, the user and the membership; otherwise five more, whatever the number of
+    units."""
     sees_drafts = role == "admin"
+    key = hashlib.sha256(repr((sees_drafts, unit_states.generation(), sorted(params.lists()))).encode()).hexdigest()
+    return {
+        "role": role,
+        "membership": membership,
+        "evaluations": [],
+        "waiting": [],
+        "completeness": {},
+        "deadlines": [],
+        "department": None,
+        "bureau_start": True,
+        # Read only when the template does not have the overview in its cache.
+        "overview": SimpleLazyObject(lambda: _overview(sees_drafts, params)),
+        "overview_key": key,
+        "overview_kept": OVERVIEW_KEPT,
+    }
+
+
+# A unit renamed or moved to another region or department shows in the cached overview after this long at most;
+# every transition, new report or new unit makes a new generation at once.
+OVERVIEW_KEPT = 60
+
+
+def _overview(sees_drafts: bool, params: QueryDict) -> dict[str, Any]:
+    """The years, regions and departments to choose from, the counts (which also give the list's length) and the
+    page: five queries."""
     years = unit_states.years()
     year = _int(params.get("year"))
     if year not in years:
@@ -143,33 +171,24 @@ def _bureau_start(role: str, membership: Membership | None, params: QueryDict) -
     kept = {"year": year, "region": filters.region, "department": filters.department or "", "q": filters.search}
     kept = {key: value for key, value in kept.items() if value}
     return {
-        "role": role,
-        "membership": membership,
-        "evaluations": [],
-        "waiting": [],
-        "completeness": {},
-        "deadlines": [],
-        "department": None,
-        "overview": {
-            "year": year,
-            "years": years,
-            "filters": filters,
-            "counts": [
-                {
-                    "state": c.state,
-                    "label": c.label,
-                    "count": c.count,
-                    "link": "?" + urlencode({**kept, "state": c.state}),
-                }
-                for c in counts
-            ],
-            "total": sum(count.count for count in counts),
-            "all_link": "?" + urlencode(kept),
-            "regions": regions,
-            "departments": departments,
-            "page": page,
-            "query": urlencode({**kept, "state": filters.state} if filters.state else kept),
-        },
+        "year": year,
+        "years": years,
+        "filters": filters,
+        "counts": [
+            {
+                "state": c.state,
+                "label": c.label,
+                "count": c.count,
+                "link": "?" + urlencode({**kept, "state": c.state}),
+            }
+            for c in counts
+        ],
+        "total": sum(count.count for count in counts),
+        "all_link": "?" + urlencode(kept),
+        "regions": regions,
+        "departments": departments,
+        "page": page,
+        "query": urlencode({**kept, "state": filters.state} if filters.state else kept),
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from evaluations.models import Evaluation, Unit
+from reports import workflow
 from tests.base import DepartmentSeedTestCase
 
 Status = Evaluation.Status
@@ -66,6 +67,12 @@ class BureauStartPageTests(DepartmentSeedTestCase):
         self.assertEqual(counts["not_submitted"], 3)
         self.assertEqual(sum(counts.values()), 4)
 
+    def test_a_transition_shows_at_once_although_the_overview_is_cached(self):
+        self.assertEqual(self.counts(self.start_page(self.chenjing))[Status.SUBMITTED], 1)
+        workflow.return_for_revision(evaluation=self.evaluation, actor=self.liqiang, reason="请补充项目支出说明")
+        counts = self.counts(self.start_page(self.chenjing))
+        self.assertEqual((counts[Status.SUBMITTED], counts[Status.RETURNED]), (0, 1))
+
     def test_the_administrator_sees_drafts_as_drafts(self):
         counts = self.counts(self.start_page(self.admin))
         self.assertEqual(counts[Status.DRAFT], 1)
@@ -114,20 +121,25 @@ class BureauStartPageTests(DepartmentSeedTestCase):
         self.assertEqual(len(self.listed(response)), 4)
 
     def test_the_page_costs_the_same_queries_for_4_units_and_for_59(self):
-        # Queries: session, user, membership, the years (first and last), the regions and the departments to filter
-        # by, the counts per state (one aggregate, which also gives the list's length) and the page.
+        # Queries: session, user, membership, the data's generation (newest unit, report and transition), the years
+        # (first and last), the regions and the departments to filter by, the counts per state (one aggregate,
+        # which also gives the list's length) and the page.
         self.client.force_login(self.chenjing)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             response = self.client.get(reverse("home"))
         self.assertEqual(len(self.listed(response)), 4)
+        # Shown again with nothing changed: the rendered overview comes from the cache.
+        with self.assertNumQueries(4):
+            again = self.client.get(reverse("home"))
+        self.assertContains(again, self.unit_a.name)
         self.add_units(55)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             response = self.client.get(reverse("home"))
         overview = response.context["overview"]
         self.assertEqual(overview["total"], 59)
         self.assertEqual(self.counts(response)[Status.PUBLISHED], 28)
         self.assertEqual(len(self.listed(response)), 50)
         self.assertContains(response, "?year=2024&amp;page=2")
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             second = self.client.get(reverse("home"), {"page": 2})
         self.assertEqual(len(self.listed(second)), 9)
