@@ -608,7 +608,7 @@ class AchievementsTests(EditorTestCase):
         self.assertContains(
             response,
             '<label class="form-label small mb-0" for="id_indicators-5-deviation_reason">'
-            '<span class="visually-hidden">第6行 </span>偏差原因分析及改进措施</label>',
+            '<span class="visually-hidden">指标“知识价值信用贷款” </span>偏差原因分析及改进措施</label>',
             html=True,
             status_code=422,
         )

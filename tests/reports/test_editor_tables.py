@@ -26,18 +26,22 @@ class ListTableTests(EditorTestCase):
             for prefix in prefixes:
                 formset = response.context["page"].forms[prefix]
                 for n, form in enumerate(formset.forms, start=1):
+                    # An indicator with a name is named by it (指标“…”), as its errors are; any other row by number.
+                    name = form["name"].value() if prefix == "indicators" else None
+                    row = f"指标“{name}”" if name else f"第{n}行"
                     for field in form.visible_fields():
                         with self.subTest(section=section, field=field.html_name):
                             self.assertEqual(html.count(f'id="{field.auto_id}"'), 1)
                             if prefix == "indicators" and field.name in DETAIL_FIELDS:
-                                # In the indicator's details row: a visible label, the row for a screen reader.
-                                label = (
-                                    f'for="{field.auto_id}"><span class="visually-hidden">第{n}行 </span>{field.label}'
-                                )
+                                # In the indicator's details row: a visible label, the indicator for a screen reader.
+                                hidden = f'<span class="visually-hidden">{row} </span>'
+                                label = f'for="{field.auto_id}">{hidden}{field.label}'
                                 self.assertEqual(html.count(label), 1)
                                 continue
+                            # The name's own cell is labelled by the row: the name is what is typed there.
+                            named = f"第{n}行" if field.name == "name" else row
                             self.assertIn(
-                                f'<label class="visually-hidden" for="{field.auto_id}">第{n}行 {field.label}</label>',
+                                f'<label class="visually-hidden" for="{field.auto_id}">{named} {field.label}</label>',
                                 html,
                             )
 
