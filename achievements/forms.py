@@ -15,6 +15,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.forms import (
+    FIELD_LEFT_OUT,
     QuantityField,
     RowFormSet,
     RowModelForm,
@@ -192,11 +193,11 @@ class IndicatorFigures:
         return format_quantity(self.indicator.actual) if self.indicator.actual is not None else "—"
 
 
-def _typed_or_saved(form: forms.Form, name: str) -> Any:
-    """For the live preview: the field as typed if it validated, otherwise as saved (None on a new row)."""
-    if name in form.cleaned_data:
-        return form.cleaned_data[name]
-    return form.initial.get(name)
+def _typed(form: forms.Form, name: str) -> Any:
+    """For the live preview: the field as typed if it validated, otherwise unknown; never the saved value in its
+    place, which would look as if the typing had been counted (the panel says what it left out:
+    :meth:`AchievementsPage.figures_left_out`)."""
+    return form.cleaned_data.get(name)
 
 
 class AchievementsPage(SectionPage):
@@ -237,6 +238,25 @@ class AchievementsPage(SectionPage):
             indicators=self.forms["indicators"].rows(),
         )
 
+    def figures_left_out(self) -> list[str]:
+        """The figures typed on an indicator's line that the live table does not count, and why, naming the
+        indicator as its errors do: "指标“…” 实际完成值无效，未计入（…）". Only figures: a missing reason is the
+        table's own 未达标，需说明原因, and a text field counts for nothing here."""
+        if not self.data:
+            return []
+        formset = self.forms["indicators"]
+        left_out: list[str] = []
+        for n, form in enumerate(formset.forms, start=1):
+            if not form.errors or not is_kept_as_typed(formset, form):
+                continue
+            row = formset.row_where(n, form)
+            for field_name, errors in form.errors.items():
+                field = form.fields.get(field_name)
+                if isinstance(field, QuantityField):
+                    where = f"{row} {field.label}"
+                    left_out.append(str(FIELD_LEFT_OUT) % {"where": where, "message": errors[0]})
+        return left_out
+
     def indicators_as_typed(self) -> list[Indicator]:
         """The indicators the page holds: the saved ones, or on a posted page (the live preview, a refused save) every
         row the save would keep, each field as typed where it validates and as saved where it does not (a new row's
@@ -249,7 +269,7 @@ class AchievementsPage(SectionPage):
             form.is_valid()
             if not is_kept_as_typed(formset, form):
                 continue
-            values = {name: _typed_or_saved(form, name) for name in INDICATOR_FIELDS if name != "theme_id"}
+            values = {name: _typed(form, name) for name in INDICATOR_FIELDS if name != "theme_id"}
             # Left out, an unknown field takes the model's default ("" for a text, ≥ for the direction).
             indicators.append(
                 Indicator(pk=form.cleaned_data.get("id"), **{k: v for k, v in values.items() if v is not None})

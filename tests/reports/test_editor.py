@@ -630,6 +630,21 @@ class AchievementsTests(EditorTestCase):
         self.assertContains(after, "未达标，需说明原因", count=1)
         self.assertContains(after, "未达标，已说明原因", count=1)
 
+    def test_the_live_table_names_a_figure_it_leaves_out_and_never_shows_the_saved_one_instead(self):
+        # 王芳 types the 知识价值信用贷款 actual with a unit after it; the live table must not go on showing 11400.
+        data = self.open("achievements")
+        url = reverse("evaluation_section_figures", args=[self.evaluation.pk, "achievements"])
+        data["indicators-5-actual"] = "11400万"
+        response = self.client.post(url, data)
+        self.assertContains(response, 'data-figure="left-out"')
+        self.assertContains(response, "指标“知识价值信用贷款” 实际完成值无效，未计入（")
+        line = response.context["page"].figures()[5]
+        self.assertEqual((line.indicator.name, line.indicator.actual), ("知识价值信用贷款", None))
+        # Corrected, the notice goes and the figure counts again.
+        data["indicators-5-actual"] = "11400"
+        response = self.client.post(url, data)
+        self.assertNotContains(response, 'data-figure="left-out"')
+
     def test_a_ceiling_indicator_over_its_target_needs_a_reason(self):
         data = self.open("achievements")
         data.update(

@@ -314,12 +314,19 @@ class AchievementsLiveScoreTests(EditorTestCase):
         self.assertContains(response, "自评得分（按本页填写的内容，尚未保存）")
         self.assertEqual(Indicator.objects.get(evaluation=self.evaluation, order=1).actual, D("100"))
 
-    def test_a_field_that_does_not_validate_counts_as_saved(self):
+    def test_a_field_that_does_not_validate_is_left_out_and_named_never_counted_as_saved(self):
         data = self.open("achievements")
         data["indicators-0-actual"] = "四十四"
         data["indicators-1-actual"] = "50"
         response = self.client.post(self.figures_url(), data)
-        # 规模工业增加值增速 keeps its saved 100; 工业投资增速 is 50% of its target: 10 points.
+        # 规模工业增加值增速's saved 100 would look as if "四十四" had been counted: its actual is unknown, the panel
+        # says why, and there is no total until it is typed as a number.
+        self.assertContains(response, "指标“规模工业增加值增速” 实际完成值无效，未计入（")
+        self.assertContains(response, "缺少“规模工业增加值增速”的实际完成值")
+        self.assertNotContains(response, "总分 90.00 分")
+        data["indicators-0-actual"] = "100"
+        response = self.client.post(self.figures_url(), data)
+        # Typed as a number: counted; 工业投资增速 is 50% of its target: 10 points.
         self.assertContains(response, "总分 90.00 分，等级：优")
 
     def figures_url(self) -> str:
