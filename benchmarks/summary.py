@@ -35,6 +35,8 @@ def setup(folder: str) -> bool:
     """Django with the publications in ``folder``; True when the database is PostgreSQL."""
     os.environ["PUBLICATIONS_ROOT"] = folder
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # In-process requests over plain HTTP: production's HTTPS redirect would answer every one with a 301.
+    os.environ["SECURE_SSL_REDIRECT"] = "false"
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
     import django
