@@ -34,14 +34,37 @@ HANDED_OVER = (
 )
 
 
+def headline_figures(evaluation: Evaluation) -> dict[str, object]:
+    """The spending figures alone (total, basic, project, budget, executed and the execution rate), as the summary
+    and a publication keep them: four queries, no score."""
+    return _headline(known_totals(*_spending_rows(evaluation)))
+
+
+def _spending_rows(evaluation: Evaluation) -> tuple:
+    return (
+        SpendingSummary.objects.filter(evaluation=evaluation).first(),
+        list(evaluation.basic_spending.order_by("category")),
+        list(evaluation.project_items.all()),
+        list(evaluation.budget_execution.order_by("kind")),
+    )
+
+
+def _headline(totals) -> dict[str, object]:
+    return {
+        "total_spending": totals.total,
+        "basic_spending": totals.basic,
+        "project_spending": totals.project,
+        "budget": totals.budget,
+        "executed": totals.executed,
+        "execution_rate": execution_rate(totals.executed, totals.budget),
+    }
+
+
 def compute_key_figures(evaluation: Evaluation) -> dict[str, object]:
     """The figures as field values of :class:`KeyFigures` (``None`` where the report does not know one)."""
-    summary = SpendingSummary.objects.filter(evaluation=evaluation).first()
-    basic = list(evaluation.basic_spending.order_by("category"))
-    items = list(evaluation.project_items.all())
-    execution = list(evaluation.budget_execution.order_by("kind"))
-    totals = known_totals(summary, basic, items, execution)
-    failures = cross_checks(summary, basic, items, execution)
+    rows = _spending_rows(evaluation)
+    totals = known_totals(*rows)
+    failures = cross_checks(*rows)
     scored = score_of(evaluation)
     sheet = scored.sheet
     shown = scored.scheme.grades.shown(sheet.total) if sheet.total is not None else None
@@ -51,12 +74,7 @@ def compute_key_figures(evaluation: Evaluation) -> dict[str, object]:
         if not indicator.not_applicable and is_shortfall(indicator) and not (indicator.deviation_reason or "").strip()
     )
     return {
-        "total_spending": totals.total,
-        "basic_spending": totals.basic,
-        "project_spending": totals.project,
-        "budget": totals.budget,
-        "executed": totals.executed,
-        "execution_rate": execution_rate(totals.executed, totals.budget),
+        **_headline(totals),
         "score_total": shown,
         "grade": (sheet.grade or "") if shown is not None else "",
         "scheme_name": scored.scheme.name[:80],

@@ -37,7 +37,7 @@ from evaluations.schemes import BUILTIN
 from evaluations.scoring_schemes import DEFAULT, chosen_scheme, scheme_spec
 
 from . import open_data, rendering
-from .key_figures import compute_key_figures, rounded_rate
+from .key_figures import headline_figures, rounded_rate
 from .models import PublicationCheck
 from .scoring import score_of
 
@@ -297,14 +297,12 @@ def verify_publication(publication: Publication) -> PublicationCheck:
     return check
 
 
-FIGURE_FIELDS = ("total_spending", "basic_spending", "project_spending", "budget", "executed", "execution_rate")
-
-
 def published_figures(evaluation: Evaluation) -> dict[str, Any]:
     """The headline figures a publication keeps, from their one implementation
-    (:func:`reports.key_figures.compute_key_figures`); the execution rate kept to eight decimals like the summary's."""
-    values = compute_key_figures(evaluation)
-    figures = {name: values[name] for name in FIGURE_FIELDS}
+    (:func:`reports.key_figures.headline_figures`, which the summary's key figures use too; the score is recorded by
+    :func:`score_fields`, not computed a second time here); the execution rate kept to eight decimals like the
+    summary's."""
+    figures = headline_figures(evaluation)
     figures["execution_rate"] = rounded_rate(figures["execution_rate"])
     return figures
 
